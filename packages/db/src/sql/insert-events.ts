@@ -17,6 +17,8 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /*
  * One statement, one implicit transaction, any number of events: the group commit's unit.
+ * Rows whose endpoint no longer exists or was disabled after ingest looked it up are dropped by the
+ * join (the caller answers 404/409 for them) instead of failing the whole batch on a foreign key.
  * Keyed events first claim their (endpoint, key) row; an existing row younger than the window
  * wins the conflict, so its event is not inserted (the caller looks up the original). Concurrent
  * statements with the same key serialise on the primary key. Input is sorted by (endpoint, key) so
@@ -24,10 +26,11 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
  * Served by idempotency_keys' primary key; events are inserted by primary key.
  */
 const SQL = `
-WITH input AS (
-  SELECT *
+WITH input AS MATERIALIZED (
+  SELECT t.*
     FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::text[])
       AS t(id, tenant_id, endpoint_id, payload, payload_sha256, content_type, headers, idempotency_key)
+    JOIN endpoints e ON e.id = t.endpoint_id AND e.status <> 'disabled'
 ),
 claimed AS (
   INSERT INTO idempotency_keys AS k (endpoint_id, key, event_id, created_at)
@@ -49,8 +52,9 @@ SELECT id, tenant_id, endpoint_id, 'pending', payload, payload_sha256, length(pa
 RETURNING id`;
 
 /**
- * Inserts the events in one atomic statement and returns the ids actually inserted. An event with
- * an idempotency key whose id is missing from the result is a duplicate (see findIdempotentEvents).
+ * Inserts the events in one atomic statement and returns the ids actually inserted. A missing id is
+ * either a duplicate (its key already stands for another event: see findIdempotentEvents) or an
+ * event whose endpoint was deleted or disabled meanwhile.
  * Keys must be unique per endpoint within one call.
  */
 export async function insertEvents(pool: Pool, events: readonly NewEvent[], receivedAt: Date): Promise<Set<string>> {

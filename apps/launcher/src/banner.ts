@@ -1,0 +1,37 @@
+import { signSourceRequest } from "@kapsel/webhook-signatures";
+import type { SeedResult } from "./seed-demo.ts";
+
+export const DEMO_BODY = '{"type":"demo.hello","data":{"message":"Hello from Kapsel"}}';
+
+/** A curl command that sends a correctly signed demo webhook (GitHub scheme: no timestamp, so it stays valid). */
+export function demoCurl(ingestUrl: string, endpointId: string, sourceSecret: string): string {
+  const headers = signSourceRequest({ scheme: "github", secret: sourceSecret }, Buffer.from(DEMO_BODY), Date.now());
+  const headerArgs = Object.entries(headers)
+    .map(([name, value]) => `-H '${name}: ${value}'`)
+    .join(" ");
+  return `curl -sS -X POST '${ingestUrl}/ingest/${endpointId}' -H 'content-type: application/json' ${headerArgs} --data-raw '${DEMO_BODY}'`;
+}
+
+export function banner(options: { ingestUrl: string; database: string; seed: SeedResult }): string {
+  const lines = [
+    "",
+    "Kapsel is running.",
+    `  Ingest:     ${options.ingestUrl}/ingest/<endpoint_id>`,
+    `  Health:     ${options.ingestUrl}/health  ${options.ingestUrl}/ready`,
+    `  Database:   ${options.database}`,
+  ];
+  if (options.seed.outcome === "skipped") {
+    lines.push(`  Demo:       ${options.seed.reason}`);
+  } else {
+    const { demo } = options.seed;
+    lines.push(
+      `  Demo tenant API key:  ${demo.apiKey}`,
+      `  Demo endpoint id:     ${demo.endpointId}`,
+      "",
+      "Send a signed demo webhook:",
+      `  ${demoCurl(options.ingestUrl, demo.endpointId, demo.sourceSecret)}`,
+    );
+  }
+  lines.push("", "Press Ctrl-C to stop.", "");
+  return lines.join("\n");
+}

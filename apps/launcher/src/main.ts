@@ -1,0 +1,84 @@
+import { fileURLToPath } from "node:url";
+import { formatConfigProblems, launcherConfigSchema, parseEnv } from "@kapsel/config";
+import { createPool, createPrismaClient, type EmbeddedPostgres, migrate, startEmbeddedPostgres } from "@kapsel/db";
+import { createLogger } from "@kapsel/logger";
+import { banner } from "./banner.ts";
+import { startChildApp } from "./child-app.ts";
+import { DataDir } from "./data-dir.ts";
+import { ensureDatabase } from "./ensure-database.ts";
+import { seedDemo } from "./seed-demo.ts";
+
+// `npm start`: the whole platform on one machine. Starts an embedded PostgreSQL unless
+// DATABASE_URL is set, migrates, seeds demo data once, runs the apps as child processes, and on
+// Ctrl-C stops the apps first (they drain) and the database last.
+
+const parsed = parseEnv(launcherConfigSchema, process.env);
+if (!parsed.ok) {
+  console.error(formatConfigProblems(parsed.problems));
+  process.exit(2);
+}
+const config = parsed.config;
+const logger = createLogger({ name: "kapsel", level: config.LOG_LEVEL });
+const dataDir = new DataDir(config.KAPSEL_DATA_DIR);
+await dataDir.ensure();
+
+let postgres: EmbeddedPostgres | null = null;
+let databaseUrl = config.DATABASE_URL;
+let databaseLabel = "DATABASE_URL (external PostgreSQL)";
+if (!databaseUrl) {
+  logger.info({ dataDir: dataDir.postgresDir }, "starting embedded PostgreSQL");
+  postgres = await startEmbeddedPostgres({
+    dataDir: dataDir.postgresDir,
+    port: config.KAPSEL_POSTGRES_PORT,
+    password: await dataDir.secret("postgres-password"),
+  });
+  databaseUrl = await ensureDatabase(postgres, "kapsel");
+  databaseLabel = `embedded PostgreSQL on 127.0.0.1:${postgres.port}, data in ${dataDir.postgresDir}`;
+}
+
+const pool = createPool({ connectionString: databaseUrl, max: 2 });
+const migrated = await migrate(pool);
+await pool.end();
+if (migrated.outcome !== "migrated") {
+  logger.fatal(migrated.message);
+  await postgres?.stop();
+  process.exit(3);
+}
+
+const prisma = createPrismaClient(databaseUrl);
+const seed = await seedDemo(prisma, dataDir, `http://127.0.0.1:${config.DEMO_RECEIVER_PORT}/webhook`);
+await prisma.$disconnect();
+
+const worker = startChildApp("worker", fileURLToPath(new URL("../../worker/src/main.ts", import.meta.url)), {
+  ...process.env,
+  DATABASE_URL: databaseUrl,
+  INGEST_HOST: config.INGEST_HOST,
+  INGEST_PORT: String(config.INGEST_PORT),
+  MIGRATE_ON_START: "false",
+});
+
+let stopping = false;
+async function stopAll(exitCode: number): Promise<never> {
+  stopping = true;
+  await worker.stop(15_000);
+  await postgres?.stop();
+  logger.info("Kapsel stopped");
+  process.exit(exitCode);
+}
+// The terminal's Ctrl-C reaches the children too; they drain on their own, we wait for them.
+process.on("SIGINT", () => void (stopping || stopAll(0)));
+process.on("SIGTERM", () => void (stopping || stopAll(0)));
+void worker.exited.then((code) => {
+  if (stopping) return;
+  logger.error({ code }, "worker exited unexpectedly; stopping");
+  void stopAll(1);
+});
+
+try {
+  const ready = await worker.ready;
+  const ingestUrl = `http://${config.INGEST_HOST}:${String(ready.ingestPort)}`;
+  process.stdout.write(banner({ ingestUrl, database: databaseLabel, seed }));
+} catch (error) {
+  logger.fatal({ err: error }, "worker failed to start");
+  if (!stopping) await stopAll(1);
+}

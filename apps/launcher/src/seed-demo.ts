@@ -1,0 +1,56 @@
+import { generateApiKey, newId } from "@kapsel/core";
+import type { PrismaClient } from "@kapsel/db";
+import { generateWebhookSecret } from "@kapsel/webhook-signatures";
+import type { DataDir } from "./data-dir.ts";
+
+export interface DemoSeed {
+  tenantId: string;
+  endpointId: string;
+  /** Shown at every start of this data folder; the database only has its hash. */
+  apiKey: string;
+  /** The demo endpoint verifies GitHub-style signatures with this secret. */
+  sourceSecret: string;
+}
+
+const DEMO_FILE = "demo.json";
+
+export type SeedResult = { outcome: "seeded" | "existing"; demo: DemoSeed } | { outcome: "skipped"; reason: string };
+
+/**
+ * Creates the demo tenant, API key and endpoint on the first start against an empty database, and
+ * remembers the plaintext key in the data folder (0600) so later starts can print it again.
+ */
+export async function seedDemo(prisma: PrismaClient, dataDir: DataDir, receiverUrl: string): Promise<SeedResult> {
+  const saved = await dataDir.readJson<DemoSeed>(DEMO_FILE);
+  if (saved && (await prisma.endpoint.findUnique({ where: { id: saved.endpointId } }))) {
+    return { outcome: "existing", demo: saved };
+  }
+  if ((await prisma.tenant.count()) > 0) {
+    return { outcome: "skipped", reason: "the database already has tenants, so no demo data was created" };
+  }
+  const now = Date.now();
+  const key = generateApiKey();
+  const demo: DemoSeed = {
+    tenantId: newId("tenant", now),
+    endpointId: newId("endpoint", now),
+    apiKey: key.key,
+    sourceSecret: generateWebhookSecret().slice("whsec_".length),
+  };
+  await prisma.$transaction([
+    prisma.tenant.create({ data: { id: demo.tenantId, name: "Demo" } }),
+    prisma.apiKey.create({ data: { id: newId("apiKey", now), tenantId: demo.tenantId, name: "demo", prefix: key.prefix, keyHash: new Uint8Array(key.hash) } }),
+    prisma.endpoint.create({
+      data: {
+        id: demo.endpointId,
+        tenantId: demo.tenantId,
+        name: "Demo receiver",
+        url: receiverUrl,
+        sourceScheme: "github",
+        sourceSecret: demo.sourceSecret,
+        signingSecret: generateWebhookSecret(),
+      },
+    }),
+  ]);
+  await dataDir.writeJson(DEMO_FILE, demo);
+  return { outcome: "seeded", demo };
+}

@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { databaseUrl, host, logLevel, port } from "./env-types.ts";
+
+/** Settings of `npm start` (apps/launcher); the worker's own settings pass through to it. */
+export const launcherConfigSchema = z.object({
+  /** When set, use this PostgreSQL and start no embedded one. */
+  DATABASE_URL: databaseUrl.optional(),
+  KAPSEL_DATA_DIR: z.string().min(1).default(".kapsel"),
+  KAPSEL_POSTGRES_PORT: port(54329),
+  INGEST_HOST: host("127.0.0.1"),
+  INGEST_PORT: port(3000),
+  DEMO_RECEIVER_PORT: port(3001),
+  LOG_LEVEL: logLevel,
+});
+
+export type LauncherConfig = z.output<typeof launcherConfigSchema>;

@@ -1,0 +1,117 @@
+import { createHash } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type Clock, isId, newId } from "@kapsel/core";
+import type { IngestEndpoint, NewEvent } from "@kapsel/db";
+import type { Logger } from "@kapsel/logger";
+import { verifySource } from "@kapsel/webhook-signatures";
+import type { CommitOutcome } from "./commit-events.ts";
+import type { EndpointCache } from "./endpoint-cache.ts";
+import type { GroupCommitter } from "./group-commit.ts";
+import { sendError, sendJson } from "./http-responses.ts";
+import { pickIdempotencyKey } from "./idempotency-key.ts";
+import type { MemoryBudget } from "./memory-budget.ts";
+import { readBody } from "./read-body.ts";
+import { storedHeadersJson } from "./stored-headers.ts";
+
+export interface IngestDeps {
+  endpoints: EndpointCache<IngestEndpoint>;
+  committer: GroupCommitter<NewEvent, CommitOutcome>;
+  budget: MemoryBudget;
+  clock: Clock;
+  logger: Logger;
+  maxBodyBytes: number;
+}
+
+const REJECTION_CODES = {
+  signature_missing: "E1004",
+  signature_invalid: "E1005",
+  timestamp_out_of_tolerance: "E1006",
+} as const;
+
+/**
+ * POST /ingest/:endpoint_id. The order is cheapest-refusal first: size header, endpoint, body,
+ * signature, idempotency key; then the event waits for its group commit, and only a committed
+ * event is answered with 2xx.
+ */
+export async function handleIngest(req: IncomingMessage, res: ServerResponse, endpointId: string, deps: IngestDeps): Promise<void> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > deps.maxBodyBytes) {
+    return sendError(res, "E1003", { detail: `The limit is ${deps.maxBodyBytes} bytes.`, closeConnection: true });
+  }
+  const endpoint = isId("endpoint", endpointId) ? await deps.endpoints.get(endpointId) : null;
+  if (!endpoint) return sendError(res, "E1001");
+  if (endpoint.status === "disabled") return sendError(res, "E1002");
+
+  const read = await readBody(req, deps.maxBodyBytes, deps.budget);
+  switch (read.outcome) {
+    case "too_large":
+      return sendError(res, "E1003", { detail: `The limit is ${deps.maxBodyBytes} bytes.`, closeConnection: true });
+    case "over_budget":
+      return sendError(res, "E3002", { retryAfterSeconds: 1, closeConnection: true });
+    case "aborted":
+      return; // the client went away; nothing was stored and there is no one to answer
+  }
+  const body = read.body;
+  try {
+    await acceptBody(req, res, endpoint, body, deps);
+  } finally {
+    deps.budget.release(body.length);
+  }
+}
+
+async function acceptBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  endpoint: IngestEndpoint,
+  body: Buffer,
+  deps: IngestDeps,
+): Promise<void> {
+  const now = deps.clock.now();
+  const verification = verifySource(
+    {
+      scheme: endpoint.sourceScheme,
+      secret: endpoint.sourceSecret,
+      header: endpoint.sourceHeader,
+      encoding: endpoint.sourceEncoding,
+      prefix: endpoint.sourcePrefix,
+      toleranceSeconds: endpoint.sourceToleranceSeconds,
+    },
+    req.headers,
+    body,
+    now,
+  );
+  if (verification.outcome === "rejected") {
+    return sendError(res, REJECTION_CODES[verification.reason], { detail: verification.detail });
+  }
+  const key = pickIdempotencyKey(req.headers, verification.deliveryId);
+  if (key.outcome === "invalid") return sendError(res, "E1010");
+
+  const contentType = req.headers["content-type"] ?? null;
+  const event: NewEvent = {
+    id: newId("event", now),
+    tenantId: endpoint.tenantId,
+    endpointId: endpoint.id,
+    payload: body,
+    payloadSha256: createHash("sha256").update(body).digest(),
+    contentType,
+    headersJson: storedHeadersJson(req.headers),
+    idempotencyKey: key.key,
+  };
+  const submitted = await deps.committer.submit(event);
+  if (submitted.outcome === "overloaded") return sendError(res, "E3002", { retryAfterSeconds: 1 });
+  if (submitted.outcome === "failed") {
+    deps.logger.error({ err: submitted.error, endpointId: endpoint.id }, "event commit failed; answered 503");
+    return sendError(res, "E3001", { retryAfterSeconds: 2 });
+  }
+  const result = submitted.result;
+  switch (result.outcome) {
+    case "accepted":
+      deps.logger.debug({ eventId: result.eventId, endpointId: endpoint.id }, "event accepted");
+      return sendJson(res, 202, { event_id: result.eventId, status: "accepted" });
+    case "duplicate":
+      return sendJson(res, 200, { event_id: result.eventId, status: "duplicate" });
+    case "endpoint_unavailable":
+      deps.endpoints.invalidate(endpoint.id);
+      return sendError(res, "E1002", { detail: "The endpoint was disabled or deleted while the event was being stored." });
+  }
+}

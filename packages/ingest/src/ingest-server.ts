@@ -1,0 +1,100 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type Clock, systemClock } from "@kapsel/core";
+import { findIngestEndpoint, type IngestEndpoint, type NewEvent, type Pool } from "@kapsel/db";
+import type { Logger } from "@kapsel/logger";
+import { type CommitOutcome, commitEvents } from "./commit-events.ts";
+import { EndpointCache } from "./endpoint-cache.ts";
+import { GroupCommitter } from "./group-commit.ts";
+import { sendError, sendJson } from "./http-responses.ts";
+import { handleIngest, type IngestDeps } from "./ingest-request.ts";
+import { MemoryBudget } from "./memory-budget.ts";
+import { checkReadiness } from "./readiness.ts";
+
+export interface IngestServerOptions {
+  pool: Pool;
+  logger: Logger;
+  clock?: Clock;
+  maxBodyBytes: number;
+  maxBatch: number;
+  maxConcurrentCommits: number;
+  maxQueued: number;
+  maxQueuedBytes: number;
+  endpointCacheMs: number;
+  migrationsDir?: string;
+}
+
+export interface IngestServer {
+  readonly server: Server;
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /** Stops accepting, lets requests in progress finish and their commits land, then closes. */
+  close(): Promise<void>;
+}
+
+const INGEST_PATH = /^\/ingest\/([^/?#]+)\/?(?:\?.*)?$/;
+
+export function createIngestServer(options: IngestServerOptions): IngestServer {
+  const clock = options.clock ?? systemClock;
+  const committer = new GroupCommitter<NewEvent, CommitOutcome>({
+    flush: (events) => commitEvents(options.pool, events, new Date(clock.now())),
+    maxBatch: options.maxBatch,
+    maxConcurrent: options.maxConcurrentCommits,
+    maxQueued: options.maxQueued,
+  });
+  const deps: IngestDeps = {
+    endpoints: new EndpointCache<IngestEndpoint>((id) => findIngestEndpoint(options.pool, id), options.endpointCacheMs, clock),
+    committer,
+    budget: new MemoryBudget(options.maxQueuedBytes),
+    clock,
+    logger: options.logger,
+    maxBodyBytes: options.maxBodyBytes,
+  };
+  let closing = false;
+
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = req.url ?? "/";
+    const ingest = INGEST_PATH.exec(url);
+    if (ingest) {
+      if (req.method !== "POST") return sendError(res, "E1008");
+      if (closing) return sendError(res, "E3004", { retryAfterSeconds: 1, closeConnection: true });
+      return handleIngest(req, res, decodeURIComponent(ingest[1]!), deps);
+    }
+    if (req.method === "GET" && url === "/health") return sendJson(res, 200, { status: "ok" });
+    if (req.method === "GET" && url === "/ready") {
+      const readiness = closing ? { ready: false as const, reason: "shutting down" } : await checkReadiness(options.pool, options.migrationsDir);
+      return readiness.ready ? sendJson(res, 200, { status: "ready" }) : sendError(res, "E3004", { detail: readiness.reason });
+    }
+    return sendError(res, "E1009");
+  };
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      // Infrastructure failure outside the commit path (e.g. endpoint lookup): nothing was stored.
+      options.logger.error({ err: error }, "ingest request failed");
+      if (!res.headersSent) sendError(res, "E3001", { retryAfterSeconds: 2 });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000; // longer than typical load balancer idle timeouts
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 120_000; // a slow 10 MiB upload still fits; a stalled one does not linger
+
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          resolve(server.address() as AddressInfo);
+        });
+      }),
+    close: async () => {
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await committer.drain();
+      await closed;
+    },
+  };
+}
