@@ -59,12 +59,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     detached: true, // own process group: a terminal's Ctrl-C reaches us, not the database
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  // Two sources share one file: neither may end it; it ends when the process's streams have closed.
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  child.once("close", () => log.end());
 
   const url = `postgresql://${SUPERUSER}:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}/postgres`;
   await waitUntilAccepting(url, child, logFile);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
   return {
     url,
     port: options.port,
@@ -72,12 +74,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGINT");
       await exited;
-      log.end();
     },
     kill: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      // The whole process group (postmaster and every backend) at once, as a machine crash would.
+      if (child.exitCode === null && child.signalCode === null && child.pid) process.kill(-child.pid, "SIGKILL");
       await exited;
-      log.end();
     },
   };
 }

@@ -64,7 +64,7 @@ export class GroupCommitter<T, R> {
     try {
       const results = await this.options.flush(batch.map((w) => w.item));
       if (results.length !== batch.length) throw new Error(`flush returned ${results.length} results for ${batch.length} items`);
-      batch.forEach((waiting, i) => waiting.resolve({ outcome: "committed", result: results[i]! }));
+      for (const [i, waiting] of batch.entries()) waiting.resolve({ outcome: "committed", result: results[i]! });
     } catch (error) {
       for (const waiting of batch) waiting.resolve({ outcome: "failed", error });
     } finally {

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, insertEndpoint, insertTenant, startIngest, type TestDatabase } from "@kapsel/test-support";
+
+let db: TestDatabase;
+let tenantId: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  tenantId = (await insertTenant(db.pool)).id;
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+async function count(endpointId: string): Promise<number> {
+  return (await db.pool.query("SELECT count(*)::int AS n FROM events WHERE endpoint_id = $1", [endpointId])).rows[0].n;
+}
+
+describe("backpressure", () => {
+  it("answers 503 E3002 with Retry-After once the commit queue is full, and commits every event it acknowledged", async () => {
+    const ingest = await startIngest(db.pool, { maxQueued: 5, maxConcurrentCommits: 1, maxBatch: 5 });
+    const ep = await insertEndpoint(db.pool, tenantId);
+    // Hold a lock that blocks inserts into events, so commits pile up behind it.
+    const blocker = await db.pool.connect();
+    await blocker.query("BEGIN");
+    await blocker.query("LOCK TABLE events IN EXCLUSIVE MODE");
+    try {
+      const pending = Array.from({ length: 40 }, () =>
+        fetch(`${ingest.url}/ingest/${ep.id}`, { method: "POST", body: "{}" }).then(async (res) => ({
+          status: res.status,
+          retryAfter: res.headers.get("retry-after"),
+          json: (await res.json()) as any,
+        })),
+      );
+      // Overloaded answers come back while the lock is still held.
+      await new Promise((r) => setTimeout(r, 300));
+      await blocker.query("COMMIT");
+      const results = await Promise.all(pending);
+      const overloaded = results.filter((r) => r.status === 503);
+      const accepted = results.filter((r) => r.status === 202);
+      expect(overloaded.length).toBeGreaterThan(0);
+      expect(overloaded.every((r) => r.json.error.code === "E3002" && r.retryAfter === "1")).toBe(true);
+      expect(accepted.length + overloaded.length).toBe(40);
+      expect(await count(ep.id)).toBe(accepted.length);
+    } finally {
+      blocker.release();
+      await ingest.close();
+    }
+  });
+
+  it("answers 503 E3002 when bodies in memory would exceed the byte budget", async () => {
+    const ingest = await startIngest(db.pool, { maxQueuedBytes: 64 * 1024 });
+    try {
+      const ep = await insertEndpoint(db.pool, tenantId);
+      const res = await fetch(`${ingest.url}/ingest/${ep.id}`, { method: "POST", body: Buffer.alloc(128 * 1024, 1) });
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("1");
+      expect(((await res.json()) as any).error.code).toBe("E3002");
+      const small = await fetch(`${ingest.url}/ingest/${ep.id}`, { method: "POST", body: Buffer.alloc(1024, 1) });
+      expect(small.status).toBe(202); // the refused body's bytes were released
+      expect(await count(ep.id)).toBe(1);
+    } finally {
+      await ingest.close();
+    }
+  });
+
+  it("finishes commits in progress on close and refuses new events while closing", async () => {
+    const ingest = await startIngest(db.pool);
+    const ep = await insertEndpoint(db.pool, tenantId);
+    const inFlight = Array.from({ length: 20 }, () => fetch(`${ingest.url}/ingest/${ep.id}`, { method: "POST", body: "{}" }));
+    const responses = await Promise.all(inFlight);
+    await ingest.close();
+    expect(responses.every((r) => r.status === 202)).toBe(true);
+    expect(await count(ep.id)).toBe(20);
+  });
+});

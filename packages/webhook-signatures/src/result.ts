@@ -1,0 +1,16 @@
+import type { RejectionReason, VerificationResult } from "./types.ts";
+
+// Shared instance: "none" and id-less schemes verify on the hot path without allocating.
+const VERIFIED_WITHOUT_ID: VerificationResult = Object.freeze({ outcome: "verified", deliveryId: null });
+
+export function verified(deliveryId: string | null | undefined): VerificationResult {
+  return deliveryId ? { outcome: "verified", deliveryId } : VERIFIED_WITHOUT_ID;
+}
+
+export function rejected(reason: RejectionReason, detail: string): VerificationResult {
+  return { outcome: "rejected", reason, detail };
+}
+
+export function missing(headerName: string): VerificationResult {
+  return rejected("signature_missing", `${headerName} header is missing or empty`);
+}
