@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// Two projects: pure unit tests run without infrastructure; "db" tests share one embedded
-// PostgreSQL server started once per run by the global setup (each file gets its own database).
+// Pure unit tests run without infrastructure; "db" tests share one embedded PostgreSQL server
+// started once per run by the global setup (each file gets its own database); "e2e" tests start
+// the real processes themselves.
 export default defineConfig({
   test: {
     projects: [
@@ -15,10 +16,19 @@ export default defineConfig({
       {
         test: {
           name: "db",
-          include: ["packages/*/test/**/*.db.test.ts", "apps/*/test/**/*.db.test.ts", "e2e/**/*.db.test.ts"],
+          include: ["packages/*/test/**/*.db.test.ts", "apps/*/test/**/*.db.test.ts"],
           globalSetup: ["./test-support/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // Whole-system scenarios: each starts the processes it needs, as a user would.
+        test: {
+          name: "e2e",
+          include: ["e2e/**/*.e2e.test.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 60_000,
         },
       },
     ],

@@ -62,7 +62,7 @@ async function stopAll(exitCode: number): Promise<never> {
   stopping = true;
   await worker.stop(15_000);
   await postgres?.stop();
-  logger.info("Kapsel stopped");
+  process.stdout.write("Kapsel stopped.\n");
   process.exit(exitCode);
 }
 // The terminal's Ctrl-C reaches the children too; they drain on their own, we wait for them.

@@ -1,0 +1,80 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+export interface Launched {
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves with everything printed up to and including the banner's last line. */
+  banner: Promise<string>;
+  /** Ctrl-C as a terminal sends it: SIGINT to the whole process group. Resolves once npm has exited. */
+  interrupt(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Runs `npm start` exactly as the README says, in its own process group. */
+export function launchNpmStart(env: Record<string, string>): Launched {
+  const child = spawn("npm", ["start"], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOG_LEVEL: "warn", ...env },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let text = "";
+  child.stdout?.on("data", (chunk) => (text += chunk));
+  child.stderr?.on("data", (chunk) => (text += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const banner = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner within 60 s:\n${text}`)), 60_000);
+    const check = () => {
+      if (text.includes("Press Ctrl-C to stop.")) {
+        clearTimeout(timer);
+        resolve(text);
+      }
+    };
+    child.stdout?.on("data", check);
+    void exited.then(({ code }) => {
+      clearTimeout(timer);
+      reject(new Error(`npm start exited with ${code} before the banner:\n${text}`));
+    });
+  });
+  banner.catch(() => undefined);
+  return {
+    child,
+    output: () => text,
+    banner,
+    interrupt: async () => {
+      if (child.exitCode === null && child.pid) process.kill(-child.pid, "SIGINT");
+      return exited;
+    },
+  };
+}
+
+/** Pulls one `label: value` out of the banner. */
+export function bannerValue(banner: string, label: string): string {
+  const match = new RegExp(`${label}:\\s+(\\S+)`).exec(banner);
+  if (!match?.[1]) throw new Error(`banner has no "${label}":\n${banner}`);
+  return match[1];
+}
+
+export function bannerCurl(banner: string): string {
+  const line = banner.split("\n").find((l) => l.trim().startsWith("curl "));
+  if (!line) throw new Error(`banner has no curl command:\n${banner}`);
+  return line.trim();
+}
+
+/** Processes whose command line mentions `needle` (e.g. a data folder), other than pgrep itself. */
+export async function processesMentioning(needle: string): Promise<string[]> {
+  const { execFile } = await import("node:child_process");
+  return new Promise((resolve) => {
+    execFile("pgrep", ["-af", needle], (_error, stdout) => {
+      resolve(
+        stdout
+          .split("\n")
+          .filter((line) => line.trim() !== "" && !line.includes("pgrep")),
+      );
+    });
+  });
+}

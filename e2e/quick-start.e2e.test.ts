@@ -1,0 +1,120 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPool, startEmbeddedPostgres } from "@kapsel/db";
+import { freePort } from "@kapsel/test-support";
+import { bannerCurl, bannerValue, launchNpmStart, processesMentioning } from "./launcher-process.ts";
+
+const sh = promisify(execFile);
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "kapsel-quick-start-"));
+  await chmod(root, 0o755);
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** npm re-raises the SIGINT it got, so it ends by signal; the launcher itself must have stopped cleanly. */
+function expectCleanStop(result: { code: number | null; signal: NodeJS.Signals | null }, output: string): void {
+  expect(result.code === 0 || result.signal === "SIGINT").toBe(true);
+  expect(output).toContain("Kapsel stopped.");
+}
+
+async function groupIsGone(pgid: number): Promise<boolean> {
+  try {
+    process.kill(-pgid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+describe("README quick start: npm start", () => {
+  it("starts on an embedded PostgreSQL, accepts the printed curl, stops cleanly on Ctrl-C, and reuses its data", async () => {
+    const dataDir = join(root, "embedded");
+    const env = { KAPSEL_DATA_DIR: dataDir, KAPSEL_POSTGRES_PORT: String(await freePort()), INGEST_PORT: String(await freePort()) };
+    const first = launchNpmStart(env);
+    let banner: string;
+    try {
+      banner = await first.banner;
+    } catch (error) {
+      await first.interrupt();
+      throw error;
+    }
+    expect(banner).toContain(`Ingest:     http://127.0.0.1:${env.INGEST_PORT}/ingest/<endpoint_id>`);
+    const apiKey = bannerValue(banner, "Demo tenant API key");
+    const endpointId = bannerValue(banner, "Demo endpoint id");
+    expect(apiKey).toMatch(/^kap_sk_/);
+
+    // The printed command, run as a user would paste it.
+    const { stdout } = await sh("sh", ["-c", bannerCurl(banner)]);
+    const answer = JSON.parse(stdout) as { event_id: string; status: string };
+    expect(answer.status).toBe("accepted");
+
+    const password = (await readFile(join(dataDir, "postgres-password"), "utf8")).trim();
+    const pool = createPool({ connectionString: `postgresql://kapsel:${password}@127.0.0.1:${env.KAPSEL_POSTGRES_PORT}/kapsel`, max: 1 });
+    const { rows } = await pool.query("SELECT endpoint_id, status FROM events WHERE id = $1", [answer.event_id]);
+    await pool.end();
+    expect(rows).toEqual([{ endpoint_id: endpointId, status: "pending" }]);
+
+    expectCleanStop(await first.interrupt(), first.output());
+    expect(await groupIsGone(first.child.pid!)).toBe(true);
+    expect(await processesMentioning(join(dataDir, "postgres"))).toEqual([]);
+    expect(existsSync(join(dataDir, "postgres", "postmaster.pid"))).toBe(false); // clean shutdown
+
+    // Second start: same data, same demo credentials, the event is still there.
+    const second = launchNpmStart(env);
+    try {
+      const again = await second.banner;
+      expect(bannerValue(again, "Demo tenant API key")).toBe(apiKey);
+      expect(bannerValue(again, "Demo endpoint id")).toBe(endpointId);
+      const repeat = JSON.parse((await sh("sh", ["-c", bannerCurl(again)])).stdout) as { status: string };
+      expect(repeat.status).toBe("accepted");
+    } finally {
+      expectCleanStop(await second.interrupt(), second.output());
+    }
+    expect(await processesMentioning(join(dataDir, "postgres"))).toEqual([]);
+  });
+
+  it("uses DATABASE_URL instead of an embedded PostgreSQL when it is set", async () => {
+    const externalDir = join(root, "external-pg");
+    const external = await startEmbeddedPostgres({ dataDir: externalDir, port: await freePort(), password: "external", settings: { fsync: "off" } });
+    const dataDir = join(root, "with-database-url");
+    try {
+      const admin = createPool({ connectionString: external.url, max: 1 });
+      await admin.query("CREATE DATABASE app");
+      await admin.end();
+      const env = { KAPSEL_DATA_DIR: dataDir, DATABASE_URL: external.urlFor("app"), INGEST_PORT: String(await freePort()) };
+      const launched = launchNpmStart(env);
+      try {
+        const banner = await launched.banner;
+        expect(banner).toContain("Database:   DATABASE_URL (external PostgreSQL)");
+        const answer = JSON.parse((await sh("sh", ["-c", bannerCurl(banner)])).stdout) as { event_id: string };
+        const pool = createPool({ connectionString: external.urlFor("app"), max: 1 });
+        const { rowCount } = await pool.query("SELECT 1 FROM events WHERE id = $1", [answer.event_id]);
+        await pool.end();
+        expect(rowCount).toBe(1);
+      } finally {
+        expectCleanStop(await launched.interrupt(), launched.output());
+      }
+      expect(existsSync(join(dataDir, "postgres"))).toBe(false); // no embedded server was started
+    } finally {
+      await external.stop();
+    }
+  });
+
+  it("refuses bad configuration with a clear message per setting", async () => {
+    const launched = launchNpmStart({ KAPSEL_DATA_DIR: join(root, "bad"), INGEST_PORT: "seventy", DATABASE_URL: "mysql://nope" });
+    await expect(launched.banner).rejects.toThrow(/exited with/);
+    const output = launched.output();
+    expect(output).toContain("Invalid configuration:");
+    expect(output).toMatch(/INGEST_PORT: .*\(got "seventy"\)/);
+    expect(output).toMatch(/DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);
+  });
+});
