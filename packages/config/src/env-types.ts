@@ -2,10 +2,13 @@ import { z } from "zod";
 
 // Building blocks shared by the apps' schemas, so each setting is validated the same way everywhere.
 
+const PORT = "must be a port number 0-65535";
 export const port = (fallback: number) =>
-  z.coerce.number().int().min(0, "must be a port number 0-65535").max(65535, "must be a port number 0-65535").default(fallback);
+  z.coerce.number({ error: PORT }).int(PORT).min(0, PORT).max(65535, PORT).default(fallback);
 
-export const positiveInt = (fallback: number) => z.coerce.number().int("must be a whole number").positive("must be greater than 0").default(fallback);
+const POSITIVE = "must be a whole number greater than 0";
+export const positiveInt = (fallback: number) =>
+  z.coerce.number({ error: POSITIVE }).int(POSITIVE).positive(POSITIVE).default(fallback);
 
 export const databaseUrl = z
   .string({ error: "is required (a postgres:// connection URL)" })

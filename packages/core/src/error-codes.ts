@@ -19,8 +19,8 @@ export const ERROR_CODES = {
   E1010: { status: 400, name: "idempotency_key_invalid", message: "The idempotency key must be 1 to 255 printable ASCII characters." },
   E3001: { status: 503, name: "database_unavailable", message: "The event could not be committed; it was not accepted. Retry later." },
   E3002: { status: 503, name: "overloaded", message: "Ingest is at capacity; the event was not accepted. Retry later." },
-  E3003: { status: 500, name: "internal_error", message: "An unexpected error occurred." },
-  E3004: { status: 503, name: "not_ready", message: "The service is starting or shutting down." },
+  E3004: { status: 503, name: "not_ready", message: "The service is not ready: starting, shutting down, database unreachable or migrations pending." },
+  E3101: { status: 500, name: "attestation_log_append_only", message: "The attestation log is append-only; the database refused to change or delete a committed entry." },
 } as const satisfies Record<string, { status: number; name: string; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Clock, systemClock } from "@kapsel/core";
+import { type Clock, errorBody, systemClock } from "@kapsel/core";
 import { findIngestEndpoint, type IngestEndpoint, type NewEvent, type Pool } from "@kapsel/db";
 import type { Logger } from "@kapsel/logger";
 import { type CommitOutcome, commitEvents } from "./commit-events.ts";
@@ -57,7 +57,7 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
     if (ingest) {
       if (req.method !== "POST") return sendError(res, "E1008");
       if (closing) return sendError(res, "E3004", { retryAfterSeconds: 1, closeConnection: true });
-      return handleIngest(req, res, decodeURIComponent(ingest[1]!), deps);
+      return handleIngest(req, res, safeDecode(ingest[1]!), deps);
     }
     if (req.method === "GET" && url === "/health") return sendJson(res, 200, { status: "ok" });
     if (req.method === "GET" && url === "/ready") {
@@ -74,6 +74,14 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
       if (!res.headersSent) sendError(res, "E3001", { retryAfterSeconds: 2 });
       else res.destroy();
     });
+  });
+  // Unparseable HTTP never reaches the handler; answer it in the documented error format.
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === "ECONNRESET" || !socket.writable) return socket.destroy();
+    const body = JSON.stringify(errorBody("E1007"));
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   server.keepAliveTimeout = 65_000; // longer than typical load balancer idle timeouts
   server.headersTimeout = 66_000;
@@ -97,4 +105,13 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
       await closed;
     },
   };
+}
+
+/** A malformed percent-encoding cannot name an endpoint; "" falls through to 404 E1001. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return "";
+  }
 }

@@ -67,7 +67,7 @@ describe("POST /ingest/:endpoint_id", () => {
 
   it("answers 404 E1001 for an unknown or malformed endpoint id and stores nothing", async () => {
     const before = (await db.pool.query("SELECT count(*)::int AS n FROM events")).rows[0].n;
-    for (const id of ["ep_01M84CC7QAW9Y7TVMT6XEJS9PB", "nope", "ep_'; DROP TABLE events; --", "%E2%82%AC"]) {
+    for (const id of ["ep_01M84CC7QAW9Y7TVMT6XEJS9PB", "nope", "ep_'; DROP TABLE events; --", "%E2%82%AC", "%E2%82", "%"]) {
       const res = await post(`/ingest/${id}`, "{}");
       expect(res.status).toBe(404);
       expect(res.json.error.code).toBe("E1001");
@@ -120,6 +120,22 @@ describe("POST /ingest/:endpoint_id", () => {
     expect(res.status).toBe(400);
     expect(res.json.error.code).toBe("E1010");
     expect(await eventCount(ep.id)).toBe(0);
+  });
+});
+
+describe("malformed HTTP", () => {
+  it("answers unparseable requests with 400 E1007 in the documented JSON format", async () => {
+    const { connect } = await import("node:net");
+    const port = Number(new URL(ingest.url).port);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1", () => socket.write("POST /ingest/x HTTP/1.1\r\nHost: a\r\nContent-Length: nope\r\n\r\n"));
+      let text = "";
+      socket.on("data", (c) => (text += c));
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+    expect(reply.startsWith("HTTP/1.1 400 Bad Request")).toBe(true);
+    expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4)).error.code).toBe("E1007");
   });
 });
 
