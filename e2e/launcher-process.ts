@@ -70,11 +70,7 @@ export async function processesMentioning(needle: string): Promise<string[]> {
   const { execFile } = await import("node:child_process");
   return new Promise((resolve) => {
     execFile("pgrep", ["-af", needle], (_error, stdout) => {
-      resolve(
-        stdout
-          .split("\n")
-          .filter((line) => line.trim() !== "" && !line.includes("pgrep")),
-      );
+      resolve(stdout.split("\n").filter((line) => line.trim() !== "" && !line.includes("pgrep")));
     });
   });
 }

@@ -4,9 +4,9 @@ import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool, startEmbeddedPostgres } from "@kapsel/db";
 import { freePort } from "@kapsel/test-support";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bannerCurl, bannerValue, launchNpmStart, processesMentioning } from "./launcher-process.ts";
 
 const sh = promisify(execFile);
@@ -26,19 +26,27 @@ function expectCleanStop(result: { code: number | null; signal: NodeJS.Signals |
   expect(output).toContain("Kapsel stopped.");
 }
 
+/** npm may return before its children finish shutting down; they must all be gone within 20 s. */
 async function groupIsGone(pgid: number): Promise<boolean> {
-  try {
-    process.kill(-pgid, 0);
-    return false;
-  } catch {
-    return true;
+  for (let i = 0; i < 200; i++) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return true;
+    }
+    await new Promise((r) => setTimeout(r, 100));
   }
+  return false;
 }
 
 describe("README quick start: npm start", () => {
   it("starts on an embedded PostgreSQL, accepts the printed curl, stops cleanly on Ctrl-C, and reuses its data", async () => {
     const dataDir = join(root, "embedded");
-    const env = { KAPSEL_DATA_DIR: dataDir, KAPSEL_POSTGRES_PORT: String(await freePort()), INGEST_PORT: String(await freePort()) };
+    const env = {
+      KAPSEL_DATA_DIR: dataDir,
+      KAPSEL_POSTGRES_PORT: String(await freePort()),
+      INGEST_PORT: String(await freePort()),
+    };
     const first = launchNpmStart(env);
     let banner: string;
     try {
@@ -58,13 +66,17 @@ describe("README quick start: npm start", () => {
     expect(answer.status).toBe("accepted");
 
     const password = (await readFile(join(dataDir, "postgres-password"), "utf8")).trim();
-    const pool = createPool({ connectionString: `postgresql://kapsel:${password}@127.0.0.1:${env.KAPSEL_POSTGRES_PORT}/kapsel`, max: 1 });
+    const pool = createPool({
+      connectionString: `postgresql://kapsel:${password}@127.0.0.1:${env.KAPSEL_POSTGRES_PORT}/kapsel`,
+      max: 1,
+    });
     const { rows } = await pool.query("SELECT endpoint_id, status FROM events WHERE id = $1", [answer.event_id]);
     await pool.end();
     expect(rows).toEqual([{ endpoint_id: endpointId, status: "pending" }]);
 
-    expectCleanStop(await first.interrupt(), first.output());
+    const stopped = await first.interrupt();
     expect(await groupIsGone(first.child.pid!)).toBe(true);
+    expectCleanStop(stopped, first.output());
     expect(await processesMentioning(join(dataDir, "postgres"))).toEqual([]);
     expect(existsSync(join(dataDir, "postgres", "postmaster.pid"))).toBe(false); // clean shutdown
 
@@ -77,20 +89,31 @@ describe("README quick start: npm start", () => {
       const repeat = JSON.parse((await sh("sh", ["-c", bannerCurl(again)])).stdout) as { status: string };
       expect(repeat.status).toBe("accepted");
     } finally {
-      expectCleanStop(await second.interrupt(), second.output());
+      const stopped = await second.interrupt();
+      expect(await groupIsGone(second.child.pid!)).toBe(true);
+      expectCleanStop(stopped, second.output());
     }
     expect(await processesMentioning(join(dataDir, "postgres"))).toEqual([]);
   });
 
   it("uses DATABASE_URL instead of an embedded PostgreSQL when it is set", async () => {
     const externalDir = join(root, "external-pg");
-    const external = await startEmbeddedPostgres({ dataDir: externalDir, port: await freePort(), password: "external", settings: { fsync: "off" } });
+    const external = await startEmbeddedPostgres({
+      dataDir: externalDir,
+      port: await freePort(),
+      password: "external",
+      settings: { fsync: "off" },
+    });
     const dataDir = join(root, "with-database-url");
     try {
       const admin = createPool({ connectionString: external.url, max: 1 });
       await admin.query("CREATE DATABASE app");
       await admin.end();
-      const env = { KAPSEL_DATA_DIR: dataDir, DATABASE_URL: external.urlFor("app"), INGEST_PORT: String(await freePort()) };
+      const env = {
+        KAPSEL_DATA_DIR: dataDir,
+        DATABASE_URL: external.urlFor("app"),
+        INGEST_PORT: String(await freePort()),
+      };
       const launched = launchNpmStart(env);
       try {
         const banner = await launched.banner;
@@ -101,7 +124,9 @@ describe("README quick start: npm start", () => {
         await pool.end();
         expect(rowCount).toBe(1);
       } finally {
-        expectCleanStop(await launched.interrupt(), launched.output());
+        const stopped = await launched.interrupt();
+        expect(await groupIsGone(launched.child.pid!)).toBe(true);
+        expectCleanStop(stopped, launched.output());
       }
       expect(existsSync(join(dataDir, "postgres"))).toBe(false); // no embedded server was started
     } finally {
@@ -110,7 +135,11 @@ describe("README quick start: npm start", () => {
   });
 
   it("refuses bad configuration with a clear message per setting", async () => {
-    const launched = launchNpmStart({ KAPSEL_DATA_DIR: join(root, "bad"), INGEST_PORT: "seventy", DATABASE_URL: "mysql://nope" });
+    const launched = launchNpmStart({
+      KAPSEL_DATA_DIR: join(root, "bad"),
+      INGEST_PORT: "seventy",
+      DATABASE_URL: "mysql://nope",
+    });
     await expect(launched.banner).rejects.toThrow(/exited with/);
     const output = launched.output();
     expect(output).toContain("Invalid configuration:");

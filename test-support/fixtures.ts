@@ -30,7 +30,11 @@ export interface EndpointOptions {
   sourceToleranceSeconds?: number;
 }
 
-export async function insertEndpoint(pool: Pool, tenantId: string, options: EndpointOptions = {}): Promise<EndpointFixture> {
+export async function insertEndpoint(
+  pool: Pool,
+  tenantId: string,
+  options: EndpointOptions = {},
+): Promise<EndpointFixture> {
   const id = newId("endpoint");
   await pool.query(
     `INSERT INTO endpoints (id, tenant_id, url, status, source_scheme, source_secret, source_header, source_encoding,

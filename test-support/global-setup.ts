@@ -1,8 +1,8 @@
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { TestProject } from "vitest/node";
 import { createPool, migrate, startEmbeddedPostgres } from "@kapsel/db";
+import type { TestProject } from "vitest/node";
 import { freePort } from "./free-port.ts";
 
 export const TEMPLATE_DATABASE = "kapsel_template";

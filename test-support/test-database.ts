@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { inject } from "vitest";
 import { createPool, type Pool } from "@kapsel/db";
+import { inject } from "vitest";
 import { TEMPLATE_DATABASE } from "./global-setup.ts";
 
 export interface TestDatabase {

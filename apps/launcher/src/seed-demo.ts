@@ -38,7 +38,15 @@ export async function seedDemo(prisma: PrismaClient, dataDir: DataDir, receiverU
   };
   await prisma.$transaction([
     prisma.tenant.create({ data: { id: demo.tenantId, name: "Demo" } }),
-    prisma.apiKey.create({ data: { id: newId("apiKey", now), tenantId: demo.tenantId, name: "demo", prefix: key.prefix, keyHash: new Uint8Array(key.hash) } }),
+    prisma.apiKey.create({
+      data: {
+        id: newId("apiKey", now),
+        tenantId: demo.tenantId,
+        name: "demo",
+        prefix: key.prefix,
+        keyHash: new Uint8Array(key.hash),
+      },
+    }),
     prisma.endpoint.create({
       data: {
         id: demo.endpointId,

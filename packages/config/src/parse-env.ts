@@ -11,7 +11,9 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv)
     problems: result.error.issues.map((issue) => {
       const name = issue.path.join(".") || "(environment)";
       const given = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
-      return given === undefined ? `${name}: ${issue.message}` : `${name}: ${issue.message} (got ${JSON.stringify(given)})`;
+      return given === undefined
+        ? `${name}: ${issue.message}`
+        : `${name}: ${issue.message} (got ${JSON.stringify(given)})`;
     }),
   };
 }

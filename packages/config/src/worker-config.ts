@@ -13,7 +13,10 @@ export const workerConfigSchema = z.object({
   INGEST_MAX_QUEUED: positiveInt(20_000),
   INGEST_MAX_QUEUED_BYTES: positiveInt(256 * 1024 * 1024),
   INGEST_ENDPOINT_CACHE_MS: z.coerce.number().int().min(0).default(1000),
-  MIGRATE_ON_START: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  MIGRATE_ON_START: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
   LOG_LEVEL: logLevel,
 });
 

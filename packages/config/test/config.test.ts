@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { formatConfigProblems, launcherConfigSchema, parseEnv, workerConfigSchema } from "@kapsel/config";
+import { describe, expect, it } from "vitest";
 
 describe("worker configuration", () => {
   it("requires DATABASE_URL and says so", () => {

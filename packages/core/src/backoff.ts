@@ -72,8 +72,10 @@ export function resolveBackoffPolicy(overrides: Partial<BackoffPolicy> = {}): Ba
   const problems: string[] = [];
   const isMs = (v: number) => Number.isInteger(v) && v >= 0 && v <= MAX_CONFIGURABLE_MS;
   if (!isMs(policy.baseMs) || policy.baseMs < 1) problems.push("baseMs must be an integer from 1 to 30 days in ms");
-  if (!isMs(policy.capMs) || policy.capMs < policy.baseMs) problems.push("capMs must be an integer >= baseMs and <= 30 days in ms");
-  if (!isMs(policy.floorMs) || policy.floorMs > policy.baseMs) problems.push("floorMs must be an integer from 0 to baseMs");
+  if (!isMs(policy.capMs) || policy.capMs < policy.baseMs)
+    problems.push("capMs must be an integer >= baseMs and <= 30 days in ms");
+  if (!isMs(policy.floorMs) || policy.floorMs > policy.baseMs)
+    problems.push("floorMs must be an integer from 0 to baseMs");
   if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1 || policy.maxAttempts > 100_000) {
     problems.push("maxAttempts must be an integer from 1 to 100000");
   }

@@ -101,7 +101,13 @@ export function admit(state: BreakerState, policy: BreakerPolicy, nowMs: number)
       if (nowMs < state.openedAt + state.cooldownMs) return { admitted: false, state, transition: null };
       return {
         admitted: true,
-        state: { state: "half_open", halfOpenedAt: nowMs, probesInFlight: 1, lastProbeAt: nowMs, cooldownMs: state.cooldownMs },
+        state: {
+          state: "half_open",
+          halfOpenedAt: nowMs,
+          probesInFlight: 1,
+          lastProbeAt: nowMs,
+          cooldownMs: state.cooldownMs,
+        },
         transition: { from: "open", to: "half_open", reason: "cooldown_elapsed", atMs: nowMs },
       };
     }
@@ -111,7 +117,11 @@ export function admit(state: BreakerState, policy: BreakerPolicy, nowMs: number)
         inFlight = 0; // every slot taken and silent for too long: those probes are lost
       }
       if (inFlight >= policy.halfOpenMaxProbes) return { admitted: false, state, transition: null };
-      return { admitted: true, state: { ...state, probesInFlight: inFlight + 1, lastProbeAt: nowMs }, transition: null };
+      return {
+        admitted: true,
+        state: { ...state, probesInFlight: inFlight + 1, lastProbeAt: nowMs },
+        transition: null,
+      };
     }
   }
 }
@@ -155,7 +165,8 @@ export function record(state: BreakerState, policy: BreakerPolicy, nowMs: number
 export function resetBreaker(state: BreakerState, nowMs: number): RecordResult {
   return {
     state: initialBreakerState(nowMs),
-    transition: state.state === "closed" ? null : { from: state.state, to: "closed", reason: "manual_reset", atMs: nowMs },
+    transition:
+      state.state === "closed" ? null : { from: state.state, to: "closed", reason: "manual_reset", atMs: nowMs },
   };
 }
 
@@ -223,7 +234,10 @@ export function parseBreakerState(value: unknown): ParseBreakerStateResult {
               cooldownMs: v.cooldownMs as number,
             },
           }
-        : { ok: false, error: "half_open breaker needs integer halfOpenedAt, lastProbeAt, probesInFlight >= 0, cooldownMs > 0" };
+        : {
+            ok: false,
+            error: "half_open breaker needs integer halfOpenedAt, lastProbeAt, probesInFlight >= 0, cooldownMs > 0",
+          };
     default:
       return { ok: false, error: `unknown breaker state ${JSON.stringify(v.state)}` };
   }

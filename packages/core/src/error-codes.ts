@@ -10,17 +10,45 @@ export const ERROR_CODES = {
   E1001: { status: 404, name: "endpoint_not_found", message: "No endpoint with this id exists." },
   E1002: { status: 409, name: "endpoint_disabled", message: "The endpoint is disabled and accepts no events." },
   E1003: { status: 413, name: "payload_too_large", message: "The request body exceeds the size limit." },
-  E1004: { status: 401, name: "signature_missing", message: "The request carries no signature for the endpoint's verification scheme." },
+  E1004: {
+    status: 401,
+    name: "signature_missing",
+    message: "The request carries no signature for the endpoint's verification scheme.",
+  },
   E1005: { status: 401, name: "signature_invalid", message: "The request signature does not match the body." },
-  E1006: { status: 401, name: "signature_timestamp_out_of_tolerance", message: "The signed timestamp is outside the allowed tolerance." },
+  E1006: {
+    status: 401,
+    name: "signature_timestamp_out_of_tolerance",
+    message: "The signed timestamp is outside the allowed tolerance.",
+  },
   E1007: { status: 400, name: "malformed_request", message: "The request is malformed." },
   E1008: { status: 405, name: "method_not_allowed", message: "Use POST to ingest an event." },
   E1009: { status: 404, name: "route_not_found", message: "No such route." },
-  E1010: { status: 400, name: "idempotency_key_invalid", message: "The idempotency key must be 1 to 255 printable ASCII characters." },
-  E3001: { status: 503, name: "database_unavailable", message: "The event could not be committed; it was not accepted. Retry later." },
-  E3002: { status: 503, name: "overloaded", message: "Ingest is at capacity; the event was not accepted. Retry later." },
-  E3004: { status: 503, name: "not_ready", message: "The service is not ready: starting, shutting down, database unreachable or migrations pending." },
-  E3101: { status: 500, name: "attestation_log_append_only", message: "The attestation log is append-only; the database refused to change or delete a committed entry." },
+  E1010: {
+    status: 400,
+    name: "idempotency_key_invalid",
+    message: "The idempotency key must be 1 to 255 printable ASCII characters.",
+  },
+  E3001: {
+    status: 503,
+    name: "database_unavailable",
+    message: "The event could not be committed; it was not accepted. Retry later.",
+  },
+  E3002: {
+    status: 503,
+    name: "overloaded",
+    message: "Ingest is at capacity; the event was not accepted. Retry later.",
+  },
+  E3004: {
+    status: 503,
+    name: "not_ready",
+    message: "The service is not ready: starting, shutting down, database unreachable or migrations pending.",
+  },
+  E3101: {
+    status: 500,
+    name: "attestation_log_append_only",
+    message: "The attestation log is append-only; the database refused to change or delete a committed entry.",
+  },
 } as const satisfies Record<string, { status: number; name: string; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

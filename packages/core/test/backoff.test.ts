@@ -78,7 +78,8 @@ describe("backoff defaults", () => {
     const random = mulberry32(42);
     let sum = 0;
     for (let run = 0; run < 200; run++) {
-      for (let attempt = 1; attempt < P.maxAttempts; attempt++) sum += nextRetryDelay({ attempt, policy: P, random }).delayMs;
+      for (let attempt = 1; attempt < P.maxAttempts; attempt++)
+        sum += nextRetryDelay({ attempt, policy: P, random }).delayMs;
     }
     const mean = sum / 200;
     expect(Math.abs(mean - 86_288_750) / 86_288_750).toBeLessThan(0.01);

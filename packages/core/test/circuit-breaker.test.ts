@@ -114,7 +114,12 @@ describe("circuit breaker: examples", () => {
     expect(refused.state).toBe(probe3.state);
 
     const closed = record(probe3.state, P, T0 + 33_000, "success");
-    expect(closed.transition).toEqual({ from: "half_open", to: "closed", reason: "probe_succeeded", atMs: T0 + 33_000 });
+    expect(closed.transition).toEqual({
+      from: "half_open",
+      to: "closed",
+      reason: "probe_succeeded",
+      atMs: T0 + 33_000,
+    });
     expect(closed.state).toEqual(initialBreakerState(T0 + 33_000));
   });
 
@@ -137,9 +142,7 @@ describe("circuit breaker: examples", () => {
       expect(s.openedAt).toBe(at + 500);
       cooldowns.push(s.cooldownMs);
     }
-    expect(cooldowns).toEqual([
-      60_000, 120_000, 240_000, 480_000, 960_000, 1_920_000, 3_600_000, 3_600_000, 3_600_000,
-    ]);
+    expect(cooldowns).toEqual([60_000, 120_000, 240_000, 480_000, 960_000, 1_920_000, 3_600_000, 3_600_000, 3_600_000]);
 
     // Recovery resets the multiplier: the next trip starts at the base cooldown again.
     const at = nextProbeAt(s)!;
@@ -160,7 +163,11 @@ describe("circuit breaker: examples", () => {
 
   it("stays closed below minimumCalls or below the threshold", () => {
     expect(run(initialBreakerState(T0), times(9, "failure" as const), T0).state).toBe("closed");
-    const mostlyOk = run(initialBreakerState(T0), [...times(4, "failure" as const), ...times(96, "success" as const)], T0);
+    const mostlyOk = run(
+      initialBreakerState(T0),
+      [...times(4, "failure" as const), ...times(96, "success" as const)],
+      T0,
+    );
     expect(mostlyOk).toEqual({ state: "closed", windowStartedAt: T0, successes: 96, failures: 4 });
   });
 
@@ -171,7 +178,13 @@ describe("circuit breaker: examples", () => {
   });
 
   it("frees the probe slots of probes lost for probeTimeoutMs", () => {
-    const full: BreakerState = { state: "half_open", halfOpenedAt: T0, probesInFlight: 3, lastProbeAt: T0, cooldownMs: 30_000 };
+    const full: BreakerState = {
+      state: "half_open",
+      halfOpenedAt: T0,
+      probesInFlight: 3,
+      lastProbeAt: T0,
+      cooldownMs: 30_000,
+    };
     expect(admit(full, P, T0 + P.probeTimeoutMs - 1).admitted).toBe(false);
     const again = admit(full, P, T0 + P.probeTimeoutMs);
     expect(again.admitted).toBe(true);
@@ -263,7 +276,13 @@ describe("circuit breaker: properties", () => {
               const due = now >= prev.openedAt + prev.cooldownMs;
               expect(r.admitted).toBe(due);
               if (due) {
-                expect(s).toEqual({ state: "half_open", halfOpenedAt: now, probesInFlight: 1, lastProbeAt: now, cooldownMs: prev.cooldownMs });
+                expect(s).toEqual({
+                  state: "half_open",
+                  halfOpenedAt: now,
+                  probesInFlight: 1,
+                  lastProbeAt: now,
+                  cooldownMs: prev.cooldownMs,
+                });
                 expect(r.transition).toEqual({ from: "open", to: "half_open", reason: "cooldown_elapsed", atMs: now });
               } else {
                 expect(s).toBe(prev);

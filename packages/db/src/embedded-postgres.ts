@@ -133,9 +133,10 @@ async function initdb(
     );
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? "";
-    const hint = runAs && stderr.includes("Permission denied")
-      ? " (PostgreSQL runs as the `postgres` OS user: every parent folder of the data folder must be traversable by it)"
-      : "";
+    const hint =
+      runAs && stderr.includes("Permission denied")
+        ? " (PostgreSQL runs as the `postgres` OS user: every parent folder of the data folder must be traversable by it)"
+        : "";
     throw new Error(`initdb failed for ${options.dataDir}: ${stderr.trim()}${hint}`, { cause: error });
   } finally {
     await rm(passwordFile, { force: true });

@@ -52,7 +52,11 @@ export async function migrate(pool: Pool, migrationsDir?: string): Promise<Migra
         done.push(file.name);
       }
       const known = new Set(files.map((file) => file.name));
-      return { outcome: "migrated", applied: done, unknownInDatabase: [...applied.keys()].filter((n) => !known.has(n)) };
+      return {
+        outcome: "migrated",
+        applied: done,
+        unknownInDatabase: [...applied.keys()].filter((n) => !known.has(n)),
+      };
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]);
     }

@@ -1,10 +1,9 @@
 import { cp, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
 import { createPool, DEFAULT_MIGRATIONS_DIR, migrate, type Pool, pendingMigrations, readMigrations } from "@kapsel/db";
 import { createTestDatabase, type TestDatabase } from "@kapsel/test-support";
-import { inject } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 
 /** An empty database (not cloned from the migrated template). */
 async function emptyDatabase(): Promise<{ pool: Pool; drop: () => Promise<void> }> {
@@ -92,10 +91,17 @@ describe("migrator", () => {
     const db = await emptyDatabase();
     try {
       const dir = await copyMigrations();
-      await cp(join(dir, (await readMigrations(dir))[0]!.name), join(dir, "29990101000000_broken"), { recursive: true });
-      await writeFile(join(dir, "29990101000000_broken", "migration.sql"), "CREATE TABLE half_done (id int);\nSELECT no_such_function();\n");
+      await cp(join(dir, (await readMigrations(dir))[0]!.name), join(dir, "29990101000000_broken"), {
+        recursive: true,
+      });
+      await writeFile(
+        join(dir, "29990101000000_broken", "migration.sql"),
+        "CREATE TABLE half_done (id int);\nSELECT no_such_function();\n",
+      );
       await expect(migrate(db.pool, dir)).rejects.toThrow(/29990101000000_broken failed and was rolled back/);
-      const { rows } = await db.pool.query(`SELECT to_regclass('half_done') AS t, (SELECT count(*)::int FROM "_prisma_migrations" WHERE migration_name = '29990101000000_broken') AS n`);
+      const { rows } = await db.pool.query(
+        `SELECT to_regclass('half_done') AS t, (SELECT count(*)::int FROM "_prisma_migrations" WHERE migration_name = '29990101000000_broken') AS n`,
+      );
       expect(rows[0]).toEqual({ t: null, n: 0 });
       expect(await pendingMigrations(db.pool, dir)).toEqual(["29990101000000_broken"]);
     } finally {
@@ -110,10 +116,13 @@ describe("migrator", () => {
         `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, finished_at, applied_steps_count) VALUES (gen_random_uuid(), repeat('0', 64), '29990101000000_from_the_future', now(), 1)`,
       );
       const result = await migrate(db.pool);
-      expect(result).toEqual({ outcome: "migrated", applied: [], unknownInDatabase: ["29990101000000_from_the_future"] });
+      expect(result).toEqual({
+        outcome: "migrated",
+        applied: [],
+        unknownInDatabase: ["29990101000000_from_the_future"],
+      });
     } finally {
       await db.drop();
     }
   });
 });
-

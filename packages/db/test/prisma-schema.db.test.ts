@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrismaClient, type PrismaClient } from "@kapsel/db";
 import { createTestDatabase, type TestDatabase } from "@kapsel/test-support";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**
  * The migrations are hand-written SQL and prisma/schema.prisma is written to match them. This
@@ -53,22 +53,55 @@ describe("Prisma schema and SQL migrations", () => {
 
   it("create and read every model with every field set", async () => {
     const tenant = await prisma.tenant.create({
-      data: { id: "ten_1", name: "Acme", ingestRatePerSecond: 50, retentionDays: 7, createdAt: at("2026-01-01T00:00:00Z"), updatedAt: at("2026-01-02T00:00:00Z") },
+      data: {
+        id: "ten_1",
+        name: "Acme",
+        ingestRatePerSecond: 50,
+        retentionDays: 7,
+        createdAt: at("2026-01-01T00:00:00Z"),
+        updatedAt: at("2026-01-02T00:00:00Z"),
+      },
     });
     expect(await prisma.tenant.findUniqueOrThrow({ where: { id: "ten_1" } })).toEqual(tenant);
 
     const apiKey = await prisma.apiKey.create({
-      data: { id: "key_1", tenantId: "ten_1", name: "ci", prefix: "kap_abc", keyHash: sha("k"), lastUsedAt: at("2026-01-03T00:00:00Z"), revokedAt: at("2026-01-04T00:00:00Z") },
+      data: {
+        id: "key_1",
+        tenantId: "ten_1",
+        name: "ci",
+        prefix: "kap_abc",
+        keyHash: sha("k"),
+        lastUsedAt: at("2026-01-03T00:00:00Z"),
+        revokedAt: at("2026-01-04T00:00:00Z"),
+      },
     });
     expect(await prisma.apiKey.findUniqueOrThrow({ where: { keyHash: sha("k") } })).toEqual(apiKey);
 
     const endpoint = await prisma.endpoint.create({
       data: {
-        id: "ep_1", tenantId: "ten_1", name: "orders", url: "https://example.com/hook", status: "paused", disabledReason: "manual",
-        sourceScheme: "standard_webhooks", sourceSecret: "whsec_abc", sourceHeader: "x-sig", sourceEncoding: "base64", sourcePrefix: "v1=",
-        sourceToleranceSeconds: 60, signingSecret: "whsec_out", previousSigningSecret: "whsec_old", previousSigningSecretExpiresAt: at("2026-02-01T00:00:00Z"),
-        maxAttempts: 5, backoffBaseMs: 500, backoffCapMs: 60_000, connectTimeoutMs: 1000, responseTimeoutMs: 2000, maxInFlight: 3,
-        retryableStatuses: [404, 418], retryAllClientErrors: true,
+        id: "ep_1",
+        tenantId: "ten_1",
+        name: "orders",
+        url: "https://example.com/hook",
+        status: "paused",
+        disabledReason: "manual",
+        sourceScheme: "standard_webhooks",
+        sourceSecret: "whsec_abc",
+        sourceHeader: "x-sig",
+        sourceEncoding: "base64",
+        sourcePrefix: "v1=",
+        sourceToleranceSeconds: 60,
+        signingSecret: "whsec_out",
+        previousSigningSecret: "whsec_old",
+        previousSigningSecretExpiresAt: at("2026-02-01T00:00:00Z"),
+        maxAttempts: 5,
+        backoffBaseMs: 500,
+        backoffCapMs: 60_000,
+        connectTimeoutMs: 1000,
+        responseTimeoutMs: 2000,
+        maxInFlight: 3,
+        retryableStatuses: [404, 418],
+        retryAllClientErrors: true,
       },
     });
     expect(await prisma.endpoint.findUniqueOrThrow({ where: { id: "ep_1" } })).toEqual(endpoint);
@@ -78,55 +111,120 @@ describe("Prisma schema and SQL migrations", () => {
 
     const event = await prisma.event.create({
       data: {
-        id: "evt_1", tenantId: "ten_1", endpointId: "ep_1", status: "delivering", payload: new Uint8Array([1, 2, 3]), payloadSha256: sha("p"),
-        payloadSize: 3, contentType: "application/json", headers: { "content-type": "application/json" }, idempotencyKey: "idem-1",
-        receivedAt: at("2026-01-05T00:00:00Z"), attempts: 2, nextAttemptAt: at("2026-01-05T00:01:00Z"), leaseOwner: "worker-1",
-        leaseExpiresAt: at("2026-01-05T00:02:00Z"), lastError: "timeout", deliveredAt: null, failedAt: null,
+        id: "evt_1",
+        tenantId: "ten_1",
+        endpointId: "ep_1",
+        status: "delivering",
+        payload: new Uint8Array([1, 2, 3]),
+        payloadSha256: sha("p"),
+        payloadSize: 3,
+        contentType: "application/json",
+        headers: { "content-type": "application/json" },
+        idempotencyKey: "idem-1",
+        receivedAt: at("2026-01-05T00:00:00Z"),
+        attempts: 2,
+        nextAttemptAt: at("2026-01-05T00:01:00Z"),
+        leaseOwner: "worker-1",
+        leaseExpiresAt: at("2026-01-05T00:02:00Z"),
+        lastError: "timeout",
+        deliveredAt: null,
+        failedAt: null,
       },
     });
     expect(await prisma.event.findUniqueOrThrow({ where: { id: "evt_1" } })).toEqual(event);
 
     const key = await prisma.idempotencyKey.create({ data: { endpointId: "ep_1", key: "idem-1", eventId: "evt_1" } });
-    expect(await prisma.idempotencyKey.findUniqueOrThrow({ where: { endpointId_key: { endpointId: "ep_1", key: "idem-1" } } })).toEqual(key);
+    expect(
+      await prisma.idempotencyKey.findUniqueOrThrow({
+        where: { endpointId_key: { endpointId: "ep_1", key: "idem-1" } },
+      }),
+    ).toEqual(key);
 
     const attempt = await prisma.deliveryAttempt.create({
       data: {
-        id: "att_1", eventId: "evt_1", tenantId: "ten_1", endpointId: "ep_1", attemptNumber: 1, workerId: "worker-1",
-        startedAt: at("2026-01-05T00:00:01Z"), durationMs: 120, requestUrl: "https://example.com/hook", requestHeaders: { "webhook-id": "evt_1" },
-        responseStatus: 500, responseHeaders: { "content-type": "text/plain" }, responseBody: new Uint8Array([111, 107]), responseBodySha256: sha("ok"),
-        responseBodyTruncated: true, result: "retryable_failure", errorClass: "http_5xx", errorMessage: "Internal Server Error",
+        id: "att_1",
+        eventId: "evt_1",
+        tenantId: "ten_1",
+        endpointId: "ep_1",
+        attemptNumber: 1,
+        workerId: "worker-1",
+        startedAt: at("2026-01-05T00:00:01Z"),
+        durationMs: 120,
+        requestUrl: "https://example.com/hook",
+        requestHeaders: { "webhook-id": "evt_1" },
+        responseStatus: 500,
+        responseHeaders: { "content-type": "text/plain" },
+        responseBody: new Uint8Array([111, 107]),
+        responseBodySha256: sha("ok"),
+        responseBodyTruncated: true,
+        result: "retryable_failure",
+        errorClass: "http_5xx",
+        errorMessage: "Internal Server Error",
       },
     });
-    expect(await prisma.deliveryAttempt.findUniqueOrThrow({ where: { eventId_attemptNumber: { eventId: "evt_1", attemptNumber: 1 } } })).toEqual(attempt);
+    expect(
+      await prisma.deliveryAttempt.findUniqueOrThrow({
+        where: { eventId_attemptNumber: { eventId: "evt_1", attemptNumber: 1 } },
+      }),
+    ).toEqual(attempt);
 
     const breaker = await prisma.circuitBreaker.create({
-      data: { endpointId: "ep_1", state: "half_open", windowStartedAt: at("2026-01-05T00:00:00Z"), windowSuccesses: 4, windowFailures: 6, openedAt: at("2026-01-05T00:00:30Z"), cooldownMs: 60_000, halfOpenInFlight: 1 },
+      data: {
+        endpointId: "ep_1",
+        state: "half_open",
+        windowStartedAt: at("2026-01-05T00:00:00Z"),
+        windowSuccesses: 4,
+        windowFailures: 6,
+        openedAt: at("2026-01-05T00:00:30Z"),
+        cooldownMs: 60_000,
+        halfOpenInFlight: 1,
+      },
     });
     expect(await prisma.circuitBreaker.findUniqueOrThrow({ where: { endpointId: "ep_1" } })).toEqual(breaker);
 
-    const transition = await prisma.circuitBreakerTransition.create({ data: { endpointId: "ep_1", fromState: "open", toState: "half_open", reason: "cooldown elapsed" } });
-    expect(await prisma.circuitBreakerTransition.findUniqueOrThrow({ where: { id: transition.id } })).toEqual(transition);
+    const transition = await prisma.circuitBreakerTransition.create({
+      data: { endpointId: "ep_1", fromState: "open", toState: "half_open", reason: "cooldown elapsed" },
+    });
+    expect(await prisma.circuitBreakerTransition.findUniqueOrThrow({ where: { id: transition.id } })).toEqual(
+      transition,
+    );
 
-    const key2 = await prisma.attestationKey.create({ data: { keyId: "0a1b2c3d", name: "kapsel.local/log", verifierKey: "kapsel.local/log+0a1b2c3d+AQID", retiredAt: at("2026-03-01T00:00:00Z") } });
+    const key2 = await prisma.attestationKey.create({
+      data: {
+        keyId: "0a1b2c3d",
+        name: "kapsel.local/log",
+        verifierKey: "kapsel.local/log+0a1b2c3d+AQID",
+        retiredAt: at("2026-03-01T00:00:00Z"),
+      },
+    });
     expect(await prisma.attestationKey.findUniqueOrThrow({ where: { keyId: "0a1b2c3d" } })).toEqual(key2);
 
     const pending = await prisma.pendingLeaf.create({ data: { attemptId: "att_1", leaf: new Uint8Array([123, 125]) } });
     expect(await prisma.pendingLeaf.findUniqueOrThrow({ where: { attemptId: "att_1" } })).toEqual(pending);
 
-    const leaf = await prisma.merkleLeaf.create({ data: { leafIndex: 0n, attemptId: "att_1", leaf: new Uint8Array([123, 125]), leafHash: sha("leaf") } });
+    const leaf = await prisma.merkleLeaf.create({
+      data: { leafIndex: 0n, attemptId: "att_1", leaf: new Uint8Array([123, 125]), leafHash: sha("leaf") },
+    });
     expect(await prisma.merkleLeaf.findUniqueOrThrow({ where: { leafIndex: 0n } })).toEqual(leaf);
 
-    const head = await prisma.signedTreeHead.create({ data: { treeSize: 1n, rootHash: sha("root"), checkpoint: "kapsel.local/log\n1\nAAAA\n", keyId: "0a1b2c3d" } });
+    const head = await prisma.signedTreeHead.create({
+      data: { treeSize: 1n, rootHash: sha("root"), checkpoint: "kapsel.local/log\n1\nAAAA\n", keyId: "0a1b2c3d" },
+    });
     expect(await prisma.signedTreeHead.findUniqueOrThrow({ where: { treeSize: 1n } })).toEqual(head);
 
     // Relations resolve both ways through the foreign keys the SQL declares.
-    const withRelations = await prisma.event.findUniqueOrThrow({ where: { id: "evt_1" }, include: { endpoint: true, tenant: true, deliveryAttempts: { include: { merkleLeaf: true, pendingLeaf: true } } } });
+    const withRelations = await prisma.event.findUniqueOrThrow({
+      where: { id: "evt_1" },
+      include: { endpoint: true, tenant: true, deliveryAttempts: { include: { merkleLeaf: true, pendingLeaf: true } } },
+    });
     expect(withRelations.endpoint.id).toBe("ep_1");
     expect(withRelations.deliveryAttempts[0]?.merkleLeaf?.leafIndex).toBe(0n);
   });
 
   it("the database itself refuses UPDATE and DELETE on the attestation log", async () => {
-    await expect(db.pool.query("UPDATE merkle_leaves SET leaf = '\\x00' WHERE leaf_index = 0")).rejects.toThrow(/append-only/);
+    await expect(db.pool.query("UPDATE merkle_leaves SET leaf = '\\x00' WHERE leaf_index = 0")).rejects.toThrow(
+      /append-only/,
+    );
     await expect(db.pool.query("DELETE FROM merkle_leaves")).rejects.toThrow(/append-only/);
     await expect(db.pool.query("TRUNCATE merkle_leaves CASCADE")).rejects.toThrow(/append-only/);
     await expect(db.pool.query("UPDATE signed_tree_heads SET checkpoint = 'x'")).rejects.toThrow(/append-only/);

@@ -31,7 +31,10 @@ export async function commitEvents(pool: Pool, events: NewEvent[], receivedAt: D
   const originals =
     missingKeyed.length === 0
       ? new Map<string, string>()
-      : await findIdempotentEvents(pool, missingKeyed.map((e) => ({ endpointId: e.endpointId, key: e.idempotencyKey! })));
+      : await findIdempotentEvents(
+          pool,
+          missingKeyed.map((e) => ({ endpointId: e.endpointId, key: e.idempotencyKey! })),
+        );
 
   return events.map((event): CommitOutcome => {
     if (inserted.has(event.id)) return { outcome: "accepted", eventId: event.id };

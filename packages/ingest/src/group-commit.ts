@@ -63,7 +63,8 @@ export class GroupCommitter<T, R> {
   private async commit(batch: Waiting<T, R>[]): Promise<void> {
     try {
       const results = await this.options.flush(batch.map((w) => w.item));
-      if (results.length !== batch.length) throw new Error(`flush returned ${results.length} results for ${batch.length} items`);
+      if (results.length !== batch.length)
+        throw new Error(`flush returned ${results.length} results for ${batch.length} items`);
       for (const [i, waiting] of batch.entries()) waiting.resolve({ outcome: "committed", result: results[i]! });
     } catch (error) {
       for (const waiting of batch) waiting.resolve({ outcome: "failed", error });

@@ -1,7 +1,12 @@
 import type { ServerResponse } from "node:http";
 import { ERROR_CODES, type ErrorCode, errorBody } from "@kapsel/core";
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",

@@ -9,7 +9,10 @@ const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
  * `X-GitHub-Delivery`) deduplicates its retries. An invalid explicit key is an error; an unusable
  * source id only means no deduplication.
  */
-export function pickIdempotencyKey(headers: IncomingHttpHeaders, sourceDeliveryId: string | null): IdempotencyKeyResult {
+export function pickIdempotencyKey(
+  headers: IncomingHttpHeaders,
+  sourceDeliveryId: string | null,
+): IdempotencyKeyResult {
   const explicit = headers["x-idempotency-key"];
   if (explicit !== undefined) {
     const value = Array.isArray(explicit) ? explicit[0] : explicit;

@@ -33,7 +33,12 @@ const REJECTION_CODES = {
  * signature, idempotency key; then the event waits for its group commit, and only a committed
  * event is answered with 2xx.
  */
-export async function handleIngest(req: IncomingMessage, res: ServerResponse, endpointId: string, deps: IngestDeps): Promise<void> {
+export async function handleIngest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  endpointId: string,
+  deps: IngestDeps,
+): Promise<void> {
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > deps.maxBodyBytes) {
     return sendError(res, "E1003", { detail: `The limit is ${deps.maxBodyBytes} bytes.`, closeConnection: true });
@@ -112,6 +117,8 @@ async function acceptBody(
       return sendJson(res, 200, { event_id: result.eventId, status: "duplicate" });
     case "endpoint_unavailable":
       deps.endpoints.invalidate(endpoint.id);
-      return sendError(res, "E1002", { detail: "The endpoint was disabled or deleted while the event was being stored." });
+      return sendError(res, "E1002", {
+        detail: "The endpoint was disabled or deleted while the event was being stored.",
+      });
   }
 }

@@ -42,7 +42,11 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
     maxQueued: options.maxQueued,
   });
   const deps: IngestDeps = {
-    endpoints: new EndpointCache<IngestEndpoint>((id) => findIngestEndpoint(options.pool, id), options.endpointCacheMs, clock),
+    endpoints: new EndpointCache<IngestEndpoint>(
+      (id) => findIngestEndpoint(options.pool, id),
+      options.endpointCacheMs,
+      clock,
+    ),
     committer,
     budget: new MemoryBudget(options.maxQueuedBytes),
     clock,
@@ -61,8 +65,12 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
     }
     if (req.method === "GET" && url === "/health") return sendJson(res, 200, { status: "ok" });
     if (req.method === "GET" && url === "/ready") {
-      const readiness = closing ? { ready: false as const, reason: "shutting down" } : await checkReadiness(options.pool, options.migrationsDir);
-      return readiness.ready ? sendJson(res, 200, { status: "ready" }) : sendError(res, "E3004", { detail: readiness.reason });
+      const readiness = closing
+        ? { ready: false as const, reason: "shutting down" }
+        : await checkReadiness(options.pool, options.migrationsDir);
+      return readiness.ready
+        ? sendJson(res, 200, { status: "ready" })
+        : sendError(res, "E3004", { detail: readiness.reason });
     }
     return sendError(res, "E1009");
   };

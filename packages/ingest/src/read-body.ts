@@ -33,7 +33,8 @@ export function readBody(req: IncomingMessage, maxBytes: number, budget: MemoryB
       received += chunk.length;
       chunks.push(chunk);
     };
-    const onEnd = () => finish({ outcome: "ok", body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received) });
+    const onEnd = () =>
+      finish({ outcome: "ok", body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received) });
     const onAbort = () => finish({ outcome: "aborted" });
     req.on("data", onData);
     req.on("end", onEnd);

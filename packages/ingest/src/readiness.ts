@@ -7,7 +7,9 @@ export async function checkReadiness(pool: Pool, migrationsDir?: string): Promis
   if (!(await isReachable(pool))) return { ready: false, reason: "database unreachable" };
   try {
     const pending = await pendingMigrations(pool, migrationsDir);
-    return pending.length === 0 ? { ready: true } : { ready: false, reason: `migrations not applied: ${pending.join(", ")}` };
+    return pending.length === 0
+      ? { ready: true }
+      : { ready: false, reason: `migrations not applied: ${pending.join(", ")}` };
   } catch {
     return { ready: false, reason: "database unreachable" };
   }

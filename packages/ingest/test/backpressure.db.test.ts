@@ -1,5 +1,13 @@
+import {
+  createTestDatabase,
+  errorCode,
+  type IngestAnswer,
+  insertEndpoint,
+  insertTenant,
+  startIngest,
+  type TestDatabase,
+} from "@kapsel/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, insertEndpoint, insertTenant, startIngest, type TestDatabase } from "@kapsel/test-support";
 
 let db: TestDatabase;
 let tenantId: string;
@@ -29,7 +37,7 @@ describe("backpressure", () => {
         fetch(`${ingest.url}/ingest/${ep.id}`, { method: "POST", body: "{}" }).then(async (res) => ({
           status: res.status,
           retryAfter: res.headers.get("retry-after"),
-          json: (await res.json()) as any,
+          json: (await res.json()) as IngestAnswer,
         })),
       );
       // Overloaded answers come back while the lock is still held.
@@ -55,7 +63,7 @@ describe("backpressure", () => {
       const res = await fetch(`${ingest.url}/ingest/${ep.id}`, { method: "POST", body: Buffer.alloc(128 * 1024, 1) });
       expect(res.status).toBe(503);
       expect(res.headers.get("retry-after")).toBe("1");
-      expect(((await res.json()) as any).error.code).toBe("E3002");
+      expect(await errorCode(res)).toBe("E3002");
       const small = await fetch(`${ingest.url}/ingest/${ep.id}`, { method: "POST", body: Buffer.alloc(1024, 1) });
       expect(small.status).toBe(202); // the refused body's bytes were released
       expect(await count(ep.id)).toBe(1);
@@ -67,7 +75,9 @@ describe("backpressure", () => {
   it("finishes commits in progress on close and refuses new events while closing", async () => {
     const ingest = await startIngest(db.pool);
     const ep = await insertEndpoint(db.pool, tenantId);
-    const inFlight = Array.from({ length: 20 }, () => fetch(`${ingest.url}/ingest/${ep.id}`, { method: "POST", body: "{}" }));
+    const inFlight = Array.from({ length: 20 }, () =>
+      fetch(`${ingest.url}/ingest/${ep.id}`, { method: "POST", body: "{}" }),
+    );
     const responses = await Promise.all(inFlight);
     await ingest.close();
     expect(responses.every((r) => r.status === 202)).toBe(true);

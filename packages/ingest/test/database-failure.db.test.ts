@@ -1,9 +1,9 @@
-import { mkdtemp, chmod, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool, type EmbeddedPostgres, migrate, type Pool, startEmbeddedPostgres } from "@kapsel/db";
-import { freePort, insertEndpoint, insertTenant, startIngest } from "@kapsel/test-support";
+import { errorCode, freePort, insertEndpoint, insertTenant, startIngest } from "@kapsel/test-support";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // These tests break PostgreSQL on purpose, so they run their own server instead of the shared one.
 let root: string;
@@ -24,16 +24,19 @@ afterAll(async () => {
 
 describe("when the database fails", () => {
   it("answers 503 E3001 with Retry-After when PostgreSQL is unreachable, never 2xx", async () => {
-    const deadPool = createPool({ connectionString: `postgresql://kapsel:x@127.0.0.1:${await freePort()}/kapsel`, max: 2 });
+    const deadPool = createPool({
+      connectionString: `postgresql://kapsel:x@127.0.0.1:${await freePort()}/kapsel`,
+      max: 2,
+    });
     const ingest = await startIngest(deadPool);
     try {
       const res = await fetch(`${ingest.url}/ingest/ep_01M84CC7QAW9Y7TVMT6XEJS9PB`, { method: "POST", body: "{}" });
       expect(res.status).toBe(503);
       expect(res.headers.get("retry-after")).toMatch(/^\d+$/);
-      expect(((await res.json()) as any).error.code).toBe("E3001");
+      expect(await errorCode(res)).toBe("E3001");
       const ready = await fetch(`${ingest.url}/ready`);
       expect(ready.status).toBe(503);
-      expect(((await ready.json()) as any).error.code).toBe("E3004");
+      expect(await errorCode(ready)).toBe("E3004");
     } finally {
       await ingest.close();
       await deadPool.end();
@@ -85,7 +88,9 @@ describe("when the database fails", () => {
     const { rows } = await pool.query<{ id: string }>("SELECT id FROM events WHERE id = ANY($1)", [acknowledged]);
     const stored = new Set(rows.map((r) => r.id));
     const lost = acknowledged.filter((id) => !stored.has(id));
-    console.log(`database crash under load: ${acknowledged.length} acknowledged, ${lost.length} lost, responses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    console.log(
+      `database crash under load: ${acknowledged.length} acknowledged, ${lost.length} lost, responses ${JSON.stringify(Object.fromEntries(statuses))}`,
+    );
     expect(lost).toEqual([]);
     // The crash really happened while requests were in flight, and ingest recovered by itself.
     expect(statuses.get(503) ?? 0).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { GroupCommitter } from "@kapsel/ingest";
+import { describe, expect, it } from "vitest";
 
 function deferred<T = undefined>() {
   let resolve!: (value?: T) => void;
@@ -57,7 +57,9 @@ describe("GroupCommitter", () => {
       maxQueued: 1000,
     });
     const results = await Promise.all(Array.from({ length: 95 }, (_, i) => committer.submit(i)));
-    expect(results.map((r) => (r.outcome === "committed" ? r.result : -1))).toEqual(Array.from({ length: 95 }, (_, i) => i));
+    expect(results.map((r) => (r.outcome === "committed" ? r.result : -1))).toEqual(
+      Array.from({ length: 95 }, (_, i) => i),
+    );
     expect(Math.max(...sizes)).toBeLessThanOrEqual(10);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(95);
     expect(peak).toBe(3);
@@ -105,7 +107,12 @@ describe("GroupCommitter", () => {
   });
 
   it("treats a flush that returns the wrong number of results as a failure", async () => {
-    const committer = new GroupCommitter<number, number>({ flush: async () => [], maxBatch: 10, maxConcurrent: 1, maxQueued: 10 });
+    const committer = new GroupCommitter<number, number>({
+      flush: async () => [],
+      maxBatch: 10,
+      maxConcurrent: 1,
+      maxQueued: 10,
+    });
     expect((await committer.submit(1)).outcome).toBe("failed");
   });
 });

@@ -1,6 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createTestDatabase,
+  type IngestHarness,
+  insertEndpoint,
+  insertTenant,
+  startIngest,
+  type TestDatabase,
+} from "@kapsel/test-support";
 import { signSourceRequest } from "@kapsel/webhook-signatures";
-import { createTestDatabase, insertEndpoint, insertTenant, type IngestHarness, startIngest, type TestDatabase } from "@kapsel/test-support";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let db: TestDatabase;
 let ingest: IngestHarness;
@@ -17,7 +24,11 @@ afterAll(async () => {
 });
 
 async function send(endpointId: string, headers: Record<string, string> = {}, body = '{"a":1}') {
-  const res = await fetch(`${ingest.url}/ingest/${endpointId}`, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
+  const res = await fetch(`${ingest.url}/ingest/${endpointId}`, {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json", ...headers },
+  });
   return { status: res.status, json: (await res.json()) as { event_id: string; status: string } };
 }
 
@@ -56,7 +67,11 @@ describe("idempotency", () => {
       const urls = [ingest.url, other.url];
       const results = await Promise.all(
         Array.from({ length: 100 }, async (_, i) => {
-          const res = await fetch(`${urls[i % 2]}/ingest/${ep.id}`, { method: "POST", body: "{}", headers: { "x-idempotency-key": `k${i % 10}` } });
+          const res = await fetch(`${urls[i % 2]}/ingest/${ep.id}`, {
+            method: "POST",
+            body: "{}",
+            headers: { "x-idempotency-key": `k${i % 10}` },
+          });
           return { status: res.status, json: (await res.json()) as { event_id: string } };
         }),
       );
@@ -96,7 +111,12 @@ describe("idempotency", () => {
     const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     const ep = await insertEndpoint(db.pool, tenantId, { sourceScheme: "standard-webhooks", sourceSecret: secret });
     const body = '{"type":"user.created"}';
-    const headers = signSourceRequest({ scheme: "standard-webhooks", secret }, Buffer.from(body), ingest.clock.now(), "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W");
+    const headers = signSourceRequest(
+      { scheme: "standard-webhooks", secret },
+      Buffer.from(body),
+      ingest.clock.now(),
+      "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W",
+    );
     const first = await send(ep.id, headers, body);
     const retry = await send(ep.id, headers, body);
     expect(first.status).toBe(202);

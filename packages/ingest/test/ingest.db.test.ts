@@ -1,7 +1,16 @@
 import { createHash } from "node:crypto";
 import { request } from "node:http";
+import {
+  createTestDatabase,
+  errorCode,
+  type IngestAnswer,
+  type IngestHarness,
+  insertEndpoint,
+  insertTenant,
+  startIngest,
+  type TestDatabase,
+} from "@kapsel/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, insertEndpoint, insertTenant, type IngestHarness, startIngest, type TestDatabase } from "@kapsel/test-support";
 
 let db: TestDatabase;
 let ingest: IngestHarness;
@@ -18,8 +27,12 @@ afterAll(async () => {
 });
 
 async function post(path: string, body: string | Buffer, headers: Record<string, string> = {}) {
-  const res = await fetch(`${ingest.url}${path}`, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
-  return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, any> };
+  const res = await fetch(`${ingest.url}${path}`, {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json", ...headers },
+  });
+  return { status: res.status, headers: res.headers, json: (await res.json()) as IngestAnswer };
 }
 
 async function eventCount(endpointId: string): Promise<number> {
@@ -31,7 +44,10 @@ describe("POST /ingest/:endpoint_id", () => {
   it("commits the event and answers 202 with its id", async () => {
     const ep = await insertEndpoint(db.pool, tenantId);
     const body = Buffer.from('{"hello":"world","n":1}');
-    const res = await post(`/ingest/${ep.id}`, body, { authorization: "Bearer should-not-be-stored", "x-custom": "kept" });
+    const res = await post(`/ingest/${ep.id}`, body, {
+      authorization: "Bearer should-not-be-stored",
+      "x-custom": "kept",
+    });
     expect(res.status).toBe(202);
     expect(res.json).toEqual({ event_id: expect.stringMatching(/^evt_[0-9A-Z]{26}$/), status: "accepted" });
     const { rows } = await db.pool.query("SELECT * FROM events WHERE id = $1", [res.json.event_id]);
@@ -67,7 +83,14 @@ describe("POST /ingest/:endpoint_id", () => {
 
   it("answers 404 E1001 for an unknown or malformed endpoint id and stores nothing", async () => {
     const before = (await db.pool.query("SELECT count(*)::int AS n FROM events")).rows[0].n;
-    for (const id of ["ep_01M84CC7QAW9Y7TVMT6XEJS9PB", "nope", "ep_'; DROP TABLE events; --", "%E2%82%AC", "%E2%82", "%"]) {
+    for (const id of [
+      "ep_01M84CC7QAW9Y7TVMT6XEJS9PB",
+      "nope",
+      "ep_'; DROP TABLE events; --",
+      "%E2%82%AC",
+      "%E2%82",
+      "%",
+    ]) {
       const res = await post(`/ingest/${id}`, "{}");
       expect(res.status).toBe(404);
       expect(res.json.error.code).toBe("E1001");
@@ -96,7 +119,7 @@ describe("POST /ingest/:endpoint_id", () => {
       await db.pool.query("UPDATE endpoints SET status = 'disabled' WHERE id = $1", [ep.id]);
       const res = await fetch(`${cached.url}/ingest/${ep.id}`, { method: "POST", body: "{}" });
       expect(res.status).toBe(409);
-      expect(((await res.json()) as any).error.code).toBe("E1002");
+      expect(await errorCode(res)).toBe("E1002");
       expect(await eventCount(ep.id)).toBe(1);
     } finally {
       await cached.close();
@@ -107,10 +130,10 @@ describe("POST /ingest/:endpoint_id", () => {
     const ep = await insertEndpoint(db.pool, tenantId);
     const get = await fetch(`${ingest.url}/ingest/${ep.id}`);
     expect(get.status).toBe(405);
-    expect(((await get.json()) as any).error.code).toBe("E1008");
+    expect(await errorCode(get)).toBe("E1008");
     const other = await fetch(`${ingest.url}/somewhere`, { method: "POST", body: "{}" });
     expect(other.status).toBe(404);
-    expect(((await other.json()) as any).error.code).toBe("E1009");
+    expect(await errorCode(other)).toBe("E1009");
     expect(await eventCount(ep.id)).toBe(0);
   });
 
@@ -128,7 +151,9 @@ describe("malformed HTTP", () => {
     const { connect } = await import("node:net");
     const port = Number(new URL(ingest.url).port);
     const reply = await new Promise<string>((resolve, reject) => {
-      const socket = connect(port, "127.0.0.1", () => socket.write("POST /ingest/x HTTP/1.1\r\nHost: a\r\nContent-Length: nope\r\n\r\n"));
+      const socket = connect(port, "127.0.0.1", () =>
+        socket.write("POST /ingest/x HTTP/1.1\r\nHost: a\r\nContent-Length: nope\r\n\r\n"),
+      );
       let text = "";
       socket.on("data", (c) => (text += c));
       socket.on("end", () => resolve(text));
@@ -145,11 +170,20 @@ describe("body size limit", () => {
     const port = Number(new URL(ingest.url).port);
     // Declare 50 MiB, send 1 KiB, never finish: the answer must come anyway.
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: "127.0.0.1", port, method: "POST", path: `/ingest/${ep.id}`, headers: { "content-length": 50 * 1024 * 1024 } }, (res) => {
-        resolve(res.statusCode ?? 0);
-        res.resume();
-        req.destroy();
-      });
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port,
+          method: "POST",
+          path: `/ingest/${ep.id}`,
+          headers: { "content-length": 50 * 1024 * 1024 },
+        },
+        (res) => {
+          resolve(res.statusCode ?? 0);
+          res.resume();
+          req.destroy();
+        },
+      );
       req.on("error", reject);
       req.write(Buffer.alloc(1024));
     });
@@ -165,17 +199,30 @@ describe("body size limit", () => {
 
     const port = Number(new URL(ingest.url).port);
     const result = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ host: "127.0.0.1", port, method: "POST", path: `/ingest/${ep.id}`, headers: { "transfer-encoding": "chunked" } }, (res) => {
-        let text = "";
-        res.on("data", (c) => (text += c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-      });
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port,
+          method: "POST",
+          path: `/ingest/${ep.id}`,
+          headers: { "transfer-encoding": "chunked" },
+        },
+        (res) => {
+          let text = "";
+          res.on("data", (c) => (text += c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
       req.on("error", () => undefined); // the server may close the socket while we still write
       const chunk = Buffer.alloc(1024 * 1024, 98);
       let sent = 0;
       const pump = () => {
         while (sent < 12 && req.write(chunk)) sent++;
-        if (sent < 12) req.once("drain", () => { sent++; pump(); });
+        if (sent < 12)
+          req.once("drain", () => {
+            sent++;
+            pump();
+          });
         else req.end();
       };
       pump();

@@ -1,6 +1,14 @@
+import {
+  createTestDatabase,
+  type IngestAnswer,
+  type IngestHarness,
+  insertEndpoint,
+  insertTenant,
+  startIngest,
+  type TestDatabase,
+} from "@kapsel/test-support";
+import { type SourceVerification, signSourceRequest } from "@kapsel/webhook-signatures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signSourceRequest, type SourceVerification } from "@kapsel/webhook-signatures";
-import { createTestDatabase, insertEndpoint, insertTenant, type IngestHarness, startIngest, type TestDatabase } from "@kapsel/test-support";
 
 let db: TestDatabase;
 let ingest: IngestHarness;
@@ -17,12 +25,24 @@ afterAll(async () => {
 });
 
 const schemes: { name: string; config: SourceVerification; timestamped: boolean }[] = [
-  { name: "standard-webhooks", config: { scheme: "standard-webhooks", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }, timestamped: true },
+  {
+    name: "standard-webhooks",
+    config: { scheme: "standard-webhooks", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" },
+    timestamped: true,
+  },
   { name: "github", config: { scheme: "github", secret: "gh-secret" }, timestamped: false },
   { name: "stripe", config: { scheme: "stripe", secret: "whsec_stripe_test" }, timestamped: true },
   { name: "shopify", config: { scheme: "shopify", secret: "shpss_secret" }, timestamped: false },
-  { name: "hmac-sha256 hex", config: { scheme: "hmac-sha256", secret: "generic", header: "x-my-signature", encoding: "hex", prefix: "sha256=" }, timestamped: false },
-  { name: "hmac-sha256 base64", config: { scheme: "hmac-sha256", secret: "generic", header: "x-sig", encoding: "base64" }, timestamped: false },
+  {
+    name: "hmac-sha256 hex",
+    config: { scheme: "hmac-sha256", secret: "generic", header: "x-my-signature", encoding: "hex", prefix: "sha256=" },
+    timestamped: false,
+  },
+  {
+    name: "hmac-sha256 base64",
+    config: { scheme: "hmac-sha256", secret: "generic", header: "x-sig", encoding: "base64" },
+    timestamped: false,
+  },
 ];
 
 async function endpointFor(config: SourceVerification) {
@@ -36,8 +56,12 @@ async function endpointFor(config: SourceVerification) {
 }
 
 async function send(endpointId: string, body: string, headers: Record<string, string>) {
-  const res = await fetch(`${ingest.url}/ingest/${endpointId}`, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
-  return { status: res.status, json: (await res.json()) as any };
+  const res = await fetch(`${ingest.url}/ingest/${endpointId}`, {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json", ...headers },
+  });
+  return { status: res.status, json: (await res.json()) as IngestAnswer };
 }
 
 async function count(endpointId: string): Promise<number> {
@@ -66,7 +90,10 @@ describe.each(schemes)("source verification: $name", ({ config }) => {
 
   it("rejects a request signed with another secret with 401 E1005", async () => {
     const ep = await endpointFor(config);
-    const other = { ...config, secret: config.scheme === "standard-webhooks" ? "whsec_b3RoZXItc2VjcmV0LW90aGVyLXNlY3JldA==" : "not-the-secret" };
+    const other = {
+      ...config,
+      secret: config.scheme === "standard-webhooks" ? "whsec_b3RoZXItc2VjcmV0LW90aGVyLXNlY3JldA==" : "not-the-secret",
+    };
     const res = await send(ep.id, body, signSourceRequest(other, Buffer.from(body), ingest.clock.now()));
     expect(res.status).toBe(401);
     expect(res.json.error.code).toBe("E1005");

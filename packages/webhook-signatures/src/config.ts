@@ -53,7 +53,10 @@ export function resolveSource(config: SourceVerification): Resolution {
       const encoding = config.encoding ?? "hex";
       if (encoding !== "hex" && encoding !== "base64") return fail('encoding must be "hex" or "base64"');
       // Lower-cased once here because Node delivers header names lower-cased.
-      return { ok: true, source: { scheme, secret, header: header.toLowerCase(), encoding, prefix: config.prefix ?? "" } };
+      return {
+        ok: true,
+        source: { scheme, secret, header: header.toLowerCase(), encoding, prefix: config.prefix ?? "" },
+      };
     }
   }
 }

@@ -20,10 +20,15 @@ function hmacOf(secret: string, body: Buffer): Buffer {
   return createHmac("sha256", secret).update(body).digest();
 }
 
-export function verifyGenericHmac(source: GenericHmacSource, headers: IncomingHeaders, rawBody: Buffer): VerificationResult {
+export function verifyGenericHmac(
+  source: GenericHmacSource,
+  headers: IncomingHeaders,
+  rawBody: Buffer,
+): VerificationResult {
   const value = firstHeader(headers, source.header);
   if (value === undefined) return missing(source.header);
-  if (!value.startsWith(source.prefix)) return rejected("signature_invalid", `${source.header} lacks the configured prefix`);
+  if (!value.startsWith(source.prefix))
+    return rejected("signature_invalid", `${source.header} lacks the configured prefix`);
   const encoded = source.prefix.length === 0 ? value : value.slice(source.prefix.length);
   const presented = source.encoding === "hex" ? decodeHexDigest(encoded) : decodeBase64Digest(encoded);
   if (!digestMatches(hmacOf(source.secret, rawBody), presented)) {

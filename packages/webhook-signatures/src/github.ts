@@ -19,7 +19,8 @@ function hmacOf(secret: string, body: Buffer): Buffer {
 export function verifyGithub(secret: string, headers: IncomingHeaders, rawBody: Buffer): VerificationResult {
   const signature = firstHeader(headers, SIGNATURE_HEADER);
   if (signature === undefined) return missing(SIGNATURE_HEADER);
-  if (!signature.startsWith(PREFIX)) return rejected("signature_invalid", `${SIGNATURE_HEADER} does not start with "sha256="`);
+  if (!signature.startsWith(PREFIX))
+    return rejected("signature_invalid", `${SIGNATURE_HEADER} does not start with "sha256="`);
   if (!digestMatches(hmacOf(secret, rawBody), decodeHexDigest(signature.slice(PREFIX.length)))) {
     return rejected("signature_invalid", `${SIGNATURE_HEADER} does not match the body`);
   }

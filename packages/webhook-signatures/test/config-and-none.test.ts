@@ -23,7 +23,14 @@ describe("scheme none", () => {
 
 describe("SOURCE_SCHEMES", () => {
   it("lists every scheme once", () => {
-    expect([...SOURCE_SCHEMES].sort()).toEqual(["github", "hmac-sha256", "none", "shopify", "standard-webhooks", "stripe"]);
+    expect([...SOURCE_SCHEMES].sort()).toEqual([
+      "github",
+      "hmac-sha256",
+      "none",
+      "shopify",
+      "standard-webhooks",
+      "stripe",
+    ]);
     expect(Object.isFrozen(SOURCE_SCHEMES)).toBe(true);
   });
 });
@@ -37,7 +44,10 @@ describe("configuration problems fail closed, without throwing and without quoti
     ["standard-webhooks with non-base64 secret", { scheme: "standard-webhooks", secret: `whsec_${secret}!` }],
     ["standard-webhooks with empty whsec_", { scheme: "standard-webhooks", secret: "whsec_" }],
     ["negative tolerance", { scheme: "stripe", secret, toleranceSeconds: -1 }],
-    ["infinite tolerance", { scheme: "standard-webhooks", secret: generateWebhookSecret(), toleranceSeconds: Number.POSITIVE_INFINITY }],
+    [
+      "infinite tolerance",
+      { scheme: "standard-webhooks", secret: generateWebhookSecret(), toleranceSeconds: Number.POSITIVE_INFINITY },
+    ],
     ["bad header name", { scheme: "hmac-sha256", secret, header: "x signature" }],
     ["empty header name", { scheme: "hmac-sha256", secret, header: "" }],
     ["unknown encoding", { scheme: "hmac-sha256", secret, encoding: "base32" as "hex" }],
@@ -56,13 +66,21 @@ describe("configuration problems fail closed, without throwing and without quoti
   it("accepts every scheme's valid config, with null optionals as defaults", () => {
     for (const scheme of SOURCE_SCHEMES) {
       const secret = scheme === "standard-webhooks" ? generateWebhookSecret() : "s";
-      expect(validateSourceVerification({ scheme, secret, header: null, encoding: null, prefix: null })).toEqual({ ok: true });
+      expect(validateSourceVerification({ scheme, secret, header: null, encoding: null, prefix: null })).toEqual({
+        ok: true,
+      });
     }
     expect(validateSourceVerification({ scheme: "stripe", secret: "s", toleranceSeconds: 0 })).toEqual({ ok: true });
   });
 
   it("ignores hmac-only fields on other schemes", () => {
-    const config: SourceVerification = { scheme: "github", secret: "s", header: "x-other", encoding: "base64", prefix: "p" };
+    const config: SourceVerification = {
+      scheme: "github",
+      secret: "s",
+      header: "x-other",
+      encoding: "base64",
+      prefix: "p",
+    };
     const headers = signSourceRequest(config, body, NOW_MS, "d1");
     expect(Object.keys(headers).sort()).toEqual(["x-github-delivery", "x-hub-signature-256"]);
     expectVerified(verifySource(config, headers, body, NOW_MS), "d1");

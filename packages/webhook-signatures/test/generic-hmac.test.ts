@@ -21,7 +21,10 @@ describe("hmac-sha256 (generic)", () => {
   it("defaults to hex in X-Signature, matching an independently computed vector", () => {
     expect(signSourceRequest(hexDefault, body, NOW_MS)).toEqual({ "x-signature": HEX });
     expectVerified(verifySource(hexDefault, { "x-signature": HEX }, body, NOW_MS), null);
-    expectVerified(verifySource({ ...hexDefault, header: null, encoding: null, prefix: null }, { "x-signature": HEX }, body, NOW_MS), null);
+    expectVerified(
+      verifySource({ ...hexDefault, header: null, encoding: null, prefix: null }, { "x-signature": HEX }, body, NOW_MS),
+      null,
+    );
   });
 
   it("supports base64, a literal prefix and a case-insensitive custom header name", () => {
@@ -37,7 +40,10 @@ describe("hmac-sha256 (generic)", () => {
 
   it("rejects a tampered body", () => {
     expectRejected(verifySource(hexDefault, { "x-signature": HEX }, flipByte(body), NOW_MS), "signature_invalid");
-    expectRejected(verifySource(base64Custom, { "x-acme-signature": `sha256=${BASE64}` }, flipByte(body), NOW_MS), "signature_invalid");
+    expectRejected(
+      verifySource(base64Custom, { "x-acme-signature": `sha256=${BASE64}` }, flipByte(body), NOW_MS),
+      "signature_invalid",
+    );
   });
 
   it("rejects a tampered signature", () => {
@@ -54,20 +60,29 @@ describe("hmac-sha256 (generic)", () => {
   it("reports signature_missing for an absent or empty header, including the default header when another is configured", () => {
     expectRejected(verifySource(hexDefault, {}, body, NOW_MS), "signature_missing");
     expectRejected(verifySource(hexDefault, { "x-signature": "" }, body, NOW_MS), "signature_missing");
-    expectRejected(verifySource(base64Custom, { "x-signature": `sha256=${BASE64}` }, body, NOW_MS), "signature_missing");
+    expectRejected(
+      verifySource(base64Custom, { "x-signature": `sha256=${BASE64}` }, body, NOW_MS),
+      "signature_missing",
+    );
   });
 
   it("requires the configured prefix and the configured encoding", () => {
     const noPrefix = verifySource(base64Custom, { "x-acme-signature": BASE64 }, body, NOW_MS);
     expect(expectRejected(noPrefix, "signature_invalid")).toContain("prefix");
-    expectRejected(verifySource(base64Custom, { "x-acme-signature": `sha256=${HEX}` }, body, NOW_MS), "signature_invalid");
+    expectRejected(
+      verifySource(base64Custom, { "x-acme-signature": `sha256=${HEX}` }, body, NOW_MS),
+      "signature_invalid",
+    );
     expectRejected(verifySource(hexDefault, { "x-signature": BASE64 }, body, NOW_MS), "signature_invalid");
     expectRejected(verifySource(hexDefault, { "x-signature": `sha256=${HEX}` }, body, NOW_MS), "signature_invalid");
   });
 
-  it.each(["00", HEX.slice(1), `${HEX}00`, `${HEX.slice(0, -1)}x`])("rejects a malformed hex signature %j without throwing", (sig) => {
-    expectRejected(verifySource(hexDefault, { "x-signature": sig }, body, NOW_MS), "signature_invalid");
-  });
+  it.each(["00", HEX.slice(1), `${HEX}00`, `${HEX.slice(0, -1)}x`])(
+    "rejects a malformed hex signature %j without throwing",
+    (sig) => {
+      expectRejected(verifySource(hexDefault, { "x-signature": sig }, body, NOW_MS), "signature_invalid");
+    },
+  );
 
   it("accepts upper-case hex (same bytes)", () => {
     expectVerified(verifySource(hexDefault, { "x-signature": HEX.toUpperCase() }, body, NOW_MS), null);

@@ -10,7 +10,9 @@ describe("github", () => {
   it("matches the test vector from GitHub's docs", () => {
     const body = Buffer.from("Hello, World!");
     const headers = signSourceRequest(config, body, NOW_MS, DELIVERY);
-    expect(headers["x-hub-signature-256"]).toBe("sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17");
+    expect(headers["x-hub-signature-256"]).toBe(
+      "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
+    );
     const docsHeaders = {
       "x-hub-signature-256": "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
       "x-github-delivery": DELIVERY,
@@ -42,7 +44,10 @@ describe("github", () => {
   it("rejects a tampered signature", () => {
     const headers = signed();
     const tampered = `sha256=${tamperHex(headers["x-hub-signature-256"]!.slice(7))}`;
-    expectRejected(verifySource(config, { ...headers, "x-hub-signature-256": tampered }, body, NOW_MS), "signature_invalid");
+    expectRejected(
+      verifySource(config, { ...headers, "x-hub-signature-256": tampered }, body, NOW_MS),
+      "signature_invalid",
+    );
   });
 
   it("rejects a request signed with another secret", () => {

@@ -24,36 +24,37 @@ const deliveryIds = fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/);
 // Any clock reading from 2001 to 2286: signing and verifying at the same instant must agree.
 const clocks = fc.integer({ min: 1_000_000_000_000, max: 9_999_999_999_999 });
 
-describe.each(SIGNED.map((entry) => [entry.config.scheme + (entry.config.header ? ` (${entry.config.header})` : ""), entry] as const))(
-  "property: %s",
-  (_name, { config, deliveryId }) => {
-    it("signSourceRequest -> verifySource round-trips for random bodies", () => {
-      fc.assert(
-        fc.property(bodies, deliveryIds, clocks, (body, id, nowMs) => {
-          const headers = signSourceRequest(config, body, nowMs, id);
-          const result = verifySource(config, headers, body, nowMs);
-          const expectedId = config.scheme === "stripe" ? (stripeIdOf(body) ?? null) : deliveryId(id);
-          expect(result).toEqual({ outcome: "verified", deliveryId: expectedId });
-        }),
-        { numRuns: 200 },
-      );
-    });
+describe.each(
+  SIGNED.map(
+    (entry) => [entry.config.scheme + (entry.config.header ? ` (${entry.config.header})` : ""), entry] as const,
+  ),
+)("property: %s", (_name, { config, deliveryId }) => {
+  it("signSourceRequest -> verifySource round-trips for random bodies", () => {
+    fc.assert(
+      fc.property(bodies, deliveryIds, clocks, (body, id, nowMs) => {
+        const headers = signSourceRequest(config, body, nowMs, id);
+        const result = verifySource(config, headers, body, nowMs);
+        const expectedId = config.scheme === "stripe" ? (stripeIdOf(body) ?? null) : deliveryId(id);
+        expect(result).toEqual({ outcome: "verified", deliveryId: expectedId });
+      }),
+      { numRuns: 200 },
+    );
+  });
 
-    it("flipping any single byte of the body is rejected", () => {
-      fc.assert(
-        fc.property(nonEmptyBodies, fc.nat(), fc.integer({ min: 1, max: 255 }), (body, position, mask) => {
-          const headers = signSourceRequest(config, body, NOW_MS, "id");
-          const tampered = Buffer.from(body);
-          const index = position % tampered.length;
-          tampered[index] = tampered[index]! ^ mask;
-          const result = verifySource(config, headers, tampered, NOW_MS);
-          expect(result).toMatchObject({ outcome: "rejected", reason: "signature_invalid" });
-        }),
-        { numRuns: 200 },
-      );
-    });
-  },
-);
+  it("flipping any single byte of the body is rejected", () => {
+    fc.assert(
+      fc.property(nonEmptyBodies, fc.nat(), fc.integer({ min: 1, max: 255 }), (body, position, mask) => {
+        const headers = signSourceRequest(config, body, NOW_MS, "id");
+        const tampered = Buffer.from(body);
+        const index = position % tampered.length;
+        tampered[index] = tampered[index]! ^ mask;
+        const result = verifySource(config, headers, tampered, NOW_MS);
+        expect(result).toMatchObject({ outcome: "rejected", reason: "signature_invalid" });
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
 
 // Mirrors the documented rule so the property holds even if fast-check generates valid JSON.
 function stripeIdOf(body: Buffer): string | undefined {

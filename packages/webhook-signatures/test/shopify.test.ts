@@ -33,7 +33,10 @@ describe("shopify", () => {
   it("rejects a tampered signature", () => {
     const headers = signed();
     const tampered = tamperBase64(headers["x-shopify-hmac-sha256"]!);
-    expectRejected(verifySource(config, { ...headers, "x-shopify-hmac-sha256": tampered }, body, NOW_MS), "signature_invalid");
+    expectRejected(
+      verifySource(config, { ...headers, "x-shopify-hmac-sha256": tampered }, body, NOW_MS),
+      "signature_invalid",
+    );
   });
 
   it("rejects a request signed with another secret", () => {

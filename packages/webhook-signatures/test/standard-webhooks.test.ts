@@ -50,7 +50,10 @@ describe("standard-webhooks: verifySource", () => {
   it("rejects a tampered signature", () => {
     const headers = signedAt(NOW_S);
     const tampered = `v1,${tamperBase64(headers["webhook-signature"].slice(3))}`;
-    expectRejected(verifySource(config, { ...headers, "webhook-signature": tampered }, body, NOW_MS), "signature_invalid");
+    expectRejected(
+      verifySource(config, { ...headers, "webhook-signature": tampered }, body, NOW_MS),
+      "signature_invalid",
+    );
   });
 
   it("rejects a tampered webhook-id or webhook-timestamp (both are signed)", () => {
@@ -69,7 +72,9 @@ describe("standard-webhooks: verifySource", () => {
     "reports signature_missing when %s is absent or empty",
     (name) => {
       const headers: Record<string, string | undefined> = { ...signedAt(NOW_S) };
-      expect(expectRejected(verifySource(config, { ...headers, [name]: undefined }, body, NOW_MS), "signature_missing")).toContain(name);
+      expect(
+        expectRejected(verifySource(config, { ...headers, [name]: undefined }, body, NOW_MS), "signature_missing"),
+      ).toContain(name);
       expectRejected(verifySource(config, { ...headers, [name]: "" }, body, NOW_MS), "signature_missing");
     },
   );
@@ -87,7 +92,10 @@ describe("standard-webhooks: verifySource", () => {
 
   it("rejects a list with no v1 entry", () => {
     const sig = signedAt(NOW_S)["webhook-signature"].replace("v1,", "v2,");
-    const detail = expectRejected(verifySource(config, { ...signedAt(NOW_S), "webhook-signature": sig }, body, NOW_MS), "signature_invalid");
+    const detail = expectRejected(
+      verifySource(config, { ...signedAt(NOW_S), "webhook-signature": sig }, body, NOW_MS),
+      "signature_invalid",
+    );
     expect(detail).toContain("no v1");
   });
 
@@ -97,13 +105,21 @@ describe("standard-webhooks: verifySource", () => {
     ["not base64", `v1,${"!".repeat(43)}=`],
     ["empty after version", "v1,"],
   ])("rejects a malformed signature (%s) without throwing", (_label, signature) => {
-    expectRejected(verifySource(config, { ...signedAt(NOW_S), "webhook-signature": signature }, body, NOW_MS), "signature_invalid");
+    expectRejected(
+      verifySource(config, { ...signedAt(NOW_S), "webhook-signature": signature }, body, NOW_MS),
+      "signature_invalid",
+    );
   });
 
-  it.each(["-5", "1.5e9", "abc", "1 2", "1700000000.5", "9".repeat(16)])("rejects a non-integer webhook-timestamp %j", (timestamp) => {
-    const headers = { ...signedAt(NOW_S), "webhook-timestamp": timestamp };
-    expect(expectRejected(verifySource(config, headers, body, NOW_MS), "signature_invalid")).toContain("not unix seconds");
-  });
+  it.each(["-5", "1.5e9", "abc", "1 2", "1700000000.5", "9".repeat(16)])(
+    "rejects a non-integer webhook-timestamp %j",
+    (timestamp) => {
+      const headers = { ...signedAt(NOW_S), "webhook-timestamp": timestamp };
+      expect(expectRejected(verifySource(config, headers, body, NOW_MS), "signature_invalid")).toContain(
+        "not unix seconds",
+      );
+    },
+  );
 
   it("uses the first value of a repeated header", () => {
     const headers = signedAt(NOW_S);
@@ -175,7 +191,12 @@ describe("standard-webhooks: outbound signing", () => {
   it("signs a string body and the same bytes as a Buffer identically", () => {
     const text = '{"emoji":"\u{1F680}","n":1}';
     const fromString = signStandardWebhook({ id: "m", timestampSeconds: 1, body: text, secrets: [SECRET] });
-    const fromBuffer = signStandardWebhook({ id: "m", timestampSeconds: 1, body: Buffer.from(text), secrets: [SECRET] });
+    const fromBuffer = signStandardWebhook({
+      id: "m",
+      timestampSeconds: 1,
+      body: Buffer.from(text),
+      secrets: [SECRET],
+    });
     expect(fromString).toEqual(fromBuffer);
   });
 
@@ -261,12 +282,24 @@ describe("standard-webhooks: cross-check with the official standardwebhooks pack
       new Webhook(oldSecret).sign("msg_r", now, payload),
       new Webhook(newSecret).sign("msg_r", now, payload),
     ].join(" ");
-    const headers = { "webhook-id": "msg_r", "webhook-timestamp": String(Math.floor(now.getTime() / 1000)), "webhook-signature": signature };
+    const headers = {
+      "webhook-id": "msg_r",
+      "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
+      "webhook-signature": signature,
+    };
     for (const secret of [oldSecret, newSecret]) {
-      expectVerified(verifySource({ scheme: "standard-webhooks", secret }, headers, Buffer.from(payload), now.getTime()), "msg_r");
+      expectVerified(
+        verifySource({ scheme: "standard-webhooks", secret }, headers, Buffer.from(payload), now.getTime()),
+        "msg_r",
+      );
     }
     expectRejected(
-      verifySource({ scheme: "standard-webhooks", secret: generateWebhookSecret() }, headers, Buffer.from(payload), now.getTime()),
+      verifySource(
+        { scheme: "standard-webhooks", secret: generateWebhookSecret() },
+        headers,
+        Buffer.from(payload),
+        now.getTime(),
+      ),
       "signature_invalid",
     );
   });

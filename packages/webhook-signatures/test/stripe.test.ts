@@ -11,7 +11,10 @@ function signedAt(nowMs: number, secret = SECRET, rawBody = body) {
   return signSourceRequest({ ...config, secret }, rawBody, nowMs);
 }
 function v1Of(header: string): string {
-  return header.split(",").find((part) => part.startsWith("v1="))!.slice(3);
+  return header
+    .split(",")
+    .find((part) => part.startsWith("v1="))!
+    .slice(3);
 }
 
 describe("stripe", () => {
