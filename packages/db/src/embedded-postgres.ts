@@ -1,8 +1,8 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createWriteStream, existsSync } from "node:fs";
-import { chown, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, chown, cp, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 
@@ -40,8 +40,8 @@ const SUPERUSER = "kapsel";
  * runs detached and is stopped last (docs/decisions/0003-embedded-postgres.md).
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-  const binaries = await postgresBinaries();
   const runAs = await osUserForPostgres();
+  const binaries = await postgresBinaries(runAs !== null);
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   if (runAs) await chown(options.dataDir, runAs.uid, runAs.gid);
   if (!existsSync(join(options.dataDir, "PG_VERSION"))) {
@@ -83,15 +83,42 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   };
 }
 
-async function postgresBinaries(): Promise<{ postgres: string; initdb: string }> {
+async function postgresBinaries(forOtherUser: boolean): Promise<{ postgres: string; initdb: string }> {
   const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let binaries: { postgres: string; initdb: string };
   try {
-    return (await import(name)) as { postgres: string; initdb: string };
+    binaries = (await import(name)) as { postgres: string; initdb: string };
   } catch {
     throw new Error(
       `No embedded PostgreSQL binaries for ${process.platform}-${process.arch} (package ${name}). Set DATABASE_URL to use your own PostgreSQL.`,
     );
   }
+  return forOtherUser ? copyForOtherUser(binaries) : binaries;
+}
+
+/**
+ * The `postgres` OS user may not be able to reach node_modules (a checkout under a 0700 folder, as
+ * `mktemp -d` makes). Run a copy from a world-traversable place instead, made once per version.
+ */
+async function copyForOtherUser(binaries: {
+  postgres: string;
+  initdb: string;
+}): Promise<{ postgres: string; initdb: string }> {
+  const nativeDir = dirname(dirname(binaries.postgres));
+  const { version } = JSON.parse(await readFile(join(nativeDir, "..", "package.json"), "utf8")) as { version: string };
+  const target = join(tmpdir(), `kapsel-postgres-${version}-${process.platform}-${process.arch}`);
+  const marker = join(target, ".complete");
+  if (!existsSync(marker)) {
+    const staging = `${target}.${process.pid}.tmp`;
+    await rm(staging, { recursive: true, force: true });
+    await cp(nativeDir, staging, { recursive: true, verbatimSymlinks: true });
+    await chmod(staging, 0o755);
+    await writeFile(join(staging, ".complete"), version);
+    await rename(staging, target).catch(async () => {
+      await rm(staging, { recursive: true, force: true }); // another process won the race
+    });
+  }
+  return { postgres: join(target, "bin", "postgres"), initdb: join(target, "bin", "initdb") };
 }
 
 /** PostgreSQL refuses to run as root; as root we run it as the `postgres` OS user (created if absent). */
