@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { leafHash, rootFromLeafHashes, verifyConsistency, verifyInclusion } from "../src/index.ts";
 
 // packages/attestation/test -> repo root (/work/main) -> its parent holds shared/.
-const VECTORS = fileURLToPath(new URL("../../../../shared/vectors/rfc6962-proofs", import.meta.url));
+// Copied unchanged from transparency-dev/merkle (Apache-2.0, LICENSE beside them) via ../shared/vectors.
+const VECTORS = fileURLToPath(new URL("./vectors/rfc6962-proofs", import.meta.url));
 
 function listJson(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
