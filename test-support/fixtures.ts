@@ -1,6 +1,9 @@
 import { generateApiKey, newId } from "@kapsel/core";
 import type { Pool } from "@kapsel/db";
 
+/** The outbound (Standard Webhooks) secret test endpoints sign with, unless told otherwise. */
+export const TEST_SIGNING_SECRET = "whsec_dGVzdC1zaWduaW5nLXNlY3JldC0zMi1ieXRlcyE=";
+
 export interface EndpointFixture {
   id: string;
   tenantId: string;
@@ -21,6 +24,11 @@ export async function insertTenant(pool: Pool, name = "Test tenant"): Promise<{ 
 
 export interface EndpointOptions {
   url?: string;
+  maxAttempts?: number;
+  maxInFlight?: number;
+  connectTimeoutMs?: number;
+  responseTimeoutMs?: number;
+  signingSecret?: string;
   status?: "active" | "paused" | "disabled";
   sourceScheme?: "none" | "standard-webhooks" | "github" | "stripe" | "shopify" | "hmac-sha256";
   sourceSecret?: string | null;
@@ -38,8 +46,9 @@ export async function insertEndpoint(
   const id = newId("endpoint");
   await pool.query(
     `INSERT INTO endpoints (id, tenant_id, url, status, source_scheme, source_secret, source_header, source_encoding,
-                            source_prefix, source_tolerance_seconds, signing_secret)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'whsec_dGVzdC1zaWduaW5nLXNlY3JldC0zMi1ieXRlcyE=')`,
+                            source_prefix, source_tolerance_seconds, signing_secret, max_attempts, max_in_flight,
+                            connect_timeout_ms, response_timeout_ms)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
     [
       id,
       tenantId,
@@ -51,7 +60,32 @@ export async function insertEndpoint(
       options.sourceEncoding ?? null,
       options.sourcePrefix ?? null,
       options.sourceToleranceSeconds ?? 300,
+      options.signingSecret ?? TEST_SIGNING_SECRET,
+      options.maxAttempts ?? 346,
+      options.maxInFlight ?? 10,
+      options.connectTimeoutMs ?? 2000,
+      options.responseTimeoutMs ?? 5000,
     ],
   );
   return { id, tenantId };
+}
+
+/** Inserts `count` pending events for an endpoint, due at `dueAt` (bypassing ingest, for volume). */
+export async function insertEvents(
+  pool: Pool,
+  endpoint: EndpointFixture,
+  count: number,
+  dueAt: Date,
+  payload: (i: number) => string = (i) => JSON.stringify({ n: i }),
+): Promise<string[]> {
+  const ids = Array.from({ length: count }, () => newId("event", dueAt.getTime()));
+  const bodies = ids.map((_, i) => Buffer.from(payload(i)));
+  await pool.query(
+    `INSERT INTO events (id, tenant_id, endpoint_id, status, payload, payload_sha256, payload_size, content_type,
+                         received_at, next_attempt_at)
+     SELECT id, $2, $3, 'pending', body, sha256(body), length(body), 'application/json', $4, $4
+       FROM unnest($1::text[], $5::bytea[]) AS t(id, body)`,
+    [ids, endpoint.tenantId, endpoint.id, dueAt, bodies],
+  );
+  return ids;
 }

@@ -1,5 +1,14 @@
-export { type EndpointFixture, type EndpointOptions, insertEndpoint, insertTenant } from "./fixtures.ts";
+export { type DeliveryHarness, startDelivery } from "./delivery-harness.ts";
+export {
+  type EndpointFixture,
+  type EndpointOptions,
+  insertEndpoint,
+  insertEvents,
+  insertTenant,
+  TEST_SIGNING_SECRET,
+} from "./fixtures.ts";
 export { freePort } from "./free-port.ts";
 export { errorCode, type IngestAnswer } from "./http.ts";
 export { type IngestHarness, startIngest } from "./ingest-harness.ts";
+export { type ReceivedRequest, type Receiver, type ReceiverHandler, startReceiver } from "./receiver.ts";
 export { createTestDatabase, type TestDatabase } from "./test-database.ts";

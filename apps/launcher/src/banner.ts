@@ -12,13 +12,19 @@ export function demoCurl(ingestUrl: string, endpointId: string, sourceSecret: st
   return `curl -sS -X POST '${ingestUrl}/ingest/${endpointId}' -H 'content-type: application/json' ${headerArgs} --data-raw '${DEMO_BODY}'`;
 }
 
-export function banner(options: { ingestUrl: string; database: string; seed: SeedResult }): string {
+export function banner(options: {
+  ingestUrl: string;
+  receiverUrl: string;
+  database: string;
+  seed: SeedResult;
+}): string {
   const lines = [
     "",
     "Kapsel is running.",
     `  Ingest:     ${options.ingestUrl}/ingest/<endpoint_id>`,
     `  Health:     ${options.ingestUrl}/health  ${options.ingestUrl}/ready`,
     `  Database:   ${options.database}`,
+    `  Demo receiver: ${options.receiverUrl} (prints every delivery it gets)`,
   ];
   if (options.seed.outcome === "skipped") {
     lines.push(`  Demo:       ${options.seed.reason}`);

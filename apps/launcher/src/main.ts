@@ -5,6 +5,7 @@ import { createLogger } from "@kapsel/logger";
 import { banner } from "./banner.ts";
 import { startChildApp } from "./child-app.ts";
 import { DataDir } from "./data-dir.ts";
+import { startDemoReceiver } from "./demo-receiver.ts";
 import { ensureDatabase } from "./ensure-database.ts";
 import { seedDemo } from "./seed-demo.ts";
 
@@ -47,7 +48,16 @@ if (migrated.outcome !== "migrated") {
 
 const prisma = createPrismaClient(databaseUrl);
 const seed = await seedDemo(prisma, dataDir, `http://127.0.0.1:${config.DEMO_RECEIVER_PORT}/webhook`);
-await prisma.$disconnect();
+const demoEndpointId = seed.outcome === "skipped" ? null : seed.demo.endpointId;
+const receiver = await startDemoReceiver({
+  host: "127.0.0.1",
+  port: config.DEMO_RECEIVER_PORT,
+  signingSecret: async () =>
+    demoEndpointId
+      ? ((await prisma.endpoint.findUnique({ where: { id: demoEndpointId } }))?.signingSecret ?? null)
+      : null,
+  print: (line) => process.stdout.write(`${line}\n`),
+});
 
 const worker = startChildApp("worker", fileURLToPath(new URL("../../worker/src/main.ts", import.meta.url)), {
   ...process.env,
@@ -55,12 +65,16 @@ const worker = startChildApp("worker", fileURLToPath(new URL("../../worker/src/m
   INGEST_HOST: config.INGEST_HOST,
   INGEST_PORT: String(config.INGEST_PORT),
   MIGRATE_ON_START: "false",
+  // The demo receiver runs on loopback, which the SSRF guard refuses unless allow-listed.
+  DELIVERY_ALLOW_ADDRESSES: process.env.DELIVERY_ALLOW_ADDRESSES ?? "127.0.0.1/32",
 });
 
 let stopping = false;
 async function stopAll(exitCode: number): Promise<never> {
   stopping = true;
   await worker.stop(15_000);
+  await receiver.close();
+  await prisma.$disconnect();
   await postgres?.stop();
   process.stdout.write("Kapsel stopped.\n");
   process.exit(exitCode);
@@ -77,7 +91,7 @@ void worker.exited.then((code) => {
 try {
   const ready = await worker.ready;
   const ingestUrl = `http://${config.INGEST_HOST}:${String(ready.ingestPort)}`;
-  process.stdout.write(banner({ ingestUrl, database: databaseLabel, seed }));
+  process.stdout.write(banner({ ingestUrl, receiverUrl: receiver.url, database: databaseLabel, seed }));
 } catch (error) {
   logger.fatal({ err: error }, "worker failed to start");
   if (!stopping) await stopAll(1);

@@ -1,10 +1,13 @@
 import { formatConfigProblems, parseEnv, workerConfigSchema } from "@kapsel/config";
+import { DEFAULT_BREAKER_POLICY } from "@kapsel/core";
 import { createPool, migrate } from "@kapsel/db";
-import { createIngestServer } from "@kapsel/ingest";
+import { DeliveryWorker } from "@kapsel/delivery";
+import { createHttpSender, createSsrfPolicy } from "@kapsel/delivery-http";
+import { createIngestServer, type IngestServer } from "@kapsel/ingest";
 import { createLogger } from "@kapsel/logger";
 
 // Composition root of the worker process: parse settings, build the pieces, start, stop on signal.
-// Today it runs ingest; delivery and attestation join it here.
+// Runs ingest and delivery (each can be switched off to scale them separately).
 
 const parsed = parseEnv(workerConfigSchema, process.env);
 if (!parsed.ok) {
@@ -12,6 +15,13 @@ if (!parsed.ok) {
   process.exit(2);
 }
 const config = parsed.config;
+const ssrf = createSsrfPolicy(config.DELIVERY_ALLOW_ADDRESSES);
+if (!ssrf.ok) {
+  console.error(
+    formatConfigProblems(ssrf.invalid.map((i) => `DELIVERY_ALLOW_ADDRESSES: ${i.problem} (got "${i.entry}")`)),
+  );
+  process.exit(2);
+}
 const logger = createLogger({ name: "kapsel-worker", level: config.LOG_LEVEL });
 
 const pool = createPool({
@@ -34,32 +44,56 @@ if (config.MIGRATE_ON_START) {
   }
 }
 
-const ingest = createIngestServer({
-  pool,
-  logger,
-  maxBodyBytes: config.INGEST_MAX_BODY_BYTES,
-  maxBatch: config.INGEST_MAX_BATCH,
-  maxConcurrentCommits: config.INGEST_MAX_CONCURRENT_COMMITS,
-  maxQueued: config.INGEST_MAX_QUEUED,
-  maxQueuedBytes: config.INGEST_MAX_QUEUED_BYTES,
-  endpointCacheMs: config.INGEST_ENDPOINT_CACHE_MS,
-});
-const address = await ingest.listen(config.INGEST_PORT, config.INGEST_HOST);
-logger.info({ url: `http://${address.address}:${address.port}` }, "ingest listening");
-// A parent process (the launcher) reads this line to learn the port when INGEST_PORT=0.
-process.send?.({ type: "ready", ingestPort: address.port });
+let ingest: IngestServer | null = null;
+let ingestPort: number | null = null;
+if (config.INGEST_ENABLED) {
+  ingest = createIngestServer({
+    pool,
+    logger,
+    maxBodyBytes: config.INGEST_MAX_BODY_BYTES,
+    maxBatch: config.INGEST_MAX_BATCH,
+    maxConcurrentCommits: config.INGEST_MAX_CONCURRENT_COMMITS,
+    maxQueued: config.INGEST_MAX_QUEUED,
+    maxQueuedBytes: config.INGEST_MAX_QUEUED_BYTES,
+    endpointCacheMs: config.INGEST_ENDPOINT_CACHE_MS,
+  });
+  const address = await ingest.listen(config.INGEST_PORT, config.INGEST_HOST);
+  ingestPort = address.port;
+  logger.info({ url: `http://${address.address}:${address.port}` }, "ingest listening");
+}
+
+let delivery: DeliveryWorker | null = null;
+if (config.DELIVERY_ENABLED) {
+  delivery = new DeliveryWorker({
+    pool,
+    listenConnectionString: config.DATABASE_URL,
+    sender: createHttpSender({ policy: ssrf.policy, maxResponseBytes: config.DELIVERY_MAX_RESPONSE_BYTES }),
+    logger,
+    concurrency: config.DELIVERY_CONCURRENCY,
+    claimBatch: config.DELIVERY_CLAIM_BATCH,
+    pollIntervalMs: config.DELIVERY_POLL_MS,
+    sweepIntervalMs: config.DELIVERY_SWEEP_MS,
+    leaseMarginMs: config.DELIVERY_LEASE_MARGIN_MS,
+    breakerPolicy: DEFAULT_BREAKER_POLICY,
+  });
+  delivery.start();
+  logger.info({ workerId: delivery.workerId, concurrency: config.DELIVERY_CONCURRENCY }, "delivery started");
+}
+
+// A parent process (the launcher, tests) learns the port from this message when INGEST_PORT=0.
+process.send?.({ type: "ready", ingestPort, workerId: delivery?.workerId ?? null });
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, "shutting down: no new events, finishing commits in progress");
+  logger.info({ signal }, "shutting down: no new events or claims; finishing work in progress");
   const forced = setTimeout(() => {
-    logger.error("shutdown took longer than 10 s; exiting");
+    logger.error("shutdown took too long; exiting");
     process.exit(1);
-  }, 10_000);
+  }, config.SHUTDOWN_GRACE_MS + 5_000);
   forced.unref();
-  await ingest.close();
+  await Promise.all([ingest?.close(), delivery?.stop(config.SHUTDOWN_GRACE_MS)]);
   await pool.end();
   logger.info("stopped");
   process.exit(0);

@@ -17,3 +17,20 @@ export const databaseUrl = z
 export const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info");
 
 export const host = (fallback: string) => z.string().min(1).default(fallback);
+
+export const boolean = (fallback: boolean) =>
+  z
+    .enum(["true", "false"], { error: "must be true or false" })
+    .default(fallback ? "true" : "false")
+    .transform((v) => v === "true");
+
+/** "a, b,,c" -> ["a", "b", "c"]; unset -> []. */
+export const commaList = z
+  .string()
+  .default("")
+  .transform((v) =>
+    v
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== ""),
+  );

@@ -1,4 +1,4 @@
-export { databaseUrl, host, logLevel, port, positiveInt } from "./env-types.ts";
+export { boolean, commaList, databaseUrl, host, logLevel, port, positiveInt } from "./env-types.ts";
 export { type LauncherConfig, launcherConfigSchema } from "./launcher-config.ts";
 export { type ConfigResult, formatConfigProblems, parseEnv } from "./parse-env.ts";
 export { type WorkerConfig, workerConfigSchema } from "./worker-config.ts";

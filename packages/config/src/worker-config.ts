@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { databaseUrl, host, logLevel, port, positiveInt } from "./env-types.ts";
+import { boolean, commaList, databaseUrl, host, logLevel, port, positiveInt } from "./env-types.ts";
 
 /** Settings of apps/worker (documented in docs/configuration.md). */
 export const workerConfigSchema = z.object({
@@ -13,10 +13,18 @@ export const workerConfigSchema = z.object({
   INGEST_MAX_QUEUED: positiveInt(20_000),
   INGEST_MAX_QUEUED_BYTES: positiveInt(256 * 1024 * 1024),
   INGEST_ENDPOINT_CACHE_MS: z.coerce.number().int().min(0).default(1000),
-  MIGRATE_ON_START: z
-    .enum(["true", "false"])
-    .default("true")
-    .transform((v) => v === "true"),
+  MIGRATE_ON_START: boolean(true),
+  INGEST_ENABLED: boolean(true),
+  DELIVERY_ENABLED: boolean(true),
+  DELIVERY_CONCURRENCY: positiveInt(64),
+  DELIVERY_CLAIM_BATCH: positiveInt(50),
+  DELIVERY_POLL_MS: positiveInt(1000),
+  DELIVERY_SWEEP_MS: positiveInt(5000),
+  DELIVERY_LEASE_MARGIN_MS: positiveInt(30_000),
+  DELIVERY_MAX_RESPONSE_BYTES: positiveInt(64 * 1024),
+  /** Comma-separated CIDRs or exact hostnames that delivery may reach despite the SSRF guard. */
+  DELIVERY_ALLOW_ADDRESSES: commaList,
+  SHUTDOWN_GRACE_MS: positiveInt(10_000),
   LOG_LEVEL: logLevel,
 });
 

@@ -1,5 +1,10 @@
 export { API_KEY_PREFIX, generateApiKey, hashApiKey, type NewApiKey } from "./api-keys.ts";
 export {
+  type AttemptDecision,
+  type AttemptDecisionInput,
+  decideAfterAttempt,
+} from "./attempt-decision.ts";
+export {
   attemptsExhausted,
   attemptsForSpan,
   type BackoffPolicy,
@@ -54,6 +59,7 @@ export {
   type TransitionResult,
   transition,
 } from "./event-lifecycle.ts";
+export { type GroupCommitOptions, GroupCommitter, type SubmitResult } from "./group-commit.ts";
 export { ID_PREFIXES, type IdKind, isId, newId } from "./ids.ts";
 export {
   classifyOutcome,

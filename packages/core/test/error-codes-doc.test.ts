@@ -5,7 +5,7 @@ import { ERROR_CODES } from "../src/error-codes.ts";
 // docs/errors.md is the contract integrators read; it must list exactly the codes the code has.
 const doc = readFileSync(new URL("../../../docs/errors.md", import.meta.url), "utf8");
 const documented = new Map(
-  [...doc.matchAll(/^\| (E\d{4}) \| (\d{3}) \| ([a-z_]+) \|/gm)].map((m) => [
+  [...doc.matchAll(/^\|\s*(E\d{4})\s*\|\s*(\d{3})\s*\|\s*([a-z_]+)\s*\|/gm)].map((m) => [
     m[1]!,
     { status: Number(m[2]), name: m[3] },
   ]),

@@ -1,5 +1,5 @@
-import { GroupCommitter } from "@kapsel/ingest";
 import { describe, expect, it } from "vitest";
+import { GroupCommitter } from "../src/group-commit.ts";
 
 function deferred<T = undefined>() {
   let resolve!: (value?: T) => void;

@@ -1,8 +1,18 @@
 export { type EmbeddedPostgres, type EmbeddedPostgresOptions, startEmbeddedPostgres } from "./embedded-postgres.ts";
 export { DEFAULT_MIGRATIONS_DIR, type MigrationFile, readMigrations } from "./migrations-on-disk.ts";
 export { type MigrateResult, migrate, pendingMigrations } from "./migrator.ts";
-export { createPool, isReachable, type Pool, type PoolClient, type PoolOptions } from "./pool.ts";
+export { createPool, isReachable, type Pool, type PoolClient, type PoolOptions, withTransaction } from "./pool.ts";
 export { createPrismaClient, type PrismaClient } from "./prisma-client.ts";
+export {
+  deferPendingEvents,
+  insertBreakerTransitions,
+  lockBreakers,
+  saveBreakers,
+} from "./sql/breaker-rows.ts";
+export { type ClaimedEvent, type ClaimRequest, claimDueEvents } from "./sql/claim-due-events.ts";
 export { findIdempotentEvents, type IdempotencyLookup, idempotencyMapKey } from "./sql/find-idempotent-events.ts";
 export { findIngestEndpoint, type IngestEndpoint } from "./sql/find-ingest-endpoint.ts";
 export { IDEMPOTENCY_WINDOW_MS, insertEvents, type NewEvent } from "./sql/insert-events.ts";
+export { type AttemptRecord, recordAttempts } from "./sql/record-attempts.ts";
+export { releaseClaims } from "./sql/release-claims.ts";
+export { requeueExpiredLeases } from "./sql/requeue-expired-leases.ts";

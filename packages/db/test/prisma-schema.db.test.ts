@@ -178,6 +178,7 @@ describe("Prisma schema and SQL migrations", () => {
         openedAt: at("2026-01-05T00:00:30Z"),
         cooldownMs: 60_000,
         halfOpenInFlight: 1,
+        lastProbeAt: at("2026-01-05T00:00:40Z"),
       },
     });
     expect(await prisma.circuitBreaker.findUniqueOrThrow({ where: { endpointId: "ep_1" } })).toEqual(breaker);

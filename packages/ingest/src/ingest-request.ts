@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type Clock, isId, newId } from "@kapsel/core";
+import { type Clock, type GroupCommitter, isId, newId } from "@kapsel/core";
 import type { IngestEndpoint, NewEvent } from "@kapsel/db";
 import type { Logger } from "@kapsel/logger";
 import { verifySource } from "@kapsel/webhook-signatures";
 import type { CommitOutcome } from "./commit-events.ts";
 import type { EndpointCache } from "./endpoint-cache.ts";
-import type { GroupCommitter } from "./group-commit.ts";
+
 import { sendError, sendJson } from "./http-responses.ts";
 import { pickIdempotencyKey } from "./idempotency-key.ts";
 import type { MemoryBudget } from "./memory-budget.ts";

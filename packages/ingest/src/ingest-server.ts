@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Clock, errorBody, systemClock } from "@kapsel/core";
+import { type Clock, errorBody, GroupCommitter, systemClock } from "@kapsel/core";
 import { findIngestEndpoint, type IngestEndpoint, type NewEvent, type Pool } from "@kapsel/db";
 import type { Logger } from "@kapsel/logger";
 import { type CommitOutcome, commitEvents } from "./commit-events.ts";
 import { EndpointCache } from "./endpoint-cache.ts";
-import { GroupCommitter } from "./group-commit.ts";
+
 import { sendError, sendJson } from "./http-responses.ts";
 import { handleIngest, type IngestDeps } from "./ingest-request.ts";
 import { MemoryBudget } from "./memory-budget.ts";

@@ -1,0 +1,146 @@
+import type { BreakerState, BreakerTransition } from "@kapsel/core";
+import type { PoolClient } from "../pool.ts";
+
+interface BreakerRow {
+  endpoint_id: string;
+  state: "closed" | "open" | "half_open";
+  window_started_at: Date;
+  window_successes: number;
+  window_failures: number;
+  opened_at: Date | null;
+  cooldown_ms: number;
+  half_open_in_flight: number;
+  last_probe_at: Date | null;
+}
+
+function toState(row: BreakerRow): BreakerState {
+  switch (row.state) {
+    case "closed":
+      return {
+        state: "closed",
+        windowStartedAt: row.window_started_at.getTime(),
+        successes: row.window_successes,
+        failures: row.window_failures,
+      };
+    case "open":
+      return { state: "open", openedAt: row.opened_at?.getTime() ?? 0, cooldownMs: row.cooldown_ms };
+    case "half_open":
+      return {
+        state: "half_open",
+        halfOpenedAt: row.opened_at?.getTime() ?? 0,
+        probesInFlight: row.half_open_in_flight,
+        lastProbeAt: row.last_probe_at?.getTime() ?? 0,
+        cooldownMs: row.cooldown_ms,
+      };
+  }
+}
+
+// Ensures a row per endpoint, then locks them in id order (so concurrent workers cannot deadlock).
+// Served by the circuit_breakers primary key.
+const ENSURE_SQL = `
+INSERT INTO circuit_breakers (endpoint_id, window_started_at, updated_at)
+SELECT id, $2, $2 FROM unnest($1::text[]) AS id
+ON CONFLICT (endpoint_id) DO NOTHING`;
+const LOCK_SQL = `
+SELECT endpoint_id, state, window_started_at, window_successes, window_failures, opened_at, cooldown_ms,
+       half_open_in_flight, last_probe_at
+  FROM circuit_breakers
+ WHERE endpoint_id = ANY($1::text[])
+ ORDER BY endpoint_id
+   FOR UPDATE`;
+
+/** Loads and locks the breakers of these endpoints until the transaction ends. */
+export async function lockBreakers(
+  client: PoolClient,
+  endpointIds: readonly string[],
+  now: Date,
+): Promise<Map<string, BreakerState>> {
+  const ids = [...new Set(endpointIds)].sort();
+  await client.query({ name: "ensure_breakers", text: ENSURE_SQL, values: [ids, now] });
+  const { rows } = await client.query<BreakerRow>({ name: "lock_breakers", text: LOCK_SQL, values: [ids] });
+  return new Map(rows.map((row) => [row.endpoint_id, toState(row)]));
+}
+
+// Served by the circuit_breakers primary key.
+const SAVE_SQL = `
+UPDATE circuit_breakers cb
+   SET state = s.state::breaker_state, window_started_at = s.window_started_at, window_successes = s.successes,
+       window_failures = s.failures, opened_at = s.opened_at, cooldown_ms = s.cooldown_ms,
+       half_open_in_flight = s.in_flight, last_probe_at = s.last_probe_at, updated_at = $10
+  FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[], $5::int[], $6::timestamptz[], $7::int[],
+              $8::int[], $9::timestamptz[])
+       AS s(endpoint_id, state, window_started_at, successes, failures, opened_at, cooldown_ms, in_flight, last_probe_at)
+ WHERE cb.endpoint_id = s.endpoint_id`;
+
+export async function saveBreakers(
+  client: PoolClient,
+  states: ReadonlyMap<string, BreakerState>,
+  now: Date,
+): Promise<void> {
+  const entries = [...states.entries()];
+  if (entries.length === 0) return;
+  const date = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
+  await client.query({
+    name: "save_breakers",
+    text: SAVE_SQL,
+    values: [
+      entries.map(([id]) => id),
+      entries.map(([, s]) => s.state),
+      entries.map(([, s]) => (s.state === "closed" ? new Date(s.windowStartedAt) : now)),
+      entries.map(([, s]) => (s.state === "closed" ? s.successes : 0)),
+      entries.map(([, s]) => (s.state === "closed" ? s.failures : 0)),
+      entries.map(([, s]) =>
+        date(s.state === "open" ? s.openedAt : s.state === "half_open" ? s.halfOpenedAt : undefined),
+      ),
+      entries.map(([, s]) => (s.state === "closed" ? 30_000 : s.cooldownMs)),
+      entries.map(([, s]) => (s.state === "half_open" ? s.probesInFlight : 0)),
+      entries.map(([, s]) => date(s.state === "half_open" ? s.lastProbeAt : undefined)),
+      now,
+    ],
+  });
+}
+
+const TRANSITIONS_SQL = `
+INSERT INTO circuit_breaker_transitions (endpoint_id, from_state, to_state, reason, at)
+SELECT endpoint_id, from_state::breaker_state, to_state::breaker_state, reason, at
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+       AS t(endpoint_id, from_state, to_state, reason, at)`;
+
+/** Appends transitions to the history the console shows. */
+export async function insertBreakerTransitions(
+  client: PoolClient,
+  transitions: readonly { endpointId: string; transition: BreakerTransition }[],
+): Promise<void> {
+  if (transitions.length === 0) return;
+  await client.query({
+    name: "insert_breaker_transitions",
+    text: TRANSITIONS_SQL,
+    values: [
+      transitions.map((t) => t.endpointId),
+      transitions.map((t) => t.transition.from),
+      transitions.map((t) => t.transition.to),
+      transitions.map((t) => t.transition.reason),
+      transitions.map((t) => new Date(t.transition.atMs)),
+    ],
+  });
+}
+
+// While a breaker is open its endpoint's events wait for the probe time instead of being scanned
+// by every claim. Served by events_endpoint_due_idx.
+const DEFER_SQL = `
+UPDATE events e
+   SET next_attempt_at = d.until
+  FROM unnest($1::text[], $2::timestamptz[]) AS d(endpoint_id, until)
+ WHERE e.endpoint_id = d.endpoint_id AND e.status = 'pending' AND e.next_attempt_at < d.until`;
+
+export async function deferPendingEvents(
+  client: PoolClient,
+  deferrals: readonly { endpointId: string; until: Date }[],
+): Promise<void> {
+  if (deferrals.length === 0) return;
+  await client.query({
+    name: "defer_pending_events",
+    text: DEFER_SQL,
+    values: [deferrals.map((d) => d.endpointId), deferrals.map((d) => d.until)],
+  });
+}

@@ -1,0 +1,134 @@
+import type { Pool } from "../pool.ts";
+
+/** An event claimed for one delivery attempt, with what the attempt needs from its endpoint. */
+export interface ClaimedEvent {
+  id: string;
+  tenantId: string;
+  endpointId: string;
+  payload: Buffer;
+  payloadSha256: Buffer;
+  contentType: string | null;
+  /** Number of this attempt (1-based); claiming counts it. */
+  attemptNumber: number;
+  receivedAt: Date;
+  url: string;
+  signingSecret: string;
+  previousSigningSecret: string | null;
+  previousSigningSecretExpiresAt: Date | null;
+  connectTimeoutMs: number;
+  responseTimeoutMs: number;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  retryableStatuses: number[];
+  retryAllClientErrors: boolean;
+  /** The endpoint's breaker at claim time; anything but closed must pass the breaker gate. */
+  breakerState: "closed" | "open" | "half_open";
+}
+
+export interface ClaimRequest {
+  workerId: string;
+  now: Date;
+  limit: number;
+  /** Deliveries this worker already has in flight, per endpoint (for the per-endpoint limit). */
+  inFlight: ReadonlyMap<string, number>;
+  /** Probes allowed per endpoint whose breaker is not closed. */
+  probeAllowance: number;
+  /** Added to the endpoint's connect + response timeouts to make the lease. */
+  leaseMarginMs: number;
+}
+
+/*
+ * Claims due events in one statement. Candidates are read from the due index in time order (a
+ * bounded scan), skipping endpoints that are not active and breakers still open; each endpoint
+ * gets at most its remaining in-flight allowance (a few probes if its breaker is not closed), so
+ * one slow endpoint cannot take every slot. Rows are locked with SKIP LOCKED, so any number of
+ * workers claim disjoint events. Claiming counts the attempt and sets a lease; an expired lease
+ * makes the event claimable again (requeueExpiredLeases).
+ * Served by events_due_idx; breakers and endpoints by primary key.
+ */
+const SQL = `
+WITH busy AS (
+  SELECT * FROM unnest($4::text[], $5::int[]) AS b(endpoint_id, in_flight)
+),
+candidates AS (
+  SELECT e.id, e.endpoint_id, e.next_attempt_at,
+         CASE WHEN cb.state IS NULL OR cb.state = 'closed' THEN ep.max_in_flight ELSE $6::int END
+           - coalesce(b.in_flight, 0) AS allowance
+    FROM events e
+    JOIN endpoints ep ON ep.id = e.endpoint_id AND ep.status = 'active'
+    LEFT JOIN circuit_breakers cb ON cb.endpoint_id = e.endpoint_id
+    LEFT JOIN busy b ON b.endpoint_id = e.endpoint_id
+   WHERE e.status = 'pending' AND e.next_attempt_at <= $1
+     AND (cb.state IS DISTINCT FROM 'open' OR cb.opened_at + cb.cooldown_ms * interval '1 millisecond' <= $1)
+   ORDER BY e.next_attempt_at
+   LIMIT $3::int * 4
+),
+ranked AS (
+  SELECT id, allowance, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at, id) AS rn
+    FROM candidates
+),
+picked AS (
+  SELECT e.id
+    FROM events e
+    JOIN ranked r ON r.id = e.id
+   WHERE r.rn <= r.allowance AND e.status = 'pending' AND e.next_attempt_at <= $1
+   ORDER BY e.next_attempt_at
+   LIMIT $3
+   FOR UPDATE OF e SKIP LOCKED
+)
+UPDATE events e
+   SET status = 'delivering',
+       attempts = e.attempts + 1,
+       lease_owner = $2,
+       lease_expires_at = $1 + (ep.connect_timeout_ms + ep.response_timeout_ms + $7::int) * interval '1 millisecond',
+       updated_at = $1
+  FROM picked p, endpoints ep
+ WHERE e.id = p.id AND ep.id = e.endpoint_id
+RETURNING e.id, e.tenant_id, e.endpoint_id, e.payload, e.payload_sha256, e.content_type, e.attempts, e.received_at,
+          ep.url, ep.signing_secret, ep.previous_signing_secret, ep.previous_signing_secret_expires_at,
+          ep.connect_timeout_ms, ep.response_timeout_ms, ep.max_attempts, ep.backoff_base_ms, ep.backoff_cap_ms,
+          ep.retryable_statuses, ep.retry_all_client_errors,
+          coalesce((SELECT cb.state::text FROM circuit_breakers cb WHERE cb.endpoint_id = e.endpoint_id), 'closed') AS breaker_state`;
+
+export async function claimDueEvents(pool: Pool, request: ClaimRequest): Promise<ClaimedEvent[]> {
+  if (request.limit <= 0) return [];
+  const busyIds = [...request.inFlight.keys()];
+  const { rows } = await pool.query({
+    name: "claim_due_events",
+    text: SQL,
+    values: [
+      request.now,
+      request.workerId,
+      request.limit,
+      busyIds,
+      busyIds.map((id) => request.inFlight.get(id) ?? 0),
+      request.probeAllowance,
+      request.leaseMarginMs,
+    ],
+  });
+  return rows.map(
+    (row): ClaimedEvent => ({
+      id: row.id,
+      tenantId: row.tenant_id,
+      endpointId: row.endpoint_id,
+      payload: row.payload ?? Buffer.alloc(0),
+      payloadSha256: row.payload_sha256,
+      contentType: row.content_type,
+      attemptNumber: row.attempts,
+      receivedAt: row.received_at,
+      url: row.url,
+      signingSecret: row.signing_secret,
+      previousSigningSecret: row.previous_signing_secret,
+      previousSigningSecretExpiresAt: row.previous_signing_secret_expires_at,
+      connectTimeoutMs: row.connect_timeout_ms,
+      responseTimeoutMs: row.response_timeout_ms,
+      maxAttempts: row.max_attempts,
+      backoffBaseMs: row.backoff_base_ms,
+      backoffCapMs: row.backoff_cap_ms,
+      retryableStatuses: row.retryable_statuses,
+      retryAllClientErrors: row.retry_all_client_errors,
+      breakerState: row.breaker_state,
+    }),
+  );
+}

@@ -1,0 +1,104 @@
+import {
+  admit,
+  type BreakerPolicy,
+  type BreakerState,
+  type BreakerTransition,
+  nextProbeAt,
+  record,
+} from "@kapsel/core";
+import {
+  type AttemptRecord,
+  type ClaimedEvent,
+  deferPendingEvents,
+  insertBreakerTransitions,
+  lockBreakers,
+  type Pool,
+  type PoolClient,
+  recordAttempts,
+  releaseClaims,
+  saveBreakers,
+  withTransaction,
+} from "@kapsel/db";
+
+/**
+ * Claims for endpoints whose breaker is not closed must be admitted one by one (bounded probes);
+ * the rest are given back without using an attempt, to wait for the next probe time.
+ * Closed breakers admit everything and need no lock, so the common path costs nothing here.
+ */
+export async function admitThroughBreakers(
+  pool: Pool,
+  workerId: string,
+  claims: readonly ClaimedEvent[],
+  policy: BreakerPolicy,
+  nowMs: number,
+): Promise<ClaimedEvent[]> {
+  const gated = claims.filter((c) => c.breakerState !== "closed");
+  if (gated.length === 0) return [...claims];
+  const now = new Date(nowMs);
+  const refused = new Set<string>();
+  await withTransaction(pool, async (client) => {
+    const states = await lockBreakers(
+      client,
+      gated.map((c) => c.endpointId),
+      now,
+    );
+    const transitions: { endpointId: string; transition: BreakerTransition }[] = [];
+    const releases: { eventId: string; retryAt: Date }[] = [];
+    for (const claim of gated) {
+      const state = states.get(claim.endpointId);
+      if (!state) continue;
+      const result = admit(state, policy, nowMs);
+      states.set(claim.endpointId, result.state);
+      if (result.transition) transitions.push({ endpointId: claim.endpointId, transition: result.transition });
+      if (!result.admitted) {
+        refused.add(claim.id);
+        releases.push({ eventId: claim.id, retryAt: new Date(retryTime(result.state, nowMs)) });
+      }
+    }
+    await saveBreakers(client, states, now);
+    await insertBreakerTransitions(client, transitions);
+    await releaseClaims(client, workerId, releases, now);
+  });
+  return claims.filter((c) => !refused.has(c.id));
+}
+
+/**
+ * Records a batch of finished attempts and feeds their outcomes to the endpoints' breakers, in one
+ * transaction: the attempt rows and the breaker counts can never disagree. An endpoint whose
+ * breaker opens has its waiting events moved to the probe time.
+ */
+export async function recordWithBreakers(
+  pool: Pool,
+  records: readonly AttemptRecord[],
+  policy: BreakerPolicy,
+  nowMs: number,
+): Promise<void> {
+  const now = new Date(nowMs);
+  await withTransaction(pool, async (client: PoolClient) => {
+    await recordAttempts(client, records, now);
+    const states = await lockBreakers(
+      client,
+      records.map((r) => r.endpointId),
+      now,
+    );
+    const transitions: { endpointId: string; transition: BreakerTransition }[] = [];
+    for (const attempt of records) {
+      const state = states.get(attempt.endpointId);
+      if (!state) continue;
+      const result = record(state, policy, nowMs, attempt.result === "success" ? "success" : "failure");
+      states.set(attempt.endpointId, result.state);
+      if (result.transition) transitions.push({ endpointId: attempt.endpointId, transition: result.transition });
+    }
+    await saveBreakers(client, states, now);
+    await insertBreakerTransitions(client, transitions);
+    const deferrals = [...states.entries()]
+      .filter(([, state]) => state.state === "open")
+      .map(([endpointId, state]) => ({ endpointId, until: new Date(retryTime(state, nowMs)) }));
+    await deferPendingEvents(client, deferrals);
+  });
+}
+
+function retryTime(state: BreakerState, nowMs: number): number {
+  // Half-open with every probe slot taken: look again shortly.
+  return Math.max(nowMs, nextProbeAt(state) ?? nowMs + 1000);
+}

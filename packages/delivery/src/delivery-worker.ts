@@ -1,0 +1,253 @@
+import { randomBytes } from "node:crypto";
+import { type BreakerPolicy, type Clock, GroupCommitter, type RandomSource, systemClock } from "@kapsel/core";
+import {
+  type AttemptRecord,
+  type ClaimedEvent,
+  claimDueEvents,
+  type Pool,
+  releaseClaims,
+  requeueExpiredLeases,
+} from "@kapsel/db";
+import type { HttpSender } from "@kapsel/delivery-http";
+import type { Logger } from "@kapsel/logger";
+import { toAttemptRecord } from "./attempt-record.ts";
+import { admitThroughBreakers, recordWithBreakers } from "./breaker-gate.ts";
+import { outboundHeaders } from "./outbound-headers.ts";
+import { WakeupListener } from "./wakeup-listener.ts";
+
+export interface DeliveryWorkerOptions {
+  pool: Pool;
+  /** For the LISTEN connection; omit to rely on polling alone. */
+  listenConnectionString?: string;
+  sender: HttpSender;
+  logger: Logger;
+  clock?: Clock;
+  random?: RandomSource;
+  workerId?: string;
+  /** Deliveries in flight at once in this process. */
+  concurrency: number;
+  /** Most events claimed per query. */
+  claimBatch: number;
+  /** Polling fallback and retry pick-up interval. */
+  pollIntervalMs: number;
+  /** How often expired leases (crashed workers) are requeued. */
+  sweepIntervalMs: number;
+  /** Lease = endpoint connect + response timeouts + this margin. */
+  leaseMarginMs: number;
+  breakerPolicy: BreakerPolicy;
+}
+
+export interface DeliveryStats {
+  inFlight: number;
+  delivered: number;
+  attempts: number;
+  recordFailures: number;
+}
+
+const RECORD_RETRIES = 20;
+
+/**
+ * Claims due events, delivers them over HTTP, and records every attempt. Wakes on NOTIFY from
+ * ingest, on a polling timer, and when slots free up while a backlog remains. All state that
+ * decides delivery lives in PostgreSQL; this object only holds what is in flight right now.
+ */
+export class DeliveryWorker {
+  readonly workerId: string;
+  private readonly clock: Clock;
+  private readonly random: RandomSource;
+  private readonly inFlight = new Map<string, ClaimedEvent>();
+  private readonly perEndpoint = new Map<string, number>();
+  private readonly abandoned = new Set<string>();
+  private readonly recorder: GroupCommitter<AttemptRecord, true>;
+  private readonly listener: WakeupListener | null;
+  private readonly settled = new Set<Promise<void>>();
+  private pumping = false;
+  private again = false;
+  private backlog = false;
+  private stopping = false;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private readonly counters = { delivered: 0, attempts: 0, recordFailures: 0 };
+
+  constructor(private readonly options: DeliveryWorkerOptions) {
+    this.workerId = options.workerId ?? `worker-${randomBytes(4).toString("hex")}`;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.recorder = new GroupCommitter<AttemptRecord, true>({
+      flush: async (records) => {
+        await recordWithBreakers(options.pool, records, options.breakerPolicy, this.clock.now());
+        return records.map(() => true as const);
+      },
+      maxBatch: 200,
+      maxConcurrent: 2,
+      maxQueued: Number.MAX_SAFE_INTEGER, // bounded by `concurrency`: one record per delivery in flight
+    });
+    this.listener = options.listenConnectionString
+      ? new WakeupListener(options.listenConnectionString, () => this.wake(), options.logger)
+      : null;
+  }
+
+  start(): void {
+    this.listener?.start();
+    this.pollTimer = setInterval(() => this.wake(), this.options.pollIntervalMs);
+    this.sweepTimer = setInterval(() => void this.sweep(), this.options.sweepIntervalMs);
+    this.wake();
+  }
+
+  /** Look for due events now (new events, a test that moved the clock, a resumed endpoint). */
+  wake(): void {
+    void this.pump();
+  }
+
+  get stats(): DeliveryStats {
+    return { inFlight: this.inFlight.size, ...this.counters };
+  }
+
+  /**
+   * Stops claiming, lets deliveries in flight finish for up to `graceMs`, then gives the rest back
+   * to the queue (another worker will deliver them) and waits for every record to be written.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await this.listener?.stop();
+    const deadline = Date.now() + graceMs; // wall time: a test clock may stand still
+    while (this.inFlight.size > 0 && Date.now() < deadline) {
+      await Promise.race([Promise.allSettled([...this.settled]), sleep(50)]);
+    }
+    if (this.inFlight.size > 0) {
+      const left = [...this.inFlight.keys()];
+      for (const id of left) this.abandoned.add(id);
+      const now = new Date(this.clock.now());
+      const released = await releaseClaims(
+        this.options.pool,
+        this.workerId,
+        left.map((eventId) => ({ eventId, retryAt: now })),
+        now,
+      ).catch(() => 0);
+      this.options.logger.warn({ released, inFlight: left.length }, "gave unfinished deliveries back to the queue");
+    }
+    await this.recorder.drain();
+    // Deliveries given back are aborted; the rest have finished.
+    await (this.abandoned.size > 0 ? this.options.sender.destroy() : this.options.sender.close());
+  }
+
+  private async pump(): Promise<void> {
+    if (this.stopping) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.again = false;
+        const free = this.options.concurrency - this.inFlight.size;
+        if (free <= 0) {
+          this.backlog = true;
+          break;
+        }
+        const limit = Math.min(free, this.options.claimBatch);
+        const nowMs = this.clock.now();
+        const claimed = await claimDueEvents(this.options.pool, {
+          workerId: this.workerId,
+          now: new Date(nowMs),
+          limit,
+          inFlight: this.perEndpoint,
+          probeAllowance: this.options.breakerPolicy.halfOpenMaxProbes,
+          leaseMarginMs: this.options.leaseMarginMs,
+        });
+        const admitted = await admitThroughBreakers(
+          this.options.pool,
+          this.workerId,
+          claimed,
+          this.options.breakerPolicy,
+          nowMs,
+        );
+        for (const event of admitted) this.track(this.deliver(event));
+        this.backlog = claimed.length === limit;
+        if (this.backlog) this.again = true;
+      } while (this.again && !this.stopping);
+    } catch (error) {
+      this.options.logger.error({ err: error }, "claiming events failed; will retry on the next wake-up");
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private track(delivery: Promise<void>): void {
+    this.settled.add(delivery);
+    void delivery.finally(() => this.settled.delete(delivery));
+  }
+
+  private async deliver(event: ClaimedEvent): Promise<void> {
+    this.inFlight.set(event.id, event);
+    this.perEndpoint.set(event.endpointId, (this.perEndpoint.get(event.endpointId) ?? 0) + 1);
+    try {
+      const startedAtMs = this.clock.now();
+      const requestHeaders = outboundHeaders(event, startedAtMs);
+      const result = await this.options.sender.send({
+        url: event.url,
+        headers: requestHeaders,
+        body: event.payload,
+        connectTimeoutMs: event.connectTimeoutMs,
+        responseTimeoutMs: event.responseTimeoutMs,
+      });
+      if (this.abandoned.has(event.id)) return; // given back during shutdown; another worker owns it now
+      const record = toAttemptRecord(
+        { event, workerId: this.workerId, startedAtMs, requestHeaders, result },
+        this.clock.now(),
+        this.random,
+      );
+      await this.persist(record);
+      this.counters.attempts++;
+      if (record.eventStatus === "delivered") this.counters.delivered++;
+      this.options.logger.debug(
+        { eventId: event.id, attempt: event.attemptNumber, result: record.result, next: record.eventStatus },
+        "delivery attempt recorded",
+      );
+    } finally {
+      this.inFlight.delete(event.id);
+      this.abandoned.delete(event.id);
+      const left = (this.perEndpoint.get(event.endpointId) ?? 1) - 1;
+      if (left > 0) this.perEndpoint.set(event.endpointId, left);
+      else this.perEndpoint.delete(event.endpointId);
+      if (this.backlog && this.inFlight.size <= this.options.concurrency / 2) this.wake();
+    }
+  }
+
+  /** An attempt that happened must be recorded: retry through a database outage, for a while. */
+  private async persist(record: AttemptRecord): Promise<void> {
+    for (let attempt = 0; attempt < RECORD_RETRIES; attempt++) {
+      const result = await this.recorder.submit(record);
+      if (result.outcome === "committed") return;
+      this.options.logger.warn(
+        { err: result.outcome === "failed" ? result.error : undefined },
+        "recording an attempt failed; retrying",
+      );
+      await sleep(Math.min(100 * 2 ** attempt, 5_000));
+    }
+    this.counters.recordFailures++;
+    this.options.logger.error(
+      { eventId: record.eventId },
+      "could not record an attempt; its lease will expire and it will be retried",
+    );
+  }
+
+  private async sweep(): Promise<void> {
+    try {
+      const requeued = await requeueExpiredLeases(this.options.pool, new Date(this.clock.now()));
+      if (requeued > 0) {
+        this.options.logger.warn({ requeued }, "requeued events whose worker stopped mid-delivery");
+        this.wake();
+      }
+    } catch (error) {
+      this.options.logger.warn({ err: error }, "lease sweep failed");
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
