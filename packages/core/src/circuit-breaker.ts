@@ -5,8 +5,8 @@
  * back, and appends any returned transition to the breaker history the console shows.
  *
  *   closed    every call is admitted; outcomes are counted in a tumbling window (`windowMs`).
- *             When a window holds >= `minimumCalls` outcomes and failures / total >=
- *             `failureRateThreshold`, the breaker opens with the base cooldown.
+ *             When a failure leaves the window with >= `minimumCalls` outcomes and failures / total
+ *             >= `failureRateThreshold`, the breaker opens with the base cooldown.
  *   open      nothing is admitted until `openedAt + cooldownMs`; the first `admit` after that
  *             moves to half_open and is the first probe. Late outcomes of calls admitted before
  *             the breaker opened are ignored: they say nothing about the endpoint's state now.
@@ -136,7 +136,8 @@ export function record(state: BreakerState, policy: BreakerPolicy, nowMs: number
       const successes = (expired ? 0 : state.successes) + (result === "success" ? 1 : 0);
       const failures = (expired ? 0 : state.failures) + (result === "failure" ? 1 : 0);
       const total = successes + failures;
-      if (total >= policy.minimumCalls && failures / total >= policy.failureRateThreshold) {
+      // Only a failure can open the breaker: a success never makes the endpoint look worse.
+      if (result === "failure" && total >= policy.minimumCalls && failures / total >= policy.failureRateThreshold) {
         return {
           state: opened(nowMs, policy.baseCooldownMs, policy),
           transition: { from: "closed", to: "open", reason: "failure_threshold", atMs: nowMs },

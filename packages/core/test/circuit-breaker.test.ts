@@ -123,9 +123,12 @@ describe("circuit breaker: examples", () => {
     expect(closed.state).toEqual(initialBreakerState(T0 + 33_000));
   });
 
-  it("a success can open the breaker when it completes minimumCalls at the threshold", () => {
+  it("a success never opens the breaker, even when it completes minimumCalls at the threshold", () => {
     const s = run(initialBreakerState(T0), [...times(5, "failure" as const), ...times(4, "success" as const)], T0);
-    expect(record(s, P, T0, "success").state.state).toBe("open");
+    expect(record(s, P, T0, "success").state.state).toBe("closed");
+    // ...while a failure that completes the window at the threshold does open it.
+    const f = run(initialBreakerState(T0), [...times(4, "failure" as const), ...times(5, "success" as const)], T0);
+    expect(record(f, P, T0, "failure").state.state).toBe("open");
   });
 
   it("half_open -> open doubles the cooldown up to the cap, and a success resets it", () => {
@@ -305,7 +308,7 @@ describe("circuit breaker: properties", () => {
               const successes = (fresh ? 0 : prev.successes) + (op === "success" ? 1 : 0);
               const failures = (fresh ? 0 : prev.failures) + (op === "failure" ? 1 : 0);
               const total = successes + failures;
-              if (total >= policy.minimumCalls && failures / total >= policy.failureRateThreshold) {
+              if (op === "failure" && total >= policy.minimumCalls && failures / total >= policy.failureRateThreshold) {
                 expect(s).toEqual({ state: "open", openedAt: now, cooldownMs: policy.baseCooldownMs });
                 expect(r.transition).toEqual({ from: "closed", to: "open", reason: "failure_threshold", atMs: now });
               } else {

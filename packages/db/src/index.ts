@@ -10,9 +10,17 @@ export {
   saveBreakers,
 } from "./sql/breaker-rows.ts";
 export { type ClaimedEvent, type ClaimRequest, claimDueEvents } from "./sql/claim-due-events.ts";
+export { type EndpointStatusResult, setEndpointStatus } from "./sql/endpoint-status.ts";
 export { findIdempotentEvents, type IdempotencyLookup, idempotencyMapKey } from "./sql/find-idempotent-events.ts";
 export { findIngestEndpoint, type IngestEndpoint } from "./sql/find-ingest-endpoint.ts";
 export { IDEMPOTENCY_WINDOW_MS, insertEvents, type NewEvent } from "./sql/insert-events.ts";
 export { type AttemptRecord, recordAttempts } from "./sql/record-attempts.ts";
 export { releaseClaims } from "./sql/release-claims.ts";
+export {
+  type ReplayManyResult,
+  type ReplayResult,
+  replayEvent,
+  replayFailedEvents,
+} from "./sql/replay-events.ts";
 export { requeueExpiredLeases } from "./sql/requeue-expired-leases.ts";
+export { undeferPendingEvents } from "./sql/undefer-events.ts";

@@ -123,6 +123,7 @@ describe("Prisma schema and SQL migrations", () => {
         idempotencyKey: "idem-1",
         receivedAt: at("2026-01-05T00:00:00Z"),
         attempts: 2,
+        retryBase: 1,
         nextAttemptAt: at("2026-01-05T00:01:00Z"),
         leaseOwner: "worker-1",
         leaseExpiresAt: at("2026-01-05T00:02:00Z"),

@@ -21,7 +21,7 @@ export function toAttemptRecord(attempt: FinishedAttempt, nowMs: number, random:
       : { kind: "error", errorClass: result.errorClass };
   const decision = decideAfterAttempt({
     outcome,
-    attemptNumber: event.attemptNumber,
+    attemptNumber: event.attemptNumber - event.retryBase, // a replay starts a fresh schedule
     backoff: {
       baseMs: event.backoffBaseMs,
       capMs: event.backoffCapMs,

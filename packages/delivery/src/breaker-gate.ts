@@ -85,7 +85,9 @@ export async function recordWithBreakers(
     for (const attempt of records) {
       const state = states.get(attempt.endpointId);
       if (!state) continue;
-      const result = record(state, policy, nowMs, attempt.result === "success" ? "success" : "failure");
+      // The breaker tracks whether the endpoint is reachable and healthy: a permanent 4xx means it
+      // answered (the request was refused), so only retryable failures count against it.
+      const result = record(state, policy, nowMs, attempt.result === "retryable_failure" ? "failure" : "success");
       states.set(attempt.endpointId, result.state);
       if (result.transition) transitions.push({ endpointId: attempt.endpointId, transition: result.transition });
     }

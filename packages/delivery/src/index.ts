@@ -1,3 +1,4 @@
+export { DeliveryAdmin, type ResetBreakerResult } from "./admin-operations.ts";
 export { type FinishedAttempt, toAttemptRecord } from "./attempt-record.ts";
 export { admitThroughBreakers, recordWithBreakers } from "./breaker-gate.ts";
 export { type DeliveryStats, DeliveryWorker, type DeliveryWorkerOptions } from "./delivery-worker.ts";

@@ -20,5 +20,9 @@ ALTER TABLE endpoints DROP CONSTRAINT endpoints_max_attempts_check;
 ALTER TABLE endpoints ADD CONSTRAINT endpoints_max_attempts_check CHECK (max_attempts BETWEEN 1 AND 1000);
 ALTER TABLE endpoints ALTER COLUMN max_attempts SET DEFAULT 346;
 
+-- A replay gives the event a fresh retry schedule while attempt numbers keep counting up:
+-- policy decisions use (attempt number - retry_base).
+ALTER TABLE events ADD COLUMN retry_base integer NOT NULL DEFAULT 0 CHECK (retry_base >= 0);
+
 -- serves the claim: per-endpoint due events, and the sweeps that defer a blocked endpoint's events
 CREATE INDEX events_endpoint_due_idx ON events (endpoint_id, next_attempt_at) WHERE status = 'pending';

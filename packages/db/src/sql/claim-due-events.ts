@@ -10,6 +10,8 @@ export interface ClaimedEvent {
   contentType: string | null;
   /** Number of this attempt (1-based); claiming counts it. */
   attemptNumber: number;
+  /** Attempts before the last replay; retry policy counts attempts after it. */
+  retryBase: number;
   receivedAt: Date;
   url: string;
   signingSecret: string;
@@ -85,7 +87,7 @@ UPDATE events e
        updated_at = $1
   FROM picked p, endpoints ep
  WHERE e.id = p.id AND ep.id = e.endpoint_id
-RETURNING e.id, e.tenant_id, e.endpoint_id, e.payload, e.payload_sha256, e.content_type, e.attempts, e.received_at,
+RETURNING e.id, e.tenant_id, e.endpoint_id, e.payload, e.payload_sha256, e.content_type, e.attempts, e.retry_base, e.received_at,
           ep.url, ep.signing_secret, ep.previous_signing_secret, ep.previous_signing_secret_expires_at,
           ep.connect_timeout_ms, ep.response_timeout_ms, ep.max_attempts, ep.backoff_base_ms, ep.backoff_cap_ms,
           ep.retryable_statuses, ep.retry_all_client_errors,
@@ -116,6 +118,7 @@ export async function claimDueEvents(pool: Pool, request: ClaimRequest): Promise
       payloadSha256: row.payload_sha256,
       contentType: row.content_type,
       attemptNumber: row.attempts,
+      retryBase: row.retry_base,
       receivedAt: row.received_at,
       url: row.url,
       signingSecret: row.signing_secret,

@@ -1,0 +1,61 @@
+import type { Pool } from "../pool.ts";
+
+export type ReplayResult = { outcome: "replayed" } | { outcome: "not_found" } | { outcome: "in_progress" };
+
+// A finished event (delivered or failed) becomes due now with a fresh retry schedule; its attempt
+// numbers keep counting. Scoped to the tenant, so another tenant's id is simply "not found".
+// Served by the events primary key.
+const REPLAY_ONE = `
+WITH replayed AS (
+  UPDATE events
+     SET status = 'pending', next_attempt_at = $3, retry_base = attempts, last_error = NULL, failed_at = NULL,
+         updated_at = $3
+   WHERE id = $1 AND tenant_id = $2 AND status IN ('delivered', 'failed')
+  RETURNING id
+)
+SELECT (SELECT count(*) FROM replayed)::int AS replayed,
+       (SELECT count(*) FROM events WHERE id = $1 AND tenant_id = $2)::int AS existing,
+       pg_notify('kapsel_events', '')`;
+
+export async function replayEvent(pool: Pool, tenantId: string, eventId: string, now: Date): Promise<ReplayResult> {
+  const { rows } = await pool.query<{ replayed: number; existing: number }>({
+    name: "replay_event",
+    text: REPLAY_ONE,
+    values: [eventId, tenantId, now],
+  });
+  const row = rows[0]!;
+  if (row.replayed === 1) return { outcome: "replayed" };
+  return row.existing === 0 ? { outcome: "not_found" } : { outcome: "in_progress" };
+}
+
+// Every event of the endpoint that failed at or after `since`. Served by events_endpoint_received_idx.
+const REPLAY_FAILED = `
+WITH replayed AS (
+  UPDATE events e
+     SET status = 'pending', next_attempt_at = $4, retry_base = e.attempts, last_error = NULL, failed_at = NULL,
+         updated_at = $4
+    FROM endpoints ep
+   WHERE ep.id = $1 AND ep.tenant_id = $2 AND e.endpoint_id = ep.id AND e.status = 'failed' AND e.failed_at >= $3
+  RETURNING e.id
+)
+SELECT (SELECT count(*) FROM replayed)::int AS replayed,
+       (SELECT count(*) FROM endpoints WHERE id = $1 AND tenant_id = $2)::int AS existing,
+       pg_notify('kapsel_events', '')`;
+
+export type ReplayManyResult = { outcome: "replayed"; count: number } | { outcome: "not_found" };
+
+export async function replayFailedEvents(
+  pool: Pool,
+  tenantId: string,
+  endpointId: string,
+  since: Date,
+  now: Date,
+): Promise<ReplayManyResult> {
+  const { rows } = await pool.query<{ replayed: number; existing: number }>({
+    name: "replay_failed_events",
+    text: REPLAY_FAILED,
+    values: [endpointId, tenantId, since, now],
+  });
+  const row = rows[0]!;
+  return row.existing === 0 ? { outcome: "not_found" } : { outcome: "replayed", count: row.replayed };
+}
