@@ -27,6 +27,7 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["e2e/**/*.e2e.test.ts"],
+          globalSetup: ["./test-support/global-setup.ts"],
           testTimeout: 180_000,
           hookTimeout: 60_000,
         },
