@@ -39,6 +39,7 @@ export interface DeliveryWorkerOptions {
 
 export interface DeliveryStats {
   inFlight: number;
+  recording: number;
   delivered: number;
   attempts: number;
   recordFailures: number;
@@ -61,6 +62,9 @@ export class DeliveryWorker {
   private readonly recorder: GroupCommitter<AttemptRecord, true>;
   private readonly listener: WakeupListener | null;
   private readonly settled = new Set<Promise<void>>();
+  /** Finished attempts waiting for their batch to commit. */
+  private recording = 0;
+  private readonly maxRecording: number;
   private pumping = false;
   private again = false;
   private backlog = false;
@@ -73,14 +77,15 @@ export class DeliveryWorker {
     this.workerId = options.workerId ?? `worker-${randomBytes(4).toString("hex")}`;
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
+    this.maxRecording = options.concurrency * 2;
     this.recorder = new GroupCommitter<AttemptRecord, true>({
       flush: async (records) => {
         await recordWithBreakers(options.pool, records, options.breakerPolicy, this.clock.now());
         return records.map(() => true as const);
       },
       maxBatch: 200,
-      maxConcurrent: 2,
-      maxQueued: Number.MAX_SAFE_INTEGER, // bounded by `concurrency`: one record per delivery in flight
+      maxConcurrent: 4,
+      maxQueued: Number.MAX_SAFE_INTEGER, // bounded by maxRecording: claiming stops while that many wait
     });
     this.listener = options.listenConnectionString
       ? new WakeupListener(options.listenConnectionString, () => this.wake(), options.logger)
@@ -100,7 +105,7 @@ export class DeliveryWorker {
   }
 
   get stats(): DeliveryStats {
-    return { inFlight: this.inFlight.size, ...this.counters };
+    return { inFlight: this.inFlight.size, recording: this.recording, ...this.counters };
   }
 
   /**
@@ -144,7 +149,8 @@ export class DeliveryWorker {
       do {
         this.again = false;
         const free = this.options.concurrency - this.inFlight.size;
-        if (free <= 0) {
+        // Records waiting for the database hold memory: a slow database slows claiming down.
+        if (free <= 0 || this.recording >= this.maxRecording) {
           this.backlog = true;
           break;
         }
@@ -184,6 +190,7 @@ export class DeliveryWorker {
   private async deliver(event: ClaimedEvent): Promise<void> {
     this.inFlight.set(event.id, event);
     this.perEndpoint.set(event.endpointId, (this.perEndpoint.get(event.endpointId) ?? 0) + 1);
+    let record: AttemptRecord | null = null;
     try {
       const startedAtMs = this.clock.now();
       const requestHeaders = outboundHeaders(event, startedAtMs);
@@ -194,12 +201,27 @@ export class DeliveryWorker {
         connectTimeoutMs: event.connectTimeoutMs,
         responseTimeoutMs: event.responseTimeoutMs,
       });
-      if (this.abandoned.has(event.id)) return; // given back during shutdown; another worker owns it now
-      const record = toAttemptRecord(
-        { event, workerId: this.workerId, startedAtMs, requestHeaders, result },
-        this.clock.now(),
-        this.random,
-      );
+      // Given back during shutdown: another worker owns the event now.
+      if (!this.abandoned.has(event.id)) {
+        record = toAttemptRecord(
+          { event, workerId: this.workerId, startedAtMs, requestHeaders, result },
+          this.clock.now(),
+          this.random,
+        );
+      }
+    } finally {
+      // The HTTP exchange is over: the slot and the endpoint's share are free while the record
+      // waits for its batch (the event stays leased until then, so nobody else claims it).
+      this.inFlight.delete(event.id);
+      this.abandoned.delete(event.id);
+      const left = (this.perEndpoint.get(event.endpointId) ?? 1) - 1;
+      if (left > 0) this.perEndpoint.set(event.endpointId, left);
+      else this.perEndpoint.delete(event.endpointId);
+    }
+    if (!record) return;
+    this.recording++;
+    this.claimMoreIfWorthIt();
+    try {
       await this.persist(record);
       this.counters.attempts++;
       if (record.eventStatus === "delivered") this.counters.delivered++;
@@ -208,13 +230,16 @@ export class DeliveryWorker {
         "delivery attempt recorded",
       );
     } finally {
-      this.inFlight.delete(event.id);
-      this.abandoned.delete(event.id);
-      const left = (this.perEndpoint.get(event.endpointId) ?? 1) - 1;
-      if (left > 0) this.perEndpoint.set(event.endpointId, left);
-      else this.perEndpoint.delete(event.endpointId);
-      if (this.backlog && this.inFlight.size <= this.options.concurrency / 2) this.wake();
+      this.recording--;
+      this.claimMoreIfWorthIt();
     }
+  }
+
+  /** With a backlog, claim again once a useful batch of slots is free (not one claim per slot). */
+  private claimMoreIfWorthIt(): void {
+    if (!this.backlog || this.recording >= this.maxRecording) return;
+    const free = this.options.concurrency - this.inFlight.size;
+    if (free >= Math.min(this.options.claimBatch, Math.ceil(this.options.concurrency / 4))) this.wake();
   }
 
   /** An attempt that happened must be recorded: retry through a database outage, for a while. */

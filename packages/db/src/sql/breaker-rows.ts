@@ -35,19 +35,15 @@ function toState(row: BreakerRow): BreakerState {
   }
 }
 
-// Ensures a row per endpoint, then locks them in id order (so concurrent workers cannot deadlock).
-// Served by the circuit_breakers primary key.
-const ENSURE_SQL = `
-INSERT INTO circuit_breakers (endpoint_id, window_started_at, updated_at)
-SELECT id, $2, $2 FROM unnest($1::text[]) AS id
-ON CONFLICT (endpoint_id) DO NOTHING`;
+// Creates missing rows and locks every row in one statement: an upsert whose no-op update takes
+// the row lock and returns the current values. Rows are taken in id order so that concurrent
+// workers cannot deadlock. Served by the circuit_breakers primary key.
 const LOCK_SQL = `
-SELECT endpoint_id, state, window_started_at, window_successes, window_failures, opened_at, cooldown_ms,
-       half_open_in_flight, last_probe_at
-  FROM circuit_breakers
- WHERE endpoint_id = ANY($1::text[])
- ORDER BY endpoint_id
-   FOR UPDATE`;
+INSERT INTO circuit_breakers AS cb (endpoint_id, window_started_at, updated_at)
+SELECT id, $2, $2 FROM unnest($1::text[]) AS id ORDER BY id
+ON CONFLICT (endpoint_id) DO UPDATE SET endpoint_id = cb.endpoint_id
+RETURNING endpoint_id, state, window_started_at, window_successes, window_failures, opened_at, cooldown_ms,
+          half_open_in_flight, last_probe_at`;
 
 /** Loads and locks the breakers of these endpoints until the transaction ends. */
 export async function lockBreakers(
@@ -56,8 +52,7 @@ export async function lockBreakers(
   now: Date,
 ): Promise<Map<string, BreakerState>> {
   const ids = [...new Set(endpointIds)].sort();
-  await client.query({ name: "ensure_breakers", text: ENSURE_SQL, values: [ids, now] });
-  const { rows } = await client.query<BreakerRow>({ name: "lock_breakers", text: LOCK_SQL, values: [ids] });
+  const { rows } = await client.query<BreakerRow>({ name: "lock_breakers", text: LOCK_SQL, values: [ids, now] });
   return new Map(rows.map((row) => [row.endpoint_id, toState(row)]));
 }
 

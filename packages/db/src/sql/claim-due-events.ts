@@ -41,8 +41,9 @@ export interface ClaimRequest {
 }
 
 /*
- * Claims due events in one statement. Candidates are read from the due index in time order (a
- * bounded scan), skipping endpoints that are not active and breakers still open; each endpoint
+ * Claims due events in one statement. Candidates are the oldest due events, read in order from
+ * the partial due index (a bounded scan whatever the backlog), minus endpoints that are not active
+ * and breakers still open (their events are deferred out of the way, see deferPendingEvents); each endpoint
  * gets at most its remaining in-flight allowance (a few probes if its breaker is not closed), so
  * one slow endpoint cannot take every slot. Rows are locked with SKIP LOCKED, so any number of
  * workers claim disjoint events. Claiming counts the attempt and sets a lease; an expired lease
@@ -53,18 +54,22 @@ const SQL = `
 WITH busy AS (
   SELECT * FROM unnest($4::text[], $5::int[]) AS b(endpoint_id, in_flight)
 ),
+due AS (
+  SELECT id, endpoint_id, next_attempt_at
+    FROM events
+   WHERE status = 'pending' AND next_attempt_at <= $1
+   ORDER BY next_attempt_at
+   LIMIT $3::int * 4
+),
 candidates AS (
-  SELECT e.id, e.endpoint_id, e.next_attempt_at,
+  SELECT d.id, d.endpoint_id, d.next_attempt_at,
          CASE WHEN cb.state IS NULL OR cb.state = 'closed' THEN ep.max_in_flight ELSE $6::int END
            - coalesce(b.in_flight, 0) AS allowance
-    FROM events e
-    JOIN endpoints ep ON ep.id = e.endpoint_id AND ep.status = 'active'
-    LEFT JOIN circuit_breakers cb ON cb.endpoint_id = e.endpoint_id
-    LEFT JOIN busy b ON b.endpoint_id = e.endpoint_id
-   WHERE e.status = 'pending' AND e.next_attempt_at <= $1
-     AND (cb.state IS DISTINCT FROM 'open' OR cb.opened_at + cb.cooldown_ms * interval '1 millisecond' <= $1)
-   ORDER BY e.next_attempt_at
-   LIMIT $3::int * 4
+    FROM due d
+    JOIN endpoints ep ON ep.id = d.endpoint_id AND ep.status = 'active'
+    LEFT JOIN circuit_breakers cb ON cb.endpoint_id = d.endpoint_id
+    LEFT JOIN busy b ON b.endpoint_id = d.endpoint_id
+   WHERE cb.state IS DISTINCT FROM 'open' OR cb.opened_at + cb.cooldown_ms * interval '1 millisecond' <= $1
 ),
 ranked AS (
   SELECT id, allowance, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at, id) AS rn
@@ -86,12 +91,12 @@ UPDATE events e
        lease_expires_at = $1 + (ep.connect_timeout_ms + ep.response_timeout_ms + $7::int) * interval '1 millisecond',
        updated_at = $1
   FROM picked p, endpoints ep
+  LEFT JOIN circuit_breakers cb ON cb.endpoint_id = ep.id
  WHERE e.id = p.id AND ep.id = e.endpoint_id
 RETURNING e.id, e.tenant_id, e.endpoint_id, e.payload, e.payload_sha256, e.content_type, e.attempts, e.retry_base, e.received_at,
           ep.url, ep.signing_secret, ep.previous_signing_secret, ep.previous_signing_secret_expires_at,
           ep.connect_timeout_ms, ep.response_timeout_ms, ep.max_attempts, ep.backoff_base_ms, ep.backoff_cap_ms,
-          ep.retryable_statuses, ep.retry_all_client_errors,
-          coalesce((SELECT cb.state::text FROM circuit_breakers cb WHERE cb.endpoint_id = e.endpoint_id), 'closed') AS breaker_state`;
+          ep.retryable_statuses, ep.retry_all_client_errors, coalesce(cb.state::text, 'closed') AS breaker_state`;
 
 export async function claimDueEvents(pool: Pool, request: ClaimRequest): Promise<ClaimedEvent[]> {
   if (request.limit <= 0) return [];
