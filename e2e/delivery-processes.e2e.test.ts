@@ -70,7 +70,12 @@ function tally(ids: string[]): { received: number; lost: number; duplicates: num
 describe("delivery across worker processes", () => {
   it("loses nothing when a worker is killed with SIGKILL in the middle of 1,000 deliveries", async () => {
     const tenant = await insertTenant(db.pool);
-    const ep = await insertEndpoint(db.pool, tenant.id, { url: receiver.url, maxInFlight: 16, connectTimeoutMs: 1000, responseTimeoutMs: 1000 });
+    const ep = await insertEndpoint(db.pool, tenant.id, {
+      url: receiver.url,
+      maxInFlight: 16,
+      connectTimeoutMs: 1000,
+      responseTimeoutMs: 1000,
+    });
     const ids = await insertEvents(db.pool, ep, 1000, new Date());
 
     const first = await startWorkerProcess(workerEnv());
@@ -85,7 +90,9 @@ describe("delivery across worker processes", () => {
     await second.stop();
 
     const result = tally(ids);
-    console.log(`worker SIGKILL after ${atCrash} deliveries: ${result.received} of 1000 received, ${result.lost} lost, ${result.duplicates} duplicates`);
+    console.log(
+      `worker SIGKILL after ${atCrash} deliveries: ${result.received} of 1000 received, ${result.lost} lost, ${result.duplicates} duplicates`,
+    );
     expect(atCrash).toBeLessThan(1000); // the crash really was mid-way
     expect(result.lost).toBe(0);
     expect(result.received).toBe(1000);
@@ -105,9 +112,13 @@ describe("delivery across worker processes", () => {
     await Promise.all(started.map((w) => w.stop()));
 
     const result = tally(ids);
-    console.log(`3 workers, 5000 events: ${result.received} received, ${result.lost} lost, ${result.duplicates} duplicates`);
+    console.log(
+      `3 workers, 5000 events: ${result.received} received, ${result.lost} lost, ${result.duplicates} duplicates`,
+    );
     expect(result).toEqual({ received: 5000, lost: 0, duplicates: 0 });
-    const { rows } = await db.pool.query("SELECT count(*)::int AS attempts, count(DISTINCT worker_id)::int AS workers FROM delivery_attempts");
+    const { rows } = await db.pool.query(
+      "SELECT count(*)::int AS attempts, count(DISTINCT worker_id)::int AS workers FROM delivery_attempts",
+    );
     expect(rows[0]).toEqual({ attempts: 5000, workers: 3 });
   });
 });

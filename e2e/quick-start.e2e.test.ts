@@ -20,6 +20,14 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** npm re-raises the SIGINT it got, so it ends by signal; the launcher itself must have stopped cleanly. */
 function expectCleanStop(result: { code: number | null; signal: NodeJS.Signals | null }, output: string): void {
   expect(result.code === 0 || result.signal === "SIGINT").toBe(true);
@@ -43,6 +51,7 @@ describe("README quick start: npm start", () => {
   it("starts on an embedded PostgreSQL, accepts the printed curl, stops cleanly on Ctrl-C, and reuses its data", async () => {
     const dataDir = join(root, "embedded");
     const env = {
+      DEMO_RECEIVER_PORT: String(await freePort()),
       KAPSEL_DATA_DIR: dataDir,
       KAPSEL_POSTGRES_PORT: String(await freePort()),
       INGEST_PORT: String(await freePort()),
@@ -70,9 +79,18 @@ describe("README quick start: npm start", () => {
       connectionString: `postgresql://kapsel:${password}@127.0.0.1:${env.KAPSEL_POSTGRES_PORT}/kapsel`,
       max: 1,
     });
-    const { rows } = await pool.query("SELECT endpoint_id, status FROM events WHERE id = $1", [answer.event_id]);
+    // The worker delivers it to the demo receiver, which checks the Standard Webhooks signature.
+    await waitUntil(() => first.output().includes(`[demo receiver] ${answer.event_id} received, signature verified`));
+    await waitUntil(async () => {
+      const { rows } = await pool.query("SELECT status FROM events WHERE id = $1", [answer.event_id]);
+      return rows[0]?.status === "delivered";
+    });
+    const { rows } = await pool.query(
+      "SELECT e.endpoint_id, a.response_status, a.result FROM events e JOIN delivery_attempts a ON a.event_id = e.id WHERE e.id = $1",
+      [answer.event_id],
+    );
     await pool.end();
-    expect(rows).toEqual([{ endpoint_id: endpointId, status: "pending" }]);
+    expect(rows).toEqual([{ endpoint_id: endpointId, response_status: 200, result: "success" }]);
 
     const stopped = await first.interrupt();
     expect(await groupIsGone(first.child.pid!)).toBe(true);
@@ -110,6 +128,7 @@ describe("README quick start: npm start", () => {
       await admin.query("CREATE DATABASE app");
       await admin.end();
       const env = {
+        DEMO_RECEIVER_PORT: String(await freePort()),
         KAPSEL_DATA_DIR: dataDir,
         DATABASE_URL: external.urlFor("app"),
         INGEST_PORT: String(await freePort()),
