@@ -96,8 +96,9 @@ describe("delivery across worker processes", () => {
     expect(atCrash).toBeLessThan(1000); // the crash really was mid-way
     expect(result.lost).toBe(0);
     expect(result.received).toBe(1000);
-    // Every duplicate is an attempt the dead worker had in flight: at most its concurrency.
-    expect(result.duplicates).toBeLessThanOrEqual(16);
+    // Every duplicate is an attempt the dead worker had sent but not yet recorded: at most its
+    // 16 requests in flight plus the 2 x 16 finished attempts it may hold waiting for a commit.
+    expect(result.duplicates).toBeLessThanOrEqual(48);
   });
 
   it("three worker processes deliver 5,000 events, every one exactly once", async () => {
