@@ -39,6 +39,7 @@ export {
   ed25519KeyId,
   ed25519NoteSigner,
   encodeVerifierKey,
+  formatKeyId,
   generateSignerKey,
   isValidKeyName,
   type NoteSigner,

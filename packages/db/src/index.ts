@@ -4,6 +4,11 @@ export { type MigrateResult, migrate, pendingMigrations } from "./migrator.ts";
 export { createPool, isReachable, type Pool, type PoolClient, type PoolOptions, withTransaction } from "./pool.ts";
 export { createPrismaClient, type PrismaClient } from "./prisma-client.ts";
 export {
+  type AttestationKeyRow,
+  listAttestationKeys,
+  registerSigningKey,
+} from "./sql/attestation-keys.ts";
+export {
   deferPendingEvents,
   insertBreakerTransitions,
   lockBreakers,
@@ -14,6 +19,16 @@ export { type EndpointStatusResult, setEndpointStatus } from "./sql/endpoint-sta
 export { findIdempotentEvents, type IdempotencyLookup, idempotencyMapKey } from "./sql/find-idempotent-events.ts";
 export { findIngestEndpoint, type IngestEndpoint } from "./sql/find-ingest-endpoint.ts";
 export { IDEMPOTENCY_WINDOW_MS, insertEvents, type NewEvent } from "./sql/insert-events.ts";
+export {
+  appendLeaves,
+  type CommittedLeaf,
+  findCommittedLeaf,
+  isLeafPending,
+  type PendingLeaf,
+  pendingLeafBacklog,
+  takePendingLeaves,
+} from "./sql/merkle-leaves.ts";
+export { insertMerkleNodes, type MerkleNodeRow, readMerkleNodes } from "./sql/merkle-nodes.ts";
 export { type AttemptRecord, recordAttempts } from "./sql/record-attempts.ts";
 export { releaseClaims } from "./sql/release-claims.ts";
 export {
@@ -23,4 +38,5 @@ export {
   replayFailedEvents,
 } from "./sql/replay-events.ts";
 export { requeueExpiredLeases } from "./sql/requeue-expired-leases.ts";
+export { insertTreeHead, latestTreeHead, type TreeHead, treeHeadAt } from "./sql/tree-heads.ts";
 export { undeferPendingEvents } from "./sql/undefer-events.ts";

@@ -214,6 +214,9 @@ describe("Prisma schema and SQL migrations", () => {
     });
     expect(await prisma.signedTreeHead.findUniqueOrThrow({ where: { treeSize: 1n } })).toEqual(head);
 
+    const node = await prisma.merkleNode.create({ data: { level: 3, idx: 7n, hash: sha("node") } });
+    expect(await prisma.merkleNode.findUniqueOrThrow({ where: { level_idx: { level: 3, idx: 7n } } })).toEqual(node);
+
     // Relations resolve both ways through the foreign keys the SQL declares.
     const withRelations = await prisma.event.findUniqueOrThrow({
       where: { id: "evt_1" },
@@ -231,5 +234,8 @@ describe("Prisma schema and SQL migrations", () => {
     await expect(db.pool.query("TRUNCATE merkle_leaves CASCADE")).rejects.toThrow(/append-only/);
     await expect(db.pool.query("UPDATE signed_tree_heads SET checkpoint = 'x'")).rejects.toThrow(/append-only/);
     await expect(db.pool.query("DELETE FROM signed_tree_heads")).rejects.toThrow(/append-only/);
+    await expect(db.pool.query("UPDATE merkle_nodes SET hash = hash")).rejects.toThrow(/append-only/);
+    await expect(db.pool.query("DELETE FROM merkle_nodes")).rejects.toThrow(/append-only/);
+    await expect(db.pool.query("TRUNCATE merkle_nodes")).rejects.toThrow(/append-only/);
   });
 });
