@@ -14,6 +14,7 @@ export function demoCurl(ingestUrl: string, endpointId: string, sourceSecret: st
 
 export function banner(options: {
   ingestUrl: string;
+  apiUrl: string;
   receiverUrl: string;
   database: string;
   seed: SeedResult;
@@ -23,6 +24,8 @@ export function banner(options: {
     "Kapsel is running.",
     `  Ingest:     ${options.ingestUrl}/ingest/<endpoint_id>`,
     `  Health:     ${options.ingestUrl}/health  ${options.ingestUrl}/ready`,
+    `  Attestation: ${options.apiUrl}/attestation/checkpoint  ${options.apiUrl}/attestation/keys`,
+    `  Receipts:   ${options.apiUrl}/attestation/receipts/<attempt_id>  (Authorization: Bearer <API key>)`,
     `  Database:   ${options.database}`,
     `  Demo receiver: ${options.receiverUrl} (prints every delivery it gets)`,
   ];

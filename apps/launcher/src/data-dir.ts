@@ -29,6 +29,12 @@ export class DataDir {
     return value;
   }
 
+  /** Like `secret`, but returns the file's path (for apps that read the secret themselves). */
+  async secretFile(name: string, create: () => string): Promise<string> {
+    await this.secret(name, create);
+    return join(this.root, name);
+  }
+
   async readJson<T>(name: string): Promise<T | null> {
     const file = join(this.root, name);
     return existsSync(file) ? (JSON.parse(await readFile(file, "utf8")) as T) : null;

@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { generateSignerKey } from "@kapsel/attestation";
 import { formatConfigProblems, launcherConfigSchema, parseEnv } from "@kapsel/config";
 import { createPool, createPrismaClient, type EmbeddedPostgres, migrate, startEmbeddedPostgres } from "@kapsel/db";
 import { createLogger } from "@kapsel/logger";
@@ -59,20 +60,35 @@ const receiver = await startDemoReceiver({
   print: (line) => process.stdout.write(`${line}\n`),
 });
 
-const worker = startChildApp("worker", fileURLToPath(new URL("../../worker/src/main.ts", import.meta.url)), {
-  ...process.env,
-  DATABASE_URL: databaseUrl,
-  INGEST_HOST: config.INGEST_HOST,
-  INGEST_PORT: String(config.INGEST_PORT),
-  MIGRATE_ON_START: "false",
-  // The demo receiver runs on loopback, which the SSRF guard refuses unless allow-listed.
-  DELIVERY_ALLOW_ADDRESSES: process.env.DELIVERY_ALLOW_ADDRESSES ?? "127.0.0.1/32",
-});
+// The log's signing key: created on first start, kept in the data folder (0600).
+const signingKeyFile = await dataDir.secretFile(
+  "log-signing-key",
+  () => generateSignerKey(config.ATTEST_LOG_ORIGIN).signerKey,
+);
+
+const apps = [
+  startChildApp("worker", fileURLToPath(new URL("../../worker/src/main.ts", import.meta.url)), {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    INGEST_HOST: config.INGEST_HOST,
+    INGEST_PORT: String(config.INGEST_PORT),
+    MIGRATE_ON_START: "false",
+    // The demo receiver runs on loopback, which the SSRF guard refuses unless allow-listed.
+    DELIVERY_ALLOW_ADDRESSES: process.env.DELIVERY_ALLOW_ADDRESSES ?? "127.0.0.1/32",
+    ATTEST_SIGNING_KEY_FILE: process.env.ATTEST_SIGNING_KEY_FILE ?? signingKeyFile,
+  }),
+  startChildApp("api", fileURLToPath(new URL("../../api/src/main.ts", import.meta.url)), {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    API_HOST: config.API_HOST,
+    API_PORT: String(config.API_PORT),
+  }),
+];
 
 let stopping = false;
 async function stopAll(exitCode: number): Promise<never> {
   stopping = true;
-  await worker.stop(15_000);
+  await Promise.all(apps.map((app) => app.stop(15_000)));
   await receiver.close();
   await prisma.$disconnect();
   await postgres?.stop();
@@ -82,17 +98,26 @@ async function stopAll(exitCode: number): Promise<never> {
 // The terminal's Ctrl-C reaches the children too; they drain on their own, we wait for them.
 process.on("SIGINT", () => void (stopping || stopAll(0)));
 process.on("SIGTERM", () => void (stopping || stopAll(0)));
-void worker.exited.then((code) => {
-  if (stopping) return;
-  logger.error({ code }, "worker exited unexpectedly; stopping");
-  void stopAll(1);
-});
+for (const app of apps) {
+  void app.exited.then((code) => {
+    if (stopping) return;
+    logger.error({ app: app.name, code }, "an app exited unexpectedly; stopping");
+    void stopAll(1);
+  });
+}
 
 try {
-  const ready = await worker.ready;
-  const ingestUrl = `http://${config.INGEST_HOST}:${String(ready.ingestPort)}`;
-  process.stdout.write(banner({ ingestUrl, receiverUrl: receiver.url, database: databaseLabel, seed }));
+  const [worker, api] = await Promise.all(apps.map((app) => app.ready));
+  process.stdout.write(
+    banner({
+      ingestUrl: `http://${config.INGEST_HOST}:${String(worker?.ingestPort)}`,
+      apiUrl: `http://${config.API_HOST}:${String(api?.apiPort)}`,
+      receiverUrl: receiver.url,
+      database: databaseLabel,
+      seed,
+    }),
+  );
 } catch (error) {
-  logger.fatal({ err: error }, "worker failed to start");
+  logger.fatal({ err: error }, "an app failed to start");
   if (!stopping) await stopAll(1);
 }

@@ -1,3 +1,4 @@
+import { AttestationCommitter } from "@kapsel/attestation-log";
 import { formatConfigProblems, parseEnv, workerConfigSchema } from "@kapsel/config";
 import { DEFAULT_BREAKER_POLICY } from "@kapsel/core";
 import { createPool, migrate } from "@kapsel/db";
@@ -5,6 +6,7 @@ import { DeliveryWorker } from "@kapsel/delivery";
 import { createHttpSender, createSsrfPolicy } from "@kapsel/delivery-http";
 import { createIngestServer, type IngestServer } from "@kapsel/ingest";
 import { createLogger } from "@kapsel/logger";
+import { signerFromConfig } from "./signing-key.ts";
 
 // Composition root of the worker process: parse settings, build the pieces, start, stop on signal.
 // Runs ingest and delivery (each can be switched off to scale them separately).
@@ -20,6 +22,11 @@ if (!ssrf.ok) {
   console.error(
     formatConfigProblems(ssrf.invalid.map((i) => `DELIVERY_ALLOW_ADDRESSES: ${i.problem} (got "${i.entry}")`)),
   );
+  process.exit(2);
+}
+const signer = config.ATTEST_ENABLED ? await signerFromConfig(config) : null;
+if (signer && !signer.ok) {
+  console.error(formatConfigProblems([`ATTEST_SIGNING_KEY: ${signer.problem}`]));
   process.exit(2);
 }
 const logger = createLogger({ name: "kapsel-worker", level: config.LOG_LEVEL });
@@ -80,6 +87,23 @@ if (config.DELIVERY_ENABLED) {
   logger.info({ workerId: delivery.workerId, concurrency: config.DELIVERY_CONCURRENCY }, "delivery started");
 }
 
+let committer: AttestationCommitter | null = null;
+if (config.ATTEST_ENABLED && signer?.ok) {
+  committer = new AttestationCommitter({
+    pool,
+    logSigner: signer.logSigner,
+    logger,
+    batchLeaves: config.ATTEST_BATCH_LEAVES,
+    maxDelayMs: config.ATTEST_MAX_DELAY_MS,
+    checkIntervalMs: config.ATTEST_CHECK_MS,
+    maxLeavesPerCommit: config.ATTEST_MAX_LEAVES_PER_COMMIT,
+  });
+  await committer.start();
+  logger.info({ origin: signer.logSigner.origin, keyId: signer.logSigner.keyId }, "attestation committer started");
+} else if (config.ATTEST_ENABLED) {
+  logger.warn("no ATTEST_SIGNING_KEY(_FILE): attempts are queued for the log but nothing is committed by this process");
+}
+
 // A parent process (the launcher, tests) learns the port from this message when INGEST_PORT=0.
 process.send?.({ type: "ready", ingestPort, workerId: delivery?.workerId ?? null });
 
@@ -94,6 +118,7 @@ async function shutdown(signal: string): Promise<void> {
   }, config.SHUTDOWN_GRACE_MS + 5_000);
   forced.unref();
   await Promise.all([ingest?.close(), delivery?.stop(config.SHUTDOWN_GRACE_MS)]);
+  await committer?.stop(); // after delivery: its last attempts are in the final checkpoint
   await pool.end();
   logger.info("stopped");
   process.exit(0);

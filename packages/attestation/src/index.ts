@@ -1,3 +1,4 @@
+export { fromBase64, fromHex, toBase64, toHex } from "./bytes.ts";
 /**
  * @kapsel/attestation: isomorphic (Node and browser) Merkle log math, attempt leaf encoding,
  * checkpoints, signed notes and receipts. See docs/receipts.md for the formats.

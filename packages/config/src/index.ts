@@ -1,3 +1,4 @@
+export { type ApiConfig, apiConfigSchema } from "./api-config.ts";
 export { boolean, commaList, databaseUrl, host, logLevel, port, positiveInt } from "./env-types.ts";
 export { type LauncherConfig, launcherConfigSchema } from "./launcher-config.ts";
 export { type ConfigResult, formatConfigProblems, parseEnv } from "./parse-env.ts";

@@ -10,6 +10,13 @@ export const launcherConfigSchema = z.object({
   INGEST_HOST: host("127.0.0.1"),
   INGEST_PORT: port(3000),
   DEMO_RECEIVER_PORT: port(3001),
+  API_HOST: host("127.0.0.1"),
+  API_PORT: port(3100),
+  /** Name of the attestation log (checkpoint origin line and key name) for a newly created key. */
+  ATTEST_LOG_ORIGIN: z
+    .string()
+    .regex(/^[^\s+]+$/, "must be a name without spaces or '+'")
+    .default("kapsel.localhost/log"),
   LOG_LEVEL: logLevel,
 });
 

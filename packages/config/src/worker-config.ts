@@ -25,6 +25,15 @@ export const workerConfigSchema = z.object({
   /** Comma-separated CIDRs or exact hostnames that delivery may reach despite the SSRF guard. */
   DELIVERY_ALLOW_ADDRESSES: commaList,
   SHUTDOWN_GRACE_MS: positiveInt(10_000),
+  ATTEST_ENABLED: boolean(true),
+  /** The log's Ed25519 signing key in note format (PRIVATE+KEY+<origin>+<id>+<data>)... */
+  ATTEST_SIGNING_KEY: z.string().min(1).optional(),
+  /** ...or a file holding it (mode 0600). One of the two is needed for the committer to run. */
+  ATTEST_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  ATTEST_BATCH_LEAVES: positiveInt(100),
+  ATTEST_MAX_DELAY_MS: positiveInt(10_000),
+  ATTEST_CHECK_MS: positiveInt(1_000),
+  ATTEST_MAX_LEAVES_PER_COMMIT: positiveInt(5_000),
   LOG_LEVEL: logLevel,
 });
 

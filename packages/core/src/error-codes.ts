@@ -49,6 +49,15 @@ export const ERROR_CODES = {
     name: "attestation_log_append_only",
     message: "The attestation log is append-only; the database refused to change or delete a committed entry.",
   },
+  E3102: { status: 404, name: "no_checkpoint_yet", message: "The log has no signed checkpoint of that size (yet)." },
+  E3103: {
+    status: 409,
+    name: "receipt_pending",
+    message: "The attempt is recorded but not yet in a signed checkpoint. Retry shortly.",
+  },
+  E4001: { status: 401, name: "unauthenticated", message: "Send a valid API key as 'Authorization: Bearer <key>'." },
+  E4002: { status: 404, name: "not_found", message: "No such object." },
+  E4003: { status: 400, name: "invalid_input", message: "The request's parameters are invalid." },
 } as const satisfies Record<string, { status: number; name: string; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

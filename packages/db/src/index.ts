@@ -16,6 +16,7 @@ export {
 } from "./sql/breaker-rows.ts";
 export { type ClaimedEvent, type ClaimRequest, claimDueEvents } from "./sql/claim-due-events.ts";
 export { type EndpointStatusResult, setEndpointStatus } from "./sql/endpoint-status.ts";
+export { findTenantByKeyHash } from "./sql/find-api-key.ts";
 export { findIdempotentEvents, type IdempotencyLookup, idempotencyMapKey } from "./sql/find-idempotent-events.ts";
 export { findIngestEndpoint, type IngestEndpoint } from "./sql/find-ingest-endpoint.ts";
 export { IDEMPOTENCY_WINDOW_MS, insertEvents, type NewEvent } from "./sql/insert-events.ts";

@@ -1,0 +1,38 @@
+import { apiConfigSchema, formatConfigProblems, parseEnv } from "@kapsel/config";
+import { createPool } from "@kapsel/db";
+import { createApiServer } from "@kapsel/http-api";
+import { createLogger } from "@kapsel/logger";
+
+// Composition root of the API process: attestation routes today, GraphQL next. It never migrates:
+// the worker (or the launcher) does, and the API only reads what is committed.
+
+const parsed = parseEnv(apiConfigSchema, process.env);
+if (!parsed.ok) {
+  console.error(formatConfigProblems(parsed.problems));
+  process.exit(2);
+}
+const config = parsed.config;
+const logger = createLogger({ name: "kapsel-api", level: config.LOG_LEVEL });
+const pool = createPool({
+  connectionString: config.DATABASE_URL,
+  max: config.DATABASE_POOL_SIZE,
+  applicationName: "kapsel-api",
+  onIdleError: (err) => logger.warn({ err }, "idle database connection lost; it will be replaced"),
+});
+
+const api = createApiServer({ pool, logger });
+const address = await api.listen(config.API_PORT, config.API_HOST);
+logger.info({ url: `http://${address.address}:${address.port}` }, "API listening");
+process.send?.({ type: "ready", apiPort: address.port });
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "shutting down");
+  await api.close();
+  await pool.end();
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));

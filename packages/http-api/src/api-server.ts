@@ -1,0 +1,42 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Pool } from "@kapsel/db";
+import type { Logger } from "@kapsel/logger";
+import { routeAttestation } from "./attestation-routes.ts";
+import { error, json } from "./responses.ts";
+
+export interface ApiServer {
+  readonly server: Server;
+  listen(port: number, host: string): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+
+/** apps/api's HTTP server: the attestation routes today; GraphQL joins them here. */
+export function createApiServer(options: { pool: Pool; logger: Logger }): ApiServer {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    void (async () => {
+      if (req.method === "GET" && url.pathname === "/health") return json(res, 200, { status: "ok" });
+      if (await routeAttestation(options.pool, req, res, url)) return;
+      error(res, "E4002", { detail: "No such route." });
+    })().catch((err: unknown) => {
+      options.logger.error({ err, path: url.pathname }, "API request failed");
+      if (!res.headersSent)
+        json(res, 500, { error: { code: "E3001", message: "The request could not be served. Retry later." } });
+      else res.destroy();
+    });
+  });
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => resolve(server.address() as AddressInfo));
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}

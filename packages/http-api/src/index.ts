@@ -1,0 +1,2 @@
+export { type ApiServer, createApiServer } from "./api-server.ts";
+export { authenticate } from "./authenticate.ts";
