@@ -37,7 +37,7 @@ export interface AttemptLeafFields {
   requested_at: string;
   duration_ms: number;
   outcome: AttemptOutcome;
-  /** Lowercase hex SHA-256 of the response body as received (before truncation), or null. */
+  /** Lowercase hex SHA-256 of the response body bytes Kapsel kept (at most the first 64 KiB), or null. */
   response_body_sha256: string | null;
 }
 
