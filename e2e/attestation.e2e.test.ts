@@ -12,6 +12,7 @@ import {
   type Receiver,
   startReceiver,
   type TestDatabase,
+  waitFor,
 } from "@kapsel/test-support";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startApiProcess } from "./api-process.ts";
@@ -52,14 +53,6 @@ function workerEnv(extra: Record<string, string> = {}): Record<string, string> {
     ATTEST_MAX_DELAY_MS: "100",
     ...extra,
   };
-}
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const count = async (sql: string): Promise<number> => (await db.pool.query(sql)).rows[0].n;

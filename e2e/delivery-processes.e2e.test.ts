@@ -6,6 +6,7 @@ import {
   type Receiver,
   startReceiver,
   type TestDatabase,
+  waitFor,
 } from "@kapsel/test-support";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startWorkerProcess, type WorkerProcess } from "./worker-process.ts";
@@ -45,14 +46,6 @@ function workerEnv(): Record<string, string> {
 
 async function delivered(): Promise<number> {
   return (await db.pool.query("SELECT count(*)::int AS n FROM events WHERE status = 'delivered'")).rows[0].n;
-}
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** How many of `ids` the receiver got, and how many it got more than once. */

@@ -1,15 +1,17 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createPool, startEmbeddedPostgres } from "@kapsel/db";
-import { freePort } from "@kapsel/test-support";
+import { freePort, waitFor } from "@kapsel/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bannerCurl, bannerValue, launchNpmStart, processesMentioning } from "./launcher-process.ts";
 
 const sh = promisify(execFile);
+const VERIFY_BIN = fileURLToPath(new URL("../packages/verify-cli/bin/kapsel-verify.mjs", import.meta.url));
 
 let root: string;
 beforeAll(async () => {
@@ -19,14 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** npm re-raises the SIGINT it got, so it ends by signal; the launcher itself must have stopped cleanly. */
 function expectCleanStop(result: { code: number | null; signal: NodeJS.Signals | null }, output: string): void {
@@ -55,6 +49,8 @@ describe("README quick start: npm start", () => {
       KAPSEL_DATA_DIR: dataDir,
       KAPSEL_POSTGRES_PORT: String(await freePort()),
       INGEST_PORT: String(await freePort()),
+      API_PORT: String(await freePort()),
+      ATTEST_MAX_DELAY_MS: "200",
     };
     const first = launchNpmStart(env);
     let banner: string;
@@ -80,8 +76,12 @@ describe("README quick start: npm start", () => {
       max: 1,
     });
     // The worker delivers it to the demo receiver, which checks the Standard Webhooks signature.
-    await waitUntil(() => first.output().includes(`[demo receiver] ${answer.event_id} received, signature verified`));
-    await waitUntil(async () => {
+    const delivered = new RegExp(
+      `\\[demo receiver\\] ${answer.event_id} received \\(attempt (att_\\w+)\\), signature verified`,
+    );
+    await waitFor(() => delivered.test(first.output()));
+    const attemptId = delivered.exec(first.output())![1]!;
+    await waitFor(async () => {
       const { rows } = await pool.query("SELECT status FROM events WHERE id = $1", [answer.event_id]);
       return rows[0]?.status === "delivered";
     });
@@ -91,6 +91,21 @@ describe("README quick start: npm start", () => {
     );
     await pool.end();
     expect(rows).toEqual([{ endpoint_id: endpointId, response_status: 200, result: "success" }]);
+
+    // The attempt's receipt, from the API the banner printed, verifies offline with the log's key.
+    const apiUrl = /Attestation: (http:\/\/\S+)\/attestation\/checkpoint/.exec(banner)![1]!;
+    let receipt: Response | null = null;
+    await waitFor(async () => {
+      receipt = await fetch(`${apiUrl}/attestation/receipts/${attemptId}`, {
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
+      return receipt.status === 200;
+    });
+    const receiptFile = join(root, "demo-receipt.json");
+    await writeFile(receiptFile, await receipt!.text());
+    const keys = (await (await fetch(`${apiUrl}/attestation/keys`)).json()) as { keys: { verifier_key: string }[] };
+    const verified = await sh(process.execPath, [VERIFY_BIN, receiptFile, "--key", keys.keys[0]!.verifier_key]);
+    expect(verified.stdout).toContain(`VERIFIED: attempt ${attemptId} of event ${answer.event_id}`);
 
     const stopped = await first.interrupt();
     expect(await groupIsGone(first.child.pid!)).toBe(true);
@@ -132,6 +147,7 @@ describe("README quick start: npm start", () => {
         KAPSEL_DATA_DIR: dataDir,
         DATABASE_URL: external.urlFor("app"),
         INGEST_PORT: String(await freePort()),
+        API_PORT: String(await freePort()),
       };
       const launched = launchNpmStart(env);
       try {

@@ -12,3 +12,4 @@ export { errorCode, type IngestAnswer } from "./http.ts";
 export { type IngestHarness, startIngest } from "./ingest-harness.ts";
 export { type ReceivedRequest, type Receiver, type ReceiverHandler, startReceiver } from "./receiver.ts";
 export { createTestDatabase, type TestDatabase } from "./test-database.ts";
+export { waitFor } from "./wait-for.ts";

@@ -1,9 +1,10 @@
 import { apiConfigSchema, formatConfigProblems, parseEnv } from "@kapsel/config";
 import { createPool } from "@kapsel/db";
+import { createGraphQLApi } from "@kapsel/graphql-api";
 import { createApiServer } from "@kapsel/http-api";
 import { createLogger } from "@kapsel/logger";
 
-// Composition root of the API process: attestation routes today, GraphQL next. It never migrates:
+// Composition root of the API process: attestation routes and GraphQL (/graphql). It never migrates:
 // the worker (or the launcher) does, and the API only reads what is committed.
 
 const parsed = parseEnv(apiConfigSchema, process.env);
@@ -20,7 +21,15 @@ const pool = createPool({
   onIdleError: (err) => logger.warn({ err }, "idle database connection lost; it will be replaced"),
 });
 
-const api = createApiServer({ pool, logger });
+const graphql = await createGraphQLApi({
+  pool,
+  logger,
+  operatorApiKey: config.OPERATOR_API_KEY,
+  introspection: config.GRAPHQL_INTROSPECTION,
+  maxDepth: config.GRAPHQL_MAX_DEPTH,
+  maxCost: config.GRAPHQL_MAX_COST,
+});
+const api = createApiServer({ pool, logger, graphql: graphql.handle });
 const address = await api.listen(config.API_PORT, config.API_HOST);
 logger.info({ url: `http://${address.address}:${address.port}` }, "API listening");
 process.send?.({ type: "ready", apiPort: address.port });
@@ -31,6 +40,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   logger.info({ signal }, "shutting down");
   await api.close();
+  await graphql.stop();
   await pool.end();
   process.exit(0);
 }

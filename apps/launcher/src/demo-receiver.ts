@@ -24,7 +24,7 @@ export async function startDemoReceiver(options: {
           : { outcome: "rejected" as const, detail: "no signing secret" };
         const verdict = check.outcome === "verified" ? "signature verified" : `SIGNATURE REJECTED (${check.detail})`;
         options.print(
-          `[demo receiver] ${String(req.headers["webhook-id"])} received, ${verdict}: ${body.toString("utf8", 0, 200)}`,
+          `[demo receiver] ${String(req.headers["webhook-id"])} received (attempt ${String(req.headers["kapsel-attempt-id"])}), ${verdict}: ${body.toString("utf8", 0, 200)}`,
         );
         res.writeHead(check.outcome === "verified" ? 200 : 401, { "content-type": "text/plain" }).end(verdict);
       })();

@@ -18,6 +18,7 @@ import {
   startDelivery,
   startReceiver,
   type TestDatabase,
+  waitFor,
 } from "@kapsel/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -113,13 +114,6 @@ describe("AttestationCommitter", () => {
     });
     await committer.start();
     const pending = async () => (await db.pool.query("SELECT count(*)::int AS n FROM pending_leaves")).rows[0].n;
-    const waitFor = async (condition: () => Promise<boolean>) => {
-      const deadline = Date.now() + 10_000;
-      while (!(await condition())) {
-        if (Date.now() > deadline) throw new Error("condition not met in time");
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
     try {
       await deliver(4); // below the batch size, not overdue: stays pending
       await new Promise((r) => setTimeout(r, 200));

@@ -1,13 +1,31 @@
 import { z } from "zod";
-import { databaseUrl, host, logLevel, port, positiveInt } from "./env-types.ts";
+import { boolean, databaseUrl, host, logLevel, port, positiveInt } from "./env-types.ts";
+
+const OPERATOR_KEY = /^[\x21-\x7e]{32,256}$/;
 
 /** Settings of apps/api (documented in docs/configuration.md). */
-export const apiConfigSchema = z.object({
-  DATABASE_URL: databaseUrl,
-  DATABASE_POOL_SIZE: positiveInt(10),
-  API_HOST: host("127.0.0.1"),
-  API_PORT: port(3100),
-  LOG_LEVEL: logLevel,
-});
+export const apiConfigSchema = z
+  .object({
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: positiveInt(10),
+    API_HOST: host("127.0.0.1"),
+    API_PORT: port(3100),
+    LOG_LEVEL: logLevel,
+    /** The key that manages tenants over GraphQL; unset (or empty) = no operator access. */
+    OPERATOR_API_KEY: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
+    GRAPHQL_INTROSPECTION: boolean(true),
+    GRAPHQL_MAX_DEPTH: positiveInt(12),
+    GRAPHQL_MAX_COST: positiveInt(10_000),
+  })
+  .superRefine((config, ctx) => {
+    // Checked here rather than on the field so that the error line never echoes the secret.
+    if (config.OPERATOR_API_KEY !== undefined && !OPERATOR_KEY.test(config.OPERATOR_API_KEY)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message: "OPERATOR_API_KEY must be 32 to 256 printable ASCII characters without spaces (value not shown)",
+      });
+    }
+  });
 
 export type ApiConfig = z.output<typeof apiConfigSchema>;

@@ -58,6 +58,23 @@ export const ERROR_CODES = {
   E4001: { status: 401, name: "unauthenticated", message: "Send a valid API key as 'Authorization: Bearer <key>'." },
   E4002: { status: 404, name: "not_found", message: "No such object." },
   E4003: { status: 400, name: "invalid_input", message: "The request's parameters are invalid." },
+  E4004: { status: 403, name: "forbidden", message: "This API key may not do that." },
+  E4005: {
+    status: 400,
+    name: "query_too_deep",
+    message: "The GraphQL query nests fields deeper than the server allows.",
+  },
+  E4006: {
+    status: 400,
+    name: "query_too_costly",
+    message: "The GraphQL query's estimated cost is above the server's limit.",
+  },
+  E4007: {
+    status: 400,
+    name: "invalid_graphql_request",
+    message: "The GraphQL request cannot be run: it is malformed or the document is invalid against the schema.",
+  },
+  E4008: { status: 413, name: "request_too_large", message: "The request body exceeds the API's size limit." },
 } as const satisfies Record<string, { status: number; name: string; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -5,6 +5,7 @@ import type { AttemptRecord, ClaimedEvent } from "@kapsel/db";
 import type { SendResult } from "@kapsel/delivery-http";
 
 export interface FinishedAttempt {
+  attemptId: string;
   event: ClaimedEvent;
   workerId: string;
   startedAtMs: number;
@@ -33,7 +34,7 @@ export function toAttemptRecord(attempt: FinishedAttempt, nowMs: number, random:
     nowMs,
     random,
   });
-  const attemptId = newId("attempt", attempt.startedAtMs);
+  const { attemptId } = attempt;
   const durationMs = Math.max(0, Math.round(result.durationMs));
   const bodySha256 = result.kind === "response" ? createHash("sha256").update(result.body).digest() : null;
   const resultName = attemptResult(decision, outcome);

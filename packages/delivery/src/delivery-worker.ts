@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type BreakerPolicy, type Clock, GroupCommitter, type RandomSource, systemClock } from "@kapsel/core";
+import { type BreakerPolicy, type Clock, GroupCommitter, newId, type RandomSource, systemClock } from "@kapsel/core";
 import {
   type AttemptRecord,
   type ClaimedEvent,
@@ -193,7 +193,8 @@ export class DeliveryWorker {
     let record: AttemptRecord | null = null;
     try {
       const startedAtMs = this.clock.now();
-      const requestHeaders = outboundHeaders(event, startedAtMs);
+      const attemptId = newId("attempt", startedAtMs);
+      const requestHeaders = outboundHeaders(event, attemptId, startedAtMs);
       const result = await this.options.sender.send({
         url: event.url,
         headers: requestHeaders,
@@ -204,7 +205,7 @@ export class DeliveryWorker {
       // Given back during shutdown: another worker owns the event now.
       if (!this.abandoned.has(event.id)) {
         record = toAttemptRecord(
-          { event, workerId: this.workerId, startedAtMs, requestHeaders, result },
+          { attemptId, event, workerId: this.workerId, startedAtMs, requestHeaders, result },
           this.clock.now(),
           this.random,
         );

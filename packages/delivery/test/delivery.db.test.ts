@@ -71,6 +71,9 @@ describe("delivery", () => {
     });
     expect(attempt.response_body.toString()).toBe("ok");
     expect(JSON.stringify(attempt.request_headers)).not.toContain(TEST_SIGNING_SECRET.slice(6));
+    // The receiver is told which attempt this is, so it can fetch the attempt's receipt later.
+    expect(got.headers["kapsel-attempt-id"]).toBe(attempt.id);
+    expect(attempt.request_headers["kapsel-attempt-id"]).toBe(attempt.id);
     const e = await event(id!);
     expect(e).toMatchObject({ status: "delivered", attempts: 1, lease_owner: null, last_error: null });
     expect(e.delivered_at).toBeInstanceOf(Date);

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Pool } from "@kapsel/db";
 import type { Logger } from "@kapsel/logger";
@@ -11,12 +11,20 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-/** apps/api's HTTP server: the attestation routes today; GraphQL joins them here. */
-export function createApiServer(options: { pool: Pool; logger: Logger }): ApiServer {
+export interface ApiServerOptions {
+  pool: Pool;
+  logger: Logger;
+  /** Serves /graphql (GET and POST), e.g. createGraphQLApi(...).handle from @kapsel/graphql-api. */
+  graphql?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+}
+
+/** apps/api's HTTP server: the attestation routes and, when given, GraphQL at /graphql. */
+export function createApiServer(options: ApiServerOptions): ApiServer {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     void (async () => {
       if (req.method === "GET" && url.pathname === "/health") return json(res, 200, { status: "ok" });
+      if (url.pathname === "/graphql" && options.graphql) return options.graphql(req, res);
       if (await routeAttestation(options.pool, req, res, url)) return;
       error(res, "E4002", { detail: "No such route." });
     })().catch((err: unknown) => {

@@ -1,2 +1,2 @@
-export { type ApiServer, createApiServer } from "./api-server.ts";
+export { type ApiServer, type ApiServerOptions, createApiServer } from "./api-server.ts";
 export { authenticate } from "./authenticate.ts";

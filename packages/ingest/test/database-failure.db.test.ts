@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPool, type EmbeddedPostgres, migrate, type Pool, startEmbeddedPostgres } from "@kapsel/db";
-import { errorCode, freePort, insertEndpoint, insertTenant, startIngest } from "@kapsel/test-support";
+import { errorCode, freePort, insertEndpoint, insertTenant, startIngest, waitFor } from "@kapsel/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // These tests break PostgreSQL on purpose, so they run their own server instead of the shared one.
@@ -98,11 +98,3 @@ describe("when the database fails", () => {
     await pool.end();
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -1,0 +1,92 @@
+import type { IncomingMessage } from "node:http";
+import { ApolloServer } from "@apollo/server";
+import {
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from "@apollo/server/plugin/disabled";
+import type { Pool } from "@kapsel/db";
+import type { Logger } from "@kapsel/logger";
+import { type GraphQLSchema, recommendedRules } from "graphql";
+import { authenticateCaller } from "./auth/caller.ts";
+import type { GraphQLContext } from "./context.ts";
+import { formatError } from "./errors.ts";
+import { type GraphQLHttpHandler, graphqlHttpHandler } from "./http/graphql-http.ts";
+import { queryLimitsPlugin } from "./limits/limits-plugin.ts";
+import { Loaders } from "./loaders/loaders.ts";
+import { observedPool, type QueryObserver } from "./observed-pool.ts";
+import { resolvers } from "./resolvers/index.ts";
+import { buildExecutableSchema, readSchemaSdl } from "./schema/build-schema.ts";
+
+export interface GraphQLApiOptions {
+  pool: Pool;
+  logger: Logger;
+  /** OPERATOR_API_KEY: the key that may list tenants. Unset: no operator access. */
+  operatorApiKey?: string | undefined;
+  /** GRAPHQL_INTROSPECTION (default true). */
+  introspection?: boolean;
+  /** GRAPHQL_MAX_DEPTH (default 12). */
+  maxDepth?: number;
+  /** GRAPHQL_MAX_COST (default 10000). */
+  maxCost?: number;
+  /** Sees every SQL statement the API sends (tests count queries with it). */
+  observeQuery?: QueryObserver;
+}
+
+export interface GraphQLApi {
+  /** Mount at /graphql (GET and POST) on a node:http server. */
+  handle: GraphQLHttpHandler;
+  schema: GraphQLSchema;
+  stop(): Promise<void>;
+}
+
+/** Largest number of tokens in a document: a guard against parser work on absurd documents. */
+const MAX_TOKENS = 10_000;
+/** Largest number of selections after expanding fragments: a guard against fragment bombs. */
+const MAX_SELECTIONS = 10_000;
+
+/** Builds and starts the GraphQL API (Apollo Server 5 without its own HTTP server). */
+export async function createGraphQLApi(options: GraphQLApiOptions): Promise<GraphQLApi> {
+  const introspection = options.introspection ?? true;
+  const schema = buildExecutableSchema(readSchemaSdl(), resolvers);
+  const db = options.observeQuery ? observedPool(options.pool, options.observeQuery) : options.pool;
+  const logger = options.logger;
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    introspection,
+    // Without introspection, "did you mean …" hints would leak the schema too.
+    hideSchemaDetailsFromClientErrors: !introspection,
+    plugins: [
+      // The default landing page loads Apollo Sandbox from a CDN, which offline installs cannot
+      // reach; any GraphQL client (curl, Altair, Insomnia) works against /graphql instead.
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      queryLimitsPlugin({ maxDepth: options.maxDepth ?? 12, maxCost: options.maxCost ?? 10_000 }),
+    ],
+    validationRules: [...recommendedRules],
+    maxRecursiveSelections: MAX_SELECTIONS,
+    parseOptions: { maxTokens: MAX_TOKENS },
+    persistedQueries: false,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    // apps/api owns signal handling and stops this server itself.
+    stopOnTerminationSignals: false,
+    logger: {
+      debug: (message) => logger.debug(message),
+      info: (message) => logger.info(message),
+      warn: (message) => logger.warn(message),
+      error: (message) => logger.error(message),
+    },
+    formatError: (formatted, error) =>
+      formatError(formatted, error, (err) => logger.error({ err }, "GraphQL request failed")),
+  });
+  await apollo.start();
+
+  const context = async (req: IncomingMessage): Promise<GraphQLContext> => ({
+    caller: await authenticateCaller(db, req, options.operatorApiKey),
+    db,
+    loaders: new Loaders(db, new Date()),
+  });
+  return { handle: graphqlHttpHandler(apollo, context), schema, stop: () => apollo.stop() };
+}

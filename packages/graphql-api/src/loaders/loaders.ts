@@ -1,0 +1,117 @@
+import { type AttestationKeyRow, latestTreeHead, listAttestationKeys, type Pool, type TreeHead } from "@kapsel/db";
+import DataLoader from "dataloader";
+import type {
+  AttemptModel,
+  BreakerModel,
+  EndpointModel,
+  EventModel,
+  LeafModel,
+  StatsModel,
+  TransitionModel,
+} from "../models.ts";
+import { EMPTY_PAGE, type Page, type PageArgs } from "../pagination.ts";
+import { attemptPagesByEvent, attemptsByIds } from "../sql/attempts.ts";
+import { breakersByEndpoint, transitionsByEndpoint } from "../sql/breakers.ts";
+import { type EndpointPageQuery, endpointPagesByTenant, endpointsByIds } from "../sql/endpoints.ts";
+import { eventPagesByEndpoint, eventPayloads, eventsByIds } from "../sql/events.ts";
+import { leavesByAttempt } from "../sql/leaves.ts";
+import { endpointStats } from "../sql/stats.ts";
+
+type Batch<V> = (keys: readonly string[]) => Promise<Map<string, V>>;
+
+/**
+ * The request's DataLoaders: each collects the keys asked for in one tick and answers them with
+ * one query, so a page of N items costs the same number of queries as a page of one. Loaders are
+ * per request (no cache outlives it) and per tenant: every batch query is scoped to the tenant of
+ * the objects that asked, which resolvers take from their parent (itself read within a tenant).
+ */
+export class Loaders {
+  private readonly loaders = new Map<string, DataLoader<string, unknown>>();
+  private head: Promise<TreeHead | null> | undefined;
+  private keys: Promise<AttestationKeyRow[]> | undefined;
+
+  constructor(
+    private readonly db: Pool,
+    /** The request's clock: every time window in one request ends at the same instant. */
+    readonly now: Date,
+  ) {}
+
+  endpoint(tenantId: string): DataLoader<string, EndpointModel | null> {
+    return this.loader(`endpoint|${tenantId}`, null, (ids) => endpointsByIds(this.db, tenantId, ids));
+  }
+
+  event(tenantId: string): DataLoader<string, EventModel | null> {
+    return this.loader(`event|${tenantId}`, null, (ids) => eventsByIds(this.db, tenantId, ids));
+  }
+
+  attempt(tenantId: string): DataLoader<string, AttemptModel | null> {
+    return this.loader(`attempt|${tenantId}`, null, (ids) => attemptsByIds(this.db, tenantId, ids));
+  }
+
+  payload(tenantId: string): DataLoader<string, Buffer | null> {
+    return this.loader(`payload|${tenantId}`, null, (ids) => eventPayloads(this.db, tenantId, ids));
+  }
+
+  breaker(tenantId: string): DataLoader<string, BreakerModel | null> {
+    return this.loader(`breaker|${tenantId}`, null, (ids) => breakersByEndpoint(this.db, tenantId, ids));
+  }
+
+  leaf(tenantId: string): DataLoader<string, LeafModel | null> {
+    return this.loader(`leaf|${tenantId}`, null, (ids) => leavesByAttempt(this.db, tenantId, ids));
+  }
+
+  transitions(tenantId: string, first: number): DataLoader<string, TransitionModel[]> {
+    return this.loader(`transitions|${tenantId}|${first}`, [], (ids) =>
+      transitionsByEndpoint(this.db, tenantId, ids, first),
+    );
+  }
+
+  stats(tenantId: string, windowHours: number): DataLoader<string, StatsModel | null> {
+    const since = new Date(this.now.getTime() - windowHours * 3_600_000);
+    return this.loader(`stats|${tenantId}|${windowHours}`, null, (ids) =>
+      endpointStats(this.db, tenantId, ids, since, windowHours),
+    );
+  }
+
+  /** Keyed by tenant id: the operator's tenant list asks for many tenants' endpoints at once. */
+  endpointPages(query: EndpointPageQuery): DataLoader<string, Page<EndpointModel>> {
+    return this.loader(`endpointPages|${JSON.stringify(query)}`, EMPTY_PAGE, (tenantIds) =>
+      endpointPagesByTenant(this.db, tenantIds, query),
+    );
+  }
+
+  eventPages(tenantId: string, query: PageArgs & { status: string | null }): DataLoader<string, Page<EventModel>> {
+    return this.loader(`eventPages|${tenantId}|${JSON.stringify(query)}`, EMPTY_PAGE, (endpointIds) =>
+      eventPagesByEndpoint(this.db, tenantId, endpointIds, query),
+    );
+  }
+
+  attemptPages(tenantId: string, query: PageArgs & { result: string | null }): DataLoader<string, Page<AttemptModel>> {
+    return this.loader(`attemptPages|${tenantId}|${JSON.stringify(query)}`, EMPTY_PAGE, (eventIds) =>
+      attemptPagesByEvent(this.db, tenantId, eventIds, query),
+    );
+  }
+
+  /** The latest signed checkpoint, read once per request: every receipt in it uses the same one. */
+  latestHead(): Promise<TreeHead | null> {
+    this.head ??= latestTreeHead(this.db);
+    return this.head;
+  }
+
+  attestationKeys(): Promise<AttestationKeyRow[]> {
+    this.keys ??= listAttestationKeys(this.db);
+    return this.keys;
+  }
+
+  private loader<V>(cacheKey: string, missing: V, batch: Batch<V>): DataLoader<string, V> {
+    let loader = this.loaders.get(cacheKey) as DataLoader<string, V> | undefined;
+    if (!loader) {
+      loader = new DataLoader<string, V>(async (keys) => {
+        const found = await batch(keys);
+        return keys.map((key) => (found.has(key) ? (found.get(key) as V) : missing));
+      });
+      this.loaders.set(cacheKey, loader as DataLoader<string, unknown>);
+    }
+    return loader;
+  }
+}

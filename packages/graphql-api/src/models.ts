@@ -1,0 +1,134 @@
+// What resolvers pass around: rows mapped to the schema's shapes. Every model of tenant data keeps
+// its tenantId so that nested fields query within the same tenant as their parent.
+
+export type PayloadEncoding = "UTF8" | "BASE64";
+
+export interface TenantModel {
+  id: string;
+  sortAt: string;
+  name: string;
+  ingestRatePerSecond: number | null;
+  retentionDays: number;
+  createdAt: Date;
+}
+
+export interface EndpointModel {
+  id: string;
+  tenantId: string;
+  sortAt: string;
+  name: string;
+  url: string;
+  status: string;
+  disabledReason: string | null;
+  sourceScheme: string;
+  sourceHeader: string | null;
+  sourceEncoding: string | null;
+  sourcePrefix: string | null;
+  sourceToleranceSeconds: number;
+  signingRotationEndsAt: Date | null;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  connectTimeoutMs: number;
+  responseTimeoutMs: number;
+  maxInFlight: number;
+  retryableStatuses: number[];
+  retryAllClientErrors: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface EventModel {
+  id: string;
+  tenantId: string;
+  endpointId: string;
+  sortAt: string;
+  status: string;
+  receivedAt: Date;
+  attemptCount: number;
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+  deliveredAt: Date | null;
+  failedAt: Date | null;
+  payloadSha256: string;
+  payloadSize: number;
+  contentType: string | null;
+  headers: unknown;
+  idempotencyKey: string | null;
+}
+
+export interface AttemptModel {
+  id: string;
+  tenantId: string;
+  eventId: string;
+  endpointId: string;
+  sortAt: string;
+  attemptNumber: number;
+  startedAt: Date;
+  durationMs: number;
+  requestUrl: string;
+  requestHeaders: unknown;
+  responseStatus: number | null;
+  responseHeaders: unknown;
+  responseBody: string | null;
+  responseBodyEncoding: PayloadEncoding | null;
+  responseBodyTruncated: boolean;
+  result: string;
+  errorClass: string | null;
+  errorMessage: string | null;
+}
+
+export interface BreakerModel {
+  tenantId: string;
+  endpointId: string;
+  state: string;
+  windowStartedAt: Date;
+  windowSuccesses: number;
+  windowFailures: number;
+  openedAt: Date | null;
+  nextProbeAt: Date | null;
+  cooldownMs: number;
+}
+
+export interface TransitionModel {
+  from: string;
+  to: string;
+  reason: string;
+  at: Date;
+}
+
+export interface StatsModel {
+  windowHours: number;
+  since: Date;
+  total: number;
+  succeeded: number;
+  retryableFailures: number;
+  permanentFailures: number;
+  successRate: number | null;
+  p50LatencyMs: number | null;
+  p95LatencyMs: number | null;
+}
+
+export interface LeafModel {
+  attemptId: string;
+  leafIndex: number;
+  leaf: Buffer;
+}
+
+/** Database enum value -> GraphQL enum value: `half_open` -> `HALF_OPEN`, `standard-webhooks` -> `STANDARD_WEBHOOKS`. */
+export const toEnum = (value: string): string => value.replace(/-/g, "_").toUpperCase();
+
+/** GraphQL enum value -> database enum value, for the enums whose database values use underscores. */
+export const fromEnum = (value: string): string => value.toLowerCase();
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** Bytes as text when they are valid UTF-8, else base64: readable when possible, lossless always. */
+export function encodeBytes(bytes: Buffer | null): { text: string; encoding: PayloadEncoding } | null {
+  if (bytes === null) return null;
+  try {
+    return { text: strictUtf8.decode(bytes), encoding: "UTF8" };
+  } catch {
+    return { text: bytes.toString("base64"), encoding: "BASE64" };
+  }
+}

@@ -1,0 +1,49 @@
+import type { GraphQLContext } from "../context.ts";
+import { type AttemptModel, type EventModel, encodeBytes, fromEnum } from "../models.ts";
+import { parsePageArgs, toConnection } from "../pagination.ts";
+import type { ResolverMap } from "../schema/build-schema.ts";
+import { receiptOf } from "./receipts.ts";
+
+/** A parent's own row that must exist (same tenant, foreign key): its absence is a bug, not "not found". */
+function present<T>(value: T | null, what: string): T {
+  if (value === null) throw new Error(`${what} is missing`);
+  return value;
+}
+
+export const eventAttemptResolvers: ResolverMap = {
+  Event: {
+    endpoint: async (event: EventModel, _: unknown, context: GraphQLContext) =>
+      present(await context.loaders.endpoint(event.tenantId).load(event.endpointId), `endpoint of ${event.id}`),
+
+    payload: async (event: EventModel, _: unknown, context: GraphQLContext) =>
+      encodeBytes(await context.loaders.payload(event.tenantId).load(event.id))?.text ?? null,
+
+    payloadEncoding: async (event: EventModel, _: unknown, context: GraphQLContext) =>
+      encodeBytes(await context.loaders.payload(event.tenantId).load(event.id))?.encoding ?? null,
+
+    attempts: async (
+      event: EventModel,
+      args: { first?: number | null; after?: string | null; result?: string | null },
+      context: GraphQLContext,
+    ) => {
+      const query = { ...parsePageArgs("attempts", args), result: args.result ? fromEnum(args.result) : null };
+      return toConnection("attempts", await context.loaders.attemptPages(event.tenantId, query).load(event.id));
+    },
+  },
+
+  DeliveryAttempt: {
+    event: async (attempt: AttemptModel, _: unknown, context: GraphQLContext) =>
+      present(await context.loaders.event(attempt.tenantId).load(attempt.eventId), `event of ${attempt.id}`),
+
+    endpoint: async (attempt: AttemptModel, _: unknown, context: GraphQLContext) =>
+      present(await context.loaders.endpoint(attempt.tenantId).load(attempt.endpointId), `endpoint of ${attempt.id}`),
+
+    leafIndex: async (attempt: AttemptModel, _: unknown, context: GraphQLContext) =>
+      (await context.loaders.leaf(attempt.tenantId).load(attempt.id))?.leafIndex ?? null,
+
+    receipt: async (attempt: AttemptModel, _: unknown, context: GraphQLContext) => {
+      const built = await receiptOf(context, attempt.tenantId, attempt.id);
+      return built.outcome === "receipt" ? built.receipt : null;
+    },
+  },
+};

@@ -1,0 +1,97 @@
+import type { Pool } from "@kapsel/db";
+import { type AttemptModel, encodeBytes, toEnum } from "../models.ts";
+import { type Page, type PageArgs, toPage } from "../pagination.ts";
+import { afterCursor, groupBy, Params, utcText } from "./sql-builder.ts";
+
+// Response bodies are capped by delivery (DELIVERY_MAX_RESPONSE_BYTES), so they are read inline.
+const COLUMNS = `a.id, a.tenant_id, a.event_id, a.endpoint_id, a.attempt_number, a.started_at, a.duration_ms,
+  a.request_url, a.request_headers, a.response_status, a.response_headers, a.response_body,
+  a.response_body_truncated, a.result, a.error_class, a.error_message, ${utcText("a.started_at")} AS sort_at`;
+
+interface Row {
+  id: string;
+  tenant_id: string;
+  event_id: string;
+  endpoint_id: string;
+  attempt_number: number;
+  started_at: Date;
+  duration_ms: number;
+  request_url: string;
+  request_headers: unknown;
+  response_status: number | null;
+  response_headers: unknown;
+  response_body: Buffer | null;
+  response_body_truncated: boolean;
+  result: string;
+  error_class: string | null;
+  error_message: string | null;
+  sort_at: string;
+}
+
+function toAttempt(r: Row): AttemptModel {
+  const body = encodeBytes(r.response_body);
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    eventId: r.event_id,
+    endpointId: r.endpoint_id,
+    sortAt: r.sort_at,
+    attemptNumber: r.attempt_number,
+    startedAt: r.started_at,
+    durationMs: r.duration_ms,
+    requestUrl: r.request_url,
+    requestHeaders: r.request_headers,
+    responseStatus: r.response_status,
+    responseHeaders: r.response_headers,
+    responseBody: body?.text ?? null,
+    responseBodyEncoding: body?.encoding ?? null,
+    responseBodyTruncated: r.response_body_truncated,
+    result: toEnum(r.result),
+    errorClass: r.error_class,
+    errorMessage: r.error_message,
+  };
+}
+
+/** The tenant's attempts among `ids`. Served by the delivery_attempts primary key. */
+export async function attemptsByIds(
+  db: Pool,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<Map<string, AttemptModel>> {
+  const { rows } = await db.query<Row>({
+    name: "gql_attempts_by_ids",
+    text: `SELECT ${COLUMNS} FROM delivery_attempts a WHERE a.tenant_id = $1 AND a.id = ANY($2::text[])`,
+    values: [tenantId, ids],
+  });
+  return new Map(rows.map((r) => [r.id, toAttempt(r)]));
+}
+
+/**
+ * One page of attempts for each of several of the tenant's events, newest first, in one statement.
+ * Served by the (event_id, attempt_number) unique index: an event has few attempts to sort.
+ */
+export async function attemptPagesByEvent(
+  db: Pool,
+  tenantId: string,
+  eventIds: readonly string[],
+  query: PageArgs & { result: string | null },
+): Promise<Map<string, Page<AttemptModel>>> {
+  const params = new Params();
+  const tenant = params.add(tenantId);
+  const ids = params.add(eventIds);
+  const result = query.result ? ` AND a.result = ${params.add(query.result)}::attempt_result` : "";
+  const keyset = afterCursor(params, "a.started_at", "a.id", query.after);
+  const limit = params.add(query.first + 1);
+  const { rows } = await db.query<Row>(
+    `SELECT p.* FROM unnest(${ids}::text[]) AS k(event_id)
+     CROSS JOIN LATERAL (
+       SELECT ${COLUMNS} FROM delivery_attempts a
+        WHERE a.tenant_id = ${tenant} AND a.event_id = k.event_id${result}${keyset}
+        ORDER BY a.started_at DESC, a.id DESC LIMIT ${limit}
+     ) p
+     ORDER BY p.event_id, p.started_at DESC, p.id DESC`,
+    params.values,
+  );
+  const groups = groupBy(rows, (r) => r.event_id);
+  return new Map(eventIds.map((id) => [id, toPage((groups.get(id) ?? []).map(toAttempt), query.first)]));
+}
