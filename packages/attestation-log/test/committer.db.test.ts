@@ -120,6 +120,14 @@ describe("attestation committer", () => {
     // Another tenant's caller learns nothing, exactly as for an unknown id.
     expect(await buildReceipt(db.pool, otherTenantId, attemptId!)).toEqual({ outcome: "not_found" });
     expect(await buildReceipt(db.pool, tenantId, "att_01M84CC7QAW9Y7TVMT6XEJS9PB")).toEqual({ outcome: "not_found" });
+    // Rewriting history in the attempts table changes nothing the receipt proves: the committed
+    // leaf still says what happened, and the altered row no longer matches it.
+    await db.pool.query("UPDATE delivery_attempts SET response_status = 500, result = 'permanent_failure' WHERE id = $1", [attemptId]);
+    const again = await buildReceipt(db.pool, tenantId, attemptId!);
+    if (again.outcome !== "receipt") throw new Error(again.outcome);
+    expect(again.receipt.leaf).toBe(built.receipt.leaf);
+    expect(JSON.parse(again.receipt.leaf).outcome).toEqual({ status: 200, error_class: null, result: "success" });
+    expect((await verifyReceipt(again.receipt, { trustedKeys: [verifierKey] })).ok).toBe(true);
     // A receipt whose leaf was altered fails.
     const tampered = { ...built.receipt, leaf: built.receipt.leaf.replace('"attempt_number":1', '"attempt_number":2') };
     expect((await verifyReceipt(tampered, { trustedKeys: [verifierKey] })).ok).toBe(false);
