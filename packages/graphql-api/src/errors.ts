@@ -1,5 +1,5 @@
 import type { ErrorCode } from "@kapsel/core";
-import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql/index.js";
 
 /**
  * `extensions.code` values Kapsel's GraphQL API answers with, each tied to its stable code in

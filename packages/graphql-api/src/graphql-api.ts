@@ -7,7 +7,7 @@ import {
 } from "@apollo/server/plugin/disabled";
 import type { Pool } from "@kapsel/db";
 import type { Logger } from "@kapsel/logger";
-import { type GraphQLSchema, recommendedRules } from "graphql";
+import { type GraphQLSchema, recommendedRules } from "graphql/index.js";
 import { authenticateCaller } from "./auth/caller.ts";
 import type { GraphQLContext } from "./context.ts";
 import { formatError } from "./errors.ts";

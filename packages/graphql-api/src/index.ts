@@ -2,7 +2,7 @@ export type { Caller } from "./auth/caller.ts";
 export { isOperatorKey } from "./auth/operator-key.ts";
 export type { GraphQLContext } from "./context.ts";
 export { GRAPHQL_ERROR_CODES, type GraphQLErrorCode } from "./errors.ts";
-export { type GraphQLApi, type GraphQLApiOptions, createGraphQLApi } from "./graphql-api.ts";
+export { createGraphQLApi, type GraphQLApi, type GraphQLApiOptions } from "./graphql-api.ts";
 export { type GraphQLHttpHandler, MAX_GRAPHQL_BODY_BYTES } from "./http/graphql-http.ts";
 export { type CostModel, DEFAULT_COST_MODEL, type Measure, measureOperation } from "./limits/measure.ts";
 export { decodeCursor, encodeCursor, MAX_PAGE_SIZE } from "./pagination.ts";

@@ -1,5 +1,6 @@
 import { newId } from "@kapsel/core";
 import {
+  type EndpointFixture,
   insertEndpoint,
   insertEvents,
   insertTenant,
@@ -16,7 +17,7 @@ let failing: Receiver;
 let key: string;
 let delivered: Delivered; // 3 events delivered at the first attempt
 let failed: Delivered; // 1 event whose attempt got a 500
-let paused: { id: string };
+let paused: EndpointFixture;
 let pendingIds: string[];
 let binaryEventId: string;
 
@@ -118,10 +119,12 @@ describe("GraphQL queries", () => {
   it("events: filters by status, endpoint and time range; validates page arguments", async () => {
     const list = async (filter: object) =>
       ids(
-        (await api.gql("query($f: EventFilter) { events(first: 100, filter: $f) { edges { node { id } } } }", {
-          key,
-          variables: { f: filter },
-        })).body.data.events,
+        (
+          await api.gql("query($f: EventFilter) { events(first: 100, filter: $f) { edges { node { id } } } }", {
+            key,
+            variables: { f: filter },
+          })
+        ).body.data.events,
       );
     expect((await list({})).sort()).toEqual([...delivered.eventIds, ...failed.eventIds, ...pendingIds].sort());
     expect((await list({ status: "DELIVERED" })).sort()).toEqual([...delivered.eventIds].sort());

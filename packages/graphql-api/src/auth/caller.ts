@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
+import { HeaderMap } from "@apollo/server";
 import type { Pool } from "@kapsel/db";
 import { authenticate } from "@kapsel/http-api";
-import { HeaderMap } from "@apollo/server";
 import { apiError } from "../errors.ts";
 import { isOperatorKey } from "./operator-key.ts";
 

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { type FragmentDefinitionNode, Kind } from "graphql";
+import { type FragmentDefinitionNode, Kind } from "graphql/index.js";
 import { apiError } from "../errors.ts";
 import { type CostModel, DEFAULT_COST_MODEL, measureOperation } from "./measure.ts";
 

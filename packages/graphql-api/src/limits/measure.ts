@@ -12,7 +12,7 @@ import {
   Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
-} from "graphql";
+} from "graphql/index.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../pagination.ts";
 
 export interface CostModel {
@@ -59,7 +59,12 @@ export function measureOperation(
       : DEFAULT_PAGE_SIZE;
   };
 
-  const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, depth: number, spread: Set<string>): Measure => {
+  const walk = (
+    selectionSet: SelectionSetNode,
+    parent: GraphQLCompositeType,
+    depth: number,
+    spread: Set<string>,
+  ): Measure => {
     let result: Measure = { depth, cost: 0 };
     const add = (m: Measure) => {
       result = { depth: Math.max(result.depth, m.depth), cost: result.cost + m.cost };

@@ -73,7 +73,7 @@ export class Loaders {
     );
   }
 
-  /** Keyed by tenant id: the operator's tenant list asks for many tenants' endpoints at once. */
+  /** Keyed by tenant id (Tenant.endpoints); the resolver allows only the caller's own tenant. */
   endpointPages(query: EndpointPageQuery): DataLoader<string, Page<EndpointModel>> {
     return this.loader(`endpointPages|${JSON.stringify(query)}`, EMPTY_PAGE, (tenantIds) =>
       endpointPagesByTenant(this.db, tenantIds, query),

@@ -1,5 +1,5 @@
-import { buildConsistencyProof } from "@kapsel/attestation-log";
 import { toBase64 } from "@kapsel/attestation";
+import { buildConsistencyProof } from "@kapsel/attestation-log";
 import { isId } from "@kapsel/core";
 import { latestTreeHead, treeHeadAt } from "@kapsel/db";
 import { type GraphQLContext, requireOperator, requireTenant } from "../context.ts";
@@ -77,11 +77,9 @@ export const queryResolvers: ResolverMap = {
       if (!attempt) return null;
       const built = await receiptOf(context, tenantId, attemptId);
       if (built.outcome === "receipt") return built.receipt;
-      throw apiError(
-        "RECEIPT_PENDING",
-        "The attempt is recorded but not yet in a signed checkpoint. Retry shortly.",
-        { retryAfterSeconds: 10 },
-      );
+      throw apiError("RECEIPT_PENDING", "The attempt is recorded but not yet in a signed checkpoint. Retry shortly.", {
+        retryAfterSeconds: 10,
+      });
     },
 
     // The log itself is public (docs/receipts.md): any authenticated caller may read it.

@@ -1,4 +1,5 @@
-import type { GraphQLContext } from "../context.ts";
+import { type GraphQLContext, requireTenant } from "../context.ts";
+import { apiError } from "../errors.ts";
 import { type BreakerModel, type EndpointModel, fromEnum, type TenantModel } from "../models.ts";
 import { parsePageArgs, toConnection } from "../pagination.ts";
 import type { ResolverMap } from "../schema/build-schema.ts";
@@ -11,11 +12,14 @@ interface ListInput {
   status?: string | null;
 }
 
-// Nested lists are scoped to the parent's tenant: a parent only exists here if it was read within
-// that tenant (or by the operator through `tenants`).
+// Nested lists are scoped in SQL to the parent's tenant: a parent only exists here if it was read
+// within the caller's tenant.
 export const tenantEndpointResolvers: ResolverMap = {
   Tenant: {
     endpoints: async (tenant: TenantModel, args: ListInput, context: GraphQLContext) => {
+      // Tenant data is for the tenant's own keys: the operator sees tenants, not their endpoints.
+      if (requireTenant(context) !== tenant.id)
+        throw apiError("FORBIDDEN", "Only the tenant's own keys see its endpoints.");
       const query = { ...parsePageArgs("endpoints", args), status: args.status ? fromEnum(args.status) : null };
       return toConnection("endpoints", await context.loaders.endpointPages(query).load(tenant.id));
     },

@@ -6,7 +6,7 @@ import {
   GraphQLScalarType,
   type GraphQLSchema,
   isSpecifiedScalarType,
-} from "graphql";
+} from "graphql/index.js";
 import type { GraphQLContext } from "../context.ts";
 import { SCALARS, type ScalarBehaviour } from "./scalars.ts";
 
@@ -34,7 +34,8 @@ export function buildExecutableSchema(
   const schema = buildSchema(sdl);
   for (const [typeName, fields] of Object.entries(resolvers)) {
     const type = schema.getType(typeName);
-    if (!(type instanceof GraphQLObjectType)) throw new Error(`resolvers name ${typeName}, not an object type of the schema`);
+    if (!(type instanceof GraphQLObjectType))
+      throw new Error(`resolvers name ${typeName}, not an object type of the schema`);
     const defined = type.getFields();
     for (const [fieldName, resolve] of Object.entries(fields)) {
       const field = defined[fieldName];

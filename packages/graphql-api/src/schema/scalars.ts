@@ -1,4 +1,4 @@
-import { GraphQLError, Kind, type ValueNode, valueFromASTUntyped } from "graphql";
+import { GraphQLError, Kind, type ValueNode, valueFromASTUntyped } from "graphql/index.js";
 
 // Behaviour of the custom scalars declared in schema.graphql. Bad inputs throw; graphql-js turns
 // that into a validation error (literals) or BAD_USER_INPUT (variables).

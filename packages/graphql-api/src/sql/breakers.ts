@@ -40,8 +40,7 @@ export async function breakersByEndpoint(
         windowSuccesses: r.window_successes,
         windowFailures: r.window_failures,
         openedAt: r.state === "closed" ? null : r.opened_at,
-        nextProbeAt:
-          r.state === "open" && r.opened_at ? new Date(r.opened_at.getTime() + r.cooldown_ms) : null,
+        nextProbeAt: r.state === "open" && r.opened_at ? new Date(r.opened_at.getTime() + r.cooldown_ms) : null,
         cooldownMs: r.cooldown_ms,
       },
     ]),
@@ -94,7 +93,12 @@ export async function transitionsByEndpoint(
   return new Map(
     endpointIds.map((id) => [
       id,
-      (groups.get(id) ?? []).map((r) => ({ from: toEnum(r.from_state), to: toEnum(r.to_state), reason: r.reason, at: r.at })),
+      (groups.get(id) ?? []).map((r) => ({
+        from: toEnum(r.from_state),
+        to: toEnum(r.to_state),
+        reason: r.reason,
+        at: r.at,
+      })),
     ]),
   );
 }

@@ -82,8 +82,9 @@ export interface EndpointPageQuery extends PageArgs {
 }
 
 /**
- * One page of endpoints for each of several tenants in one statement (the operator lists tenants
- * with their endpoints). Served by endpoints_tenant_idx (tenant_id, created_at), read backwards.
+ * One page of endpoints for each of several tenants in one statement (keyed like every other
+ * nested list, though today only the caller's own tenant asks). Served by endpoints_tenant_idx
+ * (tenant_id, created_at), read backwards.
  */
 export async function endpointPagesByTenant(
   db: Pool,

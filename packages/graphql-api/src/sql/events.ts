@@ -48,7 +48,11 @@ const toEvent = (r: Row): EventModel => ({
 });
 
 /** The tenant's events among `ids`. Served by the events primary key. */
-export async function eventsByIds(db: Pool, tenantId: string, ids: readonly string[]): Promise<Map<string, EventModel>> {
+export async function eventsByIds(
+  db: Pool,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<Map<string, EventModel>> {
   const { rows } = await db.query<Row>({
     name: "gql_events_by_ids",
     text: `SELECT ${COLUMNS} FROM events e WHERE e.tenant_id = $1 AND e.id = ANY($2::text[])`,

@@ -1,0 +1,81 @@
+import { createPool } from "@kapsel/db";
+import { createApiServer } from "@kapsel/http-api";
+import type { Logger } from "@kapsel/logger";
+import { freePort, insertTenant } from "@kapsel/test-support";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGraphQLApi } from "../src/index.ts";
+import { type GraphQLHarness, startGraphQL } from "./harness.ts";
+
+let api: GraphQLHarness;
+
+beforeAll(async () => {
+  api = await startGraphQL();
+});
+afterAll(() => api.close());
+
+function capturingLogger(logged: unknown[]): Logger {
+  const ignore = () => undefined;
+  return {
+    debug: ignore,
+    info: ignore,
+    warn: ignore,
+    error: (entry: unknown) => logged.push(entry),
+  } as unknown as Logger;
+}
+
+describe("internal failures", () => {
+  it("answer a generic INTERNAL_SERVER_ERROR and log the cause, when the database is down", async () => {
+    const logged: unknown[] = [];
+    const pool = createPool({ connectionString: `postgres://kapsel:x@127.0.0.1:${await freePort()}/none` });
+    const graphql = await createGraphQLApi({ pool, logger: capturingLogger(logged) });
+    const server = createApiServer({ pool, logger: capturingLogger(logged), graphql: graphql.handle });
+    const address = await server.listen(0, "127.0.0.1");
+    try {
+      const res = await fetch(`http://127.0.0.1:${address.port}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer kap_sk_somethingThatLooksLikeAKey000" },
+        body: JSON.stringify({ query: "{ viewer { id } }" }),
+      });
+      expect(res.status).toBe(500);
+      const body = await res.json();
+      expect(body).toEqual({
+        errors: [
+          {
+            message: "The request could not be served. Retry later.",
+            extensions: { code: "INTERNAL_SERVER_ERROR", kapselCode: "E3001" },
+          },
+        ],
+      });
+      expect(JSON.stringify(body)).not.toContain("ECONNREFUSED");
+      expect(logged).toHaveLength(1);
+    } finally {
+      await server.close();
+      await graphql.stop();
+      await pool.end();
+    }
+  });
+
+  it("null out only the failing field when a resolver fails", async () => {
+    const tenant = await insertTenant(api.db.pool);
+    // A broken SQL path, simulated by moving away the table attempts are read from.
+    await api.db.pool.query("ALTER TABLE delivery_attempts RENAME TO delivery_attempts_gone");
+    try {
+      const { status, body } = await api.gql(
+        '{ viewer { name } endpoint(id: "ep_01M84CC7QAW9Y7TVMT6XEJS9PB") { id } attempt(id: "att_01M84CC7QAW9Y7TVMT6XEJS9PB") { id } }',
+        { key: tenant.apiKey },
+      );
+      expect(status).toBe(200);
+      expect(body.data).toEqual({ viewer: { name: "Test tenant" }, endpoint: null, attempt: null });
+      expect(body.errors).toEqual([
+        {
+          message: "The request could not be served. Retry later.",
+          locations: [expect.any(Object)],
+          path: ["attempt"],
+          extensions: { code: "INTERNAL_SERVER_ERROR", kapselCode: "E3001" },
+        },
+      ]);
+    } finally {
+      await api.db.pool.query("ALTER TABLE delivery_attempts_gone RENAME TO delivery_attempts");
+    }
+  });
+});
