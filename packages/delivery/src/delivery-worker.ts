@@ -211,13 +211,11 @@ export class DeliveryWorker {
         );
       }
     } finally {
-      // The HTTP exchange is over: the slot and the endpoint's share are free while the record
-      // waits for its batch (the event stays leased until then, so nobody else claims it).
+      // The HTTP exchange is over: the worker's slot is free while the record waits for its batch
+      // (the event stays leased until then, so nobody else claims it).
       this.inFlight.delete(event.id);
       this.abandoned.delete(event.id);
-      const left = (this.perEndpoint.get(event.endpointId) ?? 1) - 1;
-      if (left > 0) this.perEndpoint.set(event.endpointId, left);
-      else this.perEndpoint.delete(event.endpointId);
+      if (!record) this.releaseEndpointShare(event.endpointId);
     }
     if (!record) return;
     this.recording++;
@@ -231,9 +229,18 @@ export class DeliveryWorker {
         "delivery attempt recorded",
       );
     } finally {
+      // The endpoint's share is held until the outcome is recorded, so its breaker sees every
+      // result before it gets more requests: a failing endpoint gets at most max_in_flight more.
+      this.releaseEndpointShare(event.endpointId);
       this.recording--;
       this.claimMoreIfWorthIt();
     }
+  }
+
+  private releaseEndpointShare(endpointId: string): void {
+    const left = (this.perEndpoint.get(endpointId) ?? 1) - 1;
+    if (left > 0) this.perEndpoint.set(endpointId, left);
+    else this.perEndpoint.delete(endpointId);
   }
 
   /** With a backlog, claim again once a useful batch of slots is free (not one claim per slot). */
