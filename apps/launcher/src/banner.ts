@@ -17,6 +17,7 @@ export function banner(options: {
   apiUrl: string;
   receiverUrl: string;
   database: string;
+  operatorKeyFile: string;
   seed: SeedResult;
 }): string {
   const lines = [
@@ -24,10 +25,12 @@ export function banner(options: {
     "Kapsel is running.",
     `  Ingest:     ${options.ingestUrl}/ingest/<endpoint_id>`,
     `  Health:     ${options.ingestUrl}/health  ${options.ingestUrl}/ready`,
+    `  GraphQL:    ${options.apiUrl}/graphql  (Authorization: Bearer <API key>; docs/graphql.md)`,
     `  Attestation: ${options.apiUrl}/attestation/checkpoint  ${options.apiUrl}/attestation/keys`,
     `  Receipts:   ${options.apiUrl}/attestation/receipts/<attempt_id>  (Authorization: Bearer <API key>)`,
     `  Database:   ${options.database}`,
     `  Demo receiver: ${options.receiverUrl} (prints every delivery it gets)`,
+    `  Operator API key (manages tenants over GraphQL): in ${options.operatorKeyFile}`,
   ];
   if (options.seed.outcome === "skipped") {
     lines.push(`  Demo:       ${options.seed.reason}`);

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { generateSignerKey } from "@kapsel/attestation";
 import { formatConfigProblems, launcherConfigSchema, parseEnv } from "@kapsel/config";
@@ -66,6 +67,9 @@ const signingKeyFile = await dataDir.secretFile(
   () => generateSignerKey(config.ATTEST_LOG_ORIGIN).signerKey,
 );
 
+// Manages tenants over GraphQL; created on first start, kept in the data folder (0600).
+const operatorKey = await dataDir.secret("operator-api-key", () => `kap_op_${randomBytes(24).toString("base64url")}`);
+
 const apps = [
   startChildApp("worker", fileURLToPath(new URL("../../worker/src/main.ts", import.meta.url)), {
     ...process.env,
@@ -79,6 +83,7 @@ const apps = [
   }),
   startChildApp("api", fileURLToPath(new URL("../../api/src/main.ts", import.meta.url)), {
     ...process.env,
+    OPERATOR_API_KEY: process.env.OPERATOR_API_KEY ?? operatorKey,
     DATABASE_URL: databaseUrl,
     API_HOST: config.API_HOST,
     API_PORT: String(config.API_PORT),
@@ -114,6 +119,7 @@ try {
       apiUrl: `http://${config.API_HOST}:${String(api?.apiPort)}`,
       receiverUrl: receiver.url,
       database: databaseLabel,
+      operatorKeyFile: `${dataDir.root}/operator-api-key`,
       seed,
     }),
   );
