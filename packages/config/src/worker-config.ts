@@ -9,7 +9,9 @@ export const workerConfigSchema = z.object({
   INGEST_PORT: port(3000),
   INGEST_MAX_BODY_BYTES: positiveInt(10 * 1024 * 1024),
   INGEST_MAX_BATCH: positiveInt(500),
-  INGEST_MAX_CONCURRENT_COMMITS: positiveInt(4),
+  /** 1 measured best with PostgreSQL on the same 2-core box (docs/benchmarks.md); raise it when
+   * the database is across a network and commits wait on round trips rather than CPU. */
+  INGEST_MAX_CONCURRENT_COMMITS: positiveInt(1),
   INGEST_MAX_QUEUED: positiveInt(20_000),
   INGEST_MAX_QUEUED_BYTES: positiveInt(256 * 1024 * 1024),
   INGEST_ENDPOINT_CACHE_MS: z.coerce.number().int().min(0).default(1000),

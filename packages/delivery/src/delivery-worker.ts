@@ -132,10 +132,13 @@ export class DeliveryWorker {
         now,
       ).catch(() => 0);
       this.options.logger.warn({ released, inFlight: left.length }, "gave unfinished deliveries back to the queue");
+      await this.options.sender.destroy(); // abort them: another worker owns those events now
+    } else {
+      await this.options.sender.close();
     }
+    // Every finished attempt is recorded (or given up on) before the caller closes the pool.
+    await Promise.allSettled([...this.settled]);
     await this.recorder.drain();
-    // Deliveries given back are aborted; the rest have finished.
-    await (this.abandoned.size > 0 ? this.options.sender.destroy() : this.options.sender.close());
   }
 
   private async pump(): Promise<void> {
@@ -255,6 +258,8 @@ export class DeliveryWorker {
     for (let attempt = 0; attempt < RECORD_RETRIES; attempt++) {
       const result = await this.recorder.submit(record);
       if (result.outcome === "committed") return;
+      // Shutting down: do not hold the process for a database outage; the lease covers the event.
+      if (this.stopping && attempt >= 2) break;
       this.options.logger.warn(
         { err: result.outcome === "failed" ? result.error : undefined },
         "recording an attempt failed; retrying",
