@@ -6,7 +6,7 @@ export interface PendingLeaf {
 }
 
 // Oldest first, so leaves enter the log in the order attempts were recorded.
-// Served by pending_leaves_enqueued_idx.
+// Served by pending_leaves_order_idx.
 const TAKE_SQL = `
 SELECT attempt_id, leaf FROM pending_leaves ORDER BY enqueued_at, attempt_id LIMIT $1`;
 
@@ -48,7 +48,7 @@ export async function appendLeaves(
 }
 
 // Counting stops at `threshold`: the committer only needs to know "enough to commit".
-// Served by pending_leaves_enqueued_idx.
+// Served by pending_leaves_order_idx.
 const BACKLOG_SQL = `
 SELECT (SELECT count(*) FROM (SELECT 1 FROM pending_leaves LIMIT $1) s)::int AS count,
        (SELECT min(enqueued_at) FROM pending_leaves) AS oldest`;

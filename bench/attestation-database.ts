@@ -1,0 +1,89 @@
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { createPool, migrate, type Pool, startEmbeddedPostgres } from "@kapsel/db";
+import { freePort, insertEndpoint, insertTenant } from "@kapsel/test-support";
+import type { Cleanup } from "./cleanup.ts";
+
+// Durable defaults on purpose (fsync, synchronous_commit, full_page_writes stay on): a checkpoint
+// is only signed once it is committed, so that is what we measure. Memory and checkpoint spacing
+// are raised as a production cluster would, so no timed checkpoint lands inside a measurement.
+const SETTINGS = { shared_buffers: "256MB", max_wal_size: "4GB", checkpoint_timeout: "30min" };
+const TEMPLATE = "attest_template";
+
+export interface LogDatabase {
+  url: string;
+  /** Small pool for seeding and committing (the committer uses one connection at a time). */
+  pool: Pool;
+  tenantId: string;
+  apiKey: string;
+  endpointId: string;
+}
+
+export interface AttestationBenchServer {
+  /** A fresh migrated database with one tenant (API key) and one endpoint. */
+  database(name: string): Promise<LogDatabase>;
+  /** fsync, synchronous_commit and full_page_writes as the server reports them. */
+  durability(): Promise<string>;
+  /** The postmaster's pid, parent of every backend (for CPU accounting). */
+  postmasterPid(): Promise<number | null>;
+}
+
+export async function startAttestationBenchServer(
+  cleanup: Cleanup,
+  parentDir: string,
+): Promise<AttestationBenchServer> {
+  const root = await mkdtemp(join(parentDir, "kapsel-attestation-bench-"));
+  cleanup.defer("remove temp dir", () => rm(root, { recursive: true, force: true }));
+  await chmod(root, 0o755); // as root, PostgreSQL runs as the `postgres` OS user and must enter it
+  const dataDir = join(root, "data");
+  const server = await startEmbeddedPostgres({
+    dataDir,
+    port: await freePort(),
+    password: "kapsel-bench",
+    settings: SETTINGS,
+  });
+  cleanup.defer("stop PostgreSQL", () => server.stop());
+  const admin = createPool({ connectionString: server.url, max: 1, applicationName: "attestation-bench-admin" });
+  cleanup.defer("close admin pool", () => admin.end());
+
+  // Migrate once into a template; every database below is a cheap file-level copy of it.
+  await admin.query(`CREATE DATABASE ${TEMPLATE}`);
+  const templatePool = createPool({ connectionString: server.urlFor(TEMPLATE), max: 1 });
+  const migrated = await migrate(templatePool).finally(() => templatePool.end());
+  if (migrated.outcome !== "migrated") throw new Error(`migration failed: ${migrated.message}`);
+
+  return {
+    database: async (name) => {
+      await createFromTemplate(admin, name);
+      const url = server.urlFor(name);
+      const pool = createPool({ connectionString: url, max: 2, applicationName: "attestation-bench" });
+      cleanup.defer(`close pool of ${name}`, () => pool.end());
+      const tenant = await insertTenant(pool, "Attestation benchmark");
+      const endpoint = await insertEndpoint(pool, tenant.id, { url: "https://receiver.example/webhooks" });
+      return { url, pool, tenantId: tenant.id, apiKey: tenant.apiKey, endpointId: endpoint.id };
+    },
+    durability: async () => {
+      const { rows } = await admin.query<{ name: string; setting: string }>(
+        "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes') ORDER BY name",
+      );
+      return rows.map((r) => `${r.name}=${r.setting}`).join(" ");
+    },
+    postmasterPid: async () => {
+      const pid = Number((await readFile(join(dataDir, "postmaster.pid"), "utf8").catch(() => "")).split("\n")[0]);
+      return Number.isInteger(pid) && pid > 0 ? pid : null;
+    },
+  };
+}
+
+/** The template can still show the migrating backend for a moment after its pool closed: retry. */
+async function createFromTemplate(admin: Pool, name: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`);
+      return;
+    } catch (error) {
+      if (attempt >= 50 || !String(error).includes("being accessed by other users")) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
