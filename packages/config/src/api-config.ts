@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { boolean, databaseUrl, host, logLevel, port, positiveInt } from "./env-types.ts";
+import { boolean, commaList, databaseUrl, host, logLevel, port, positiveInt } from "./env-types.ts";
 
 const OPERATOR_KEY = /^[\x21-\x7e]{32,256}$/;
 
@@ -16,6 +16,11 @@ export const apiConfigSchema = z
     GRAPHQL_INTROSPECTION: boolean(true),
     GRAPHQL_MAX_DEPTH: positiveInt(12),
     GRAPHQL_MAX_COST: positiveInt(10_000),
+    /**
+     * CIDRs or exact hostnames endpoint URLs may point to despite the SSRF guard: the same setting,
+     * with the same meaning, as the worker's (set both to the same value).
+     */
+    DELIVERY_ALLOW_ADDRESSES: commaList,
   })
   .superRefine((config, ctx) => {
     // Checked here rather than on the field so that the error line never echoes the secret.

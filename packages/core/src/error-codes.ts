@@ -75,6 +75,16 @@ export const ERROR_CODES = {
     message: "The GraphQL request cannot be run: it is malformed or the document is invalid against the schema.",
   },
   E4008: { status: 413, name: "request_too_large", message: "The request body exceeds the API's size limit." },
+  E4009: {
+    status: 409,
+    name: "conflict",
+    message: "The object's current state does not allow this change.",
+  },
+  E4010: {
+    status: 400,
+    name: "url_not_allowed",
+    message: "The URL points to a destination deliveries may not reach (loopback, private, metadata or internal).",
+  },
 } as const satisfies Record<string, { status: number; name: string; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

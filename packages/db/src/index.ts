@@ -9,6 +9,7 @@ export {
   registerSigningKey,
 } from "./sql/attestation-keys.ts";
 export {
+  addBreakerSuccesses,
   deferPendingEvents,
   insertBreakerTransitions,
   lockBreakers,

@@ -8,6 +8,7 @@ import {
 } from "@kapsel/core";
 import {
   type AttemptRecord,
+  addBreakerSuccesses,
   type ClaimedEvent,
   deferPendingEvents,
   insertBreakerTransitions,
@@ -64,8 +65,9 @@ export async function admitThroughBreakers(
 
 /**
  * Records a batch of finished attempts and feeds their outcomes to the endpoints' breakers, in one
- * transaction: the attempt rows and the breaker counts can never disagree. An endpoint whose
- * breaker opens has its waiting events moved to the probe time.
+ * transaction: the attempt rows and the breaker counts can never disagree. Endpoints with only
+ * successes take a one-statement fast path; the others are decided by the pure state machine under
+ * row locks. An endpoint whose breaker opens has its waiting events moved to the probe time.
  */
 export async function recordWithBreakers(
   pool: Pool,
@@ -76,28 +78,53 @@ export async function recordWithBreakers(
   const now = new Date(nowMs);
   await withTransaction(pool, async (client: PoolClient) => {
     await recordAttempts(client, records, now);
-    const states = await lockBreakers(
-      client,
-      records.map((r) => r.endpointId),
-      now,
-    );
-    const transitions: { endpointId: string; transition: BreakerTransition }[] = [];
+    const successes = new Map<string, number>();
+    const failing = new Set<string>();
     for (const attempt of records) {
-      const state = states.get(attempt.endpointId);
-      if (!state) continue;
-      // The breaker tracks whether the endpoint is reachable and healthy: a permanent 4xx means it
-      // answered (the request was refused), so only retryable failures count against it.
-      const result = record(state, policy, nowMs, attempt.result === "retryable_failure" ? "failure" : "success");
-      states.set(attempt.endpointId, result.state);
-      if (result.transition) transitions.push({ endpointId: attempt.endpointId, transition: result.transition });
+      if (breakerResult(attempt) === "failure") failing.add(attempt.endpointId);
+      else successes.set(attempt.endpointId, (successes.get(attempt.endpointId) ?? 0) + 1);
     }
-    await saveBreakers(client, states, now);
-    await insertBreakerTransitions(client, transitions);
-    const deferrals = [...states.entries()]
-      .filter(([, state]) => state.state === "open")
-      .map(([endpointId, state]) => ({ endpointId, until: new Date(retryTime(state, nowMs)) }));
-    await deferPendingEvents(client, deferrals);
+    for (const id of failing) successes.delete(id);
+    const applied = await addBreakerSuccesses(client, successes, now, policy.windowMs);
+    const rest = records.filter((r) => !applied.has(r.endpointId));
+    if (rest.length > 0) await decideUnderLock(client, rest, policy, nowMs);
   });
+}
+
+async function decideUnderLock(
+  client: PoolClient,
+  records: readonly AttemptRecord[],
+  policy: BreakerPolicy,
+  nowMs: number,
+): Promise<void> {
+  const now = new Date(nowMs);
+  const states = await lockBreakers(
+    client,
+    records.map((r) => r.endpointId),
+    now,
+  );
+  const transitions: { endpointId: string; transition: BreakerTransition }[] = [];
+  for (const attempt of records) {
+    const state = states.get(attempt.endpointId);
+    if (!state) continue;
+    const result = record(state, policy, nowMs, breakerResult(attempt));
+    states.set(attempt.endpointId, result.state);
+    if (result.transition) transitions.push({ endpointId: attempt.endpointId, transition: result.transition });
+  }
+  await saveBreakers(client, states, now);
+  await insertBreakerTransitions(client, transitions);
+  const deferrals = [...states.entries()]
+    .filter(([, state]) => state.state === "open")
+    .map(([endpointId, state]) => ({ endpointId, until: new Date(retryTime(state, nowMs)) }));
+  await deferPendingEvents(client, deferrals);
+}
+
+/**
+ * The breaker tracks whether the endpoint is reachable and healthy: a permanent 4xx means it
+ * answered (the request was refused), so only retryable failures count against it.
+ */
+function breakerResult(attempt: AttemptRecord): "success" | "failure" {
+  return attempt.result === "retryable_failure" ? "failure" : "success";
 }
 
 function retryTime(state: BreakerState, nowMs: number): number {

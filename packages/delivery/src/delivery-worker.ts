@@ -175,8 +175,10 @@ export class DeliveryWorker {
           nowMs,
         );
         for (const event of admitted) this.track(this.deliver(event));
-        this.backlog = claimed.length === limit;
-        if (this.backlog) this.again = true;
+        // A short claim may be cut by an endpoint's in-flight limit, not by an empty queue: while
+        // anything was claimed, finishing deliveries look again (an empty claim ends the backlog).
+        this.backlog = claimed.length > 0;
+        if (claimed.length === limit) this.again = true;
       } while (this.again && !this.stopping);
     } catch (error) {
       this.options.logger.error({ err: error }, "claiming events failed; will retry on the next wake-up");

@@ -1,13 +1,21 @@
+import type { Clock } from "@kapsel/core";
 import type { Pool } from "@kapsel/db";
+import type { DeliveryAdmin } from "@kapsel/delivery";
+import type { SsrfPolicy } from "@kapsel/delivery-http";
 import type { Caller } from "./auth/caller.ts";
 import { apiError } from "./errors.ts";
 import type { Loaders } from "./loaders/loaders.ts";
 
-/** What every resolver gets: the authenticated caller, the database and the request's loaders. */
+/** What every resolver gets: the authenticated caller, the database, the request's loaders, and what mutations use. */
 export interface GraphQLContext {
   caller: Caller;
   db: Pool;
   loaders: Loaders;
+  /** Replay and breaker operations, tenant-scoped (packages/delivery). */
+  admin: DeliveryAdmin;
+  /** Where endpoint URLs may point: the same policy the delivery workers enforce. */
+  ssrfPolicy: SsrfPolicy;
+  clock: Clock;
 }
 
 /** The caller's tenant; the operator key belongs to no tenant, so tenant data is FORBIDDEN to it. */
@@ -16,6 +24,6 @@ export function requireTenant(context: GraphQLContext): string {
   throw apiError("FORBIDDEN", "The operator key has no tenant; use a tenant's API key for tenant data.");
 }
 
-export function requireOperator(context: GraphQLContext): void {
-  if (context.caller.role !== "operator") throw apiError("FORBIDDEN", "Only the operator key may list tenants.");
+export function requireOperator(context: GraphQLContext, what = "list tenants"): void {
+  if (context.caller.role !== "operator") throw apiError("FORBIDDEN", `Only the operator key may ${what}.`);
 }

@@ -39,6 +39,24 @@ export function errorResponseBody(code: GraphQLErrorCode, message: string): stri
   return JSON.stringify({ errors: [{ message, extensions: { code, kapselCode: GRAPHQL_ERROR_CODES[code] } }] });
 }
 
+/**
+ * What may be logged of an unexpected error. PostgreSQL errors carry the offending row in `detail`
+ * (e.g. "Failing row contains (...)" of a CHECK violation on endpoints, secrets included) and the
+ * statement's parameters may be in `where`; only the message (which names constraints, never
+ * values), the SQLSTATE and the names of what failed are kept.
+ */
+export function loggableError(error: unknown): unknown {
+  const cause = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+  if (!(cause instanceof Error)) return cause;
+  const fields = cause as Error & Record<string, unknown>;
+  if (typeof fields.severity !== "string" || typeof fields.code !== "string") return cause;
+  const kept: Record<string, unknown> = { name: cause.name, message: cause.message, code: fields.code };
+  for (const key of ["constraint", "table", "column", "routine"])
+    if (fields[key] !== undefined) kept[key] = fields[key];
+  if (error instanceof GraphQLError && error.path) kept.path = error.path;
+  return kept;
+}
+
 const INTERNAL_MESSAGE = "The request could not be served. Retry later.";
 
 /**

@@ -5,12 +5,15 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from "@apollo/server/plugin/disabled";
+import { type Clock, systemClock } from "@kapsel/core";
 import type { Pool } from "@kapsel/db";
+import { DeliveryAdmin } from "@kapsel/delivery";
+import { DEFAULT_SSRF_POLICY, type SsrfPolicy } from "@kapsel/delivery-http";
 import type { Logger } from "@kapsel/logger";
 import { type GraphQLSchema, recommendedRules } from "graphql/index.js";
 import { authenticateCaller } from "./auth/caller.ts";
 import type { GraphQLContext } from "./context.ts";
-import { formatError } from "./errors.ts";
+import { formatError, loggableError } from "./errors.ts";
 import { type GraphQLHttpHandler, graphqlHttpHandler } from "./http/graphql-http.ts";
 import { queryLimitsPlugin } from "./limits/limits-plugin.ts";
 import { Loaders } from "./loaders/loaders.ts";
@@ -29,6 +32,13 @@ export interface GraphQLApiOptions {
   maxDepth?: number;
   /** GRAPHQL_MAX_COST (default 10000). */
   maxCost?: number;
+  /**
+   * Where endpoint URLs may point (DELIVERY_ALLOW_ADDRESSES, the same allow-list the delivery
+   * workers use). Default: public destinations only.
+   */
+  ssrfPolicy?: SsrfPolicy;
+  /** Time source of mutations (replay schedules, rotation grace periods). Default: the system clock. */
+  clock?: Clock;
   /** Sees every SQL statement the API sends (tests count queries with it). */
   observeQuery?: QueryObserver;
 }
@@ -51,6 +61,9 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
   const schema = buildExecutableSchema(readSchemaSdl(), resolvers);
   const db = options.observeQuery ? observedPool(options.pool, options.observeQuery) : options.pool;
   const logger = options.logger;
+  const clock = options.clock ?? systemClock;
+  const ssrfPolicy = options.ssrfPolicy ?? DEFAULT_SSRF_POLICY;
+  const admin = new DeliveryAdmin(db, clock);
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     introspection,
@@ -79,14 +92,17 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
       error: (message) => logger.error(message),
     },
     formatError: (formatted, error) =>
-      formatError(formatted, error, (err) => logger.error({ err }, "GraphQL request failed")),
+      formatError(formatted, error, (err) => logger.error({ err: loggableError(err) }, "GraphQL request failed")),
   });
   await apollo.start();
 
   const context = async (req: IncomingMessage): Promise<GraphQLContext> => ({
     caller: await authenticateCaller(db, req, options.operatorApiKey),
     db,
-    loaders: new Loaders(db, new Date()),
+    loaders: new Loaders(db, new Date(clock.now())),
+    admin,
+    ssrfPolicy,
+    clock,
   });
   return { handle: graphqlHttpHandler(apollo, context), schema, stop: () => apollo.stop() };
 }

@@ -1,3 +1,6 @@
+// Re-exported so that apps/api can build the policy from DELIVERY_ALLOW_ADDRESSES without depending
+// on the delivery packages itself.
+export { type CreateSsrfPolicyResult, createSsrfPolicy, type SsrfPolicy } from "@kapsel/delivery-http";
 export type { Caller } from "./auth/caller.ts";
 export { isOperatorKey } from "./auth/operator-key.ts";
 export type { GraphQLContext } from "./context.ts";

@@ -20,6 +20,8 @@ export interface EndpointModel {
   url: string;
   status: string;
   disabledReason: string | null;
+  /** Deleted by deleteEndpoint: hidden from lists and lookups by id, still reachable from its events. */
+  deleted: boolean;
   sourceScheme: string;
   sourceHeader: string | null;
   sourceEncoding: string | null;
@@ -88,6 +90,17 @@ export interface BreakerModel {
   openedAt: Date | null;
   nextProbeAt: Date | null;
   cooldownMs: number;
+}
+
+export interface ApiKeyModel {
+  id: string;
+  tenantId: string;
+  sortAt: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
 }
 
 export interface TransitionModel {

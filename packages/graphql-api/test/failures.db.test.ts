@@ -1,3 +1,5 @@
+import { inspect } from "node:util";
+import { newId } from "@kapsel/core";
 import { createPool } from "@kapsel/db";
 import { createApiServer } from "@kapsel/http-api";
 import type { Logger } from "@kapsel/logger";
@@ -76,6 +78,47 @@ describe("internal failures", () => {
       ]);
     } finally {
       await api.db.pool.query("ALTER TABLE delivery_attempts_gone RENAME TO delivery_attempts");
+    }
+  });
+
+  it("never log a secret: database errors lose the failing row before they are logged", async () => {
+    const logged: unknown[] = [];
+    const quiet = await startGraphQL({ logger: capturingLogger(logged) });
+    const tenant = await insertTenant(quiet.db.pool);
+    const secret = "source-secret-that-must-never-be-logged";
+    // A failure the API cannot foresee, standing in for any database error on the endpoints table.
+    await quiet.db.pool.query("ALTER TABLE endpoints ADD CONSTRAINT test_refuses_boom CHECK (name <> 'boom')");
+    try {
+      // What PostgreSQL itself reports: the whole failing row, secrets included.
+      await expect(
+        quiet.db.pool.query(
+          "INSERT INTO endpoints (id, tenant_id, name, url, source_scheme, source_secret, signing_secret) VALUES ($1, $2, 'boom', 'https://x.example/', 'github', $3, 'whsec_x')",
+          [newId("endpoint"), tenant.id, secret],
+        ),
+      ).rejects.toMatchObject({ detail: expect.stringContaining(secret) });
+
+      const { body, text } = await quiet.gql(
+        `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { signingSecret userErrors { code } } }`,
+        {
+          key: tenant.apiKey,
+          variables: {
+            input: { name: "boom", url: "https://x.example/", sourceScheme: "GITHUB", sourceSecret: secret },
+          },
+        },
+      );
+      expect(body.data).toBeNull();
+      expect(body.errors).toMatchObject([{ extensions: { code: "INTERNAL_SERVER_ERROR", kapselCode: "E3001" } }]);
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain("test_refuses_boom");
+      expect(logged).toHaveLength(1);
+      // Everything reachable from what was logged, hidden properties included (a serializer may find them).
+      const log = inspect(logged, { showHidden: true, depth: 20 });
+      expect(log).toContain("test_refuses_boom"); // enough to diagnose...
+      expect(log).not.toContain(secret); // ...without the secrets
+      expect(log).not.toContain("whsec_");
+    } finally {
+      await quiet.db.pool.query("ALTER TABLE endpoints DROP CONSTRAINT test_refuses_boom");
+      await quiet.close();
     }
   });
 });

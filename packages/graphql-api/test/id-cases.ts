@@ -6,6 +6,7 @@ import {
   type GraphQLSchema,
   getNamedType,
   isInputObjectType,
+  isInterfaceType,
   isLeafType,
   isNonNullType,
   isObjectType,
@@ -126,6 +127,89 @@ export function idCases(schema: GraphQLSchema): IdCase[] {
           });
         }
       }
+    }
+  }
+  return cases;
+}
+
+/**
+ * Every Mutation argument that names an object by ID, found by walking the schema (a new mutation
+ * taking an id is covered automatically). Other required arguments get a harmless fixture by type;
+ * a required argument of a type not listed here fails the suite until someone teaches it one.
+ */
+export interface MutationIdCase {
+  /** e.g. "Mutation.pauseEndpoint(id)". */
+  name: string;
+  /** The argument that carries the id (`$v`). */
+  arg: string;
+  kind: "endpoint" | "event" | "apiKey" | "tenant";
+  /** Documented "Operator key only": tenant keys get FORBIDDEN instead of NOT_FOUND. */
+  operatorOnly: boolean;
+  query: string;
+  pick(data: unknown): Record<string, unknown> | undefined;
+}
+
+const REQUIRED_ARGUMENT_FIXTURES: Record<string, string> = {
+  UpdateEndpointInput: '{ name: "changed by another tenant", maxAttempts: 1 }',
+  SecretKind: "SIGNING",
+  DateTime: '"2000-01-01T00:00:00Z"',
+};
+
+const KIND_BY_NAME: readonly [string, MutationIdCase["kind"]][] = [
+  ["ApiKey", "apiKey"],
+  ["Endpoint", "endpoint"],
+  ["Event", "event"],
+  ["Tenant", "tenant"],
+];
+
+function mutationKind(field: GraphQLField<unknown, unknown>, argName: string): MutationIdCase["kind"] {
+  const named = /^(endpoint|event|tenant|apiKey)Id$/.exec(argName);
+  if (named) return named[1] as MutationIdCase["kind"];
+  const byName = argName === "id" ? KIND_BY_NAME.find(([word]) => field.name.includes(word)) : undefined;
+  if (byName) return byName[1];
+  throw new Error(`no id fixture for Mutation.${field.name}(${argName}): teach test/id-cases.ts what it names`);
+}
+
+/** A payload's leaf fields, the ids of its objects and every user error field. */
+export function payloadSelection(type: GraphQLNamedType): string {
+  if (!isObjectType(type)) return "";
+  const parts = ["__typename"];
+  for (const field of Object.values(type.getFields())) {
+    const named = getNamedType(field.type);
+    if (isLeafType(named)) parts.push(field.name);
+    else if (isObjectType(named) || isInterfaceType(named)) {
+      const leaves = Object.values(named.getFields())
+        .filter((f) => isLeafType(getNamedType(f.type)) && !f.args.some((a) => isNonNullType(a.type)))
+        .map((f) => f.name);
+      parts.push(`${field.name} { __typename ${leaves.join(" ")} }`);
+    }
+  }
+  return `{ ${parts.join(" ")} }`;
+}
+
+export function mutationIdCases(schema: GraphQLSchema): MutationIdCase[] {
+  const mutation = schema.getMutationType();
+  if (!mutation) return [];
+  const cases: MutationIdCase[] = [];
+  for (const field of Object.values(mutation.getFields())) {
+    for (const arg of field.args) {
+      if (getNamedType(arg.type).name !== "ID") continue;
+      const others = field.args
+        .filter((a) => a !== arg && isNonNullType(a.type) && a.defaultValue === undefined)
+        .map((a) => {
+          const fixture = REQUIRED_ARGUMENT_FIXTURES[getNamedType(a.type).name];
+          if (!fixture)
+            throw new Error(`Mutation.${field.name}(${a.name}): no fixture for ${a.type} in test/id-cases.ts`);
+          return `, ${a.name}: ${fixture}`;
+        });
+      cases.push({
+        name: `Mutation.${field.name}(${arg.name})`,
+        arg: arg.name,
+        kind: mutationKind(field, arg.name),
+        operatorOnly: /^operator key only/i.test(field.description ?? ""),
+        query: `mutation($v: ID!) { target: ${field.name}(${arg.name}: $v${others.join("")}) ${payloadSelection(getNamedType(field.type))} }`,
+        pick: (data) => (data as { target?: Record<string, unknown> } | null)?.target,
+      });
     }
   }
   return cases;

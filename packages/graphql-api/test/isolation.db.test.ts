@@ -1,5 +1,6 @@
-import { type IdKind, newId } from "@kapsel/core";
-import { insertTenant, type Receiver, startReceiver } from "@kapsel/test-support";
+import { generateApiKey, type IdKind, newId } from "@kapsel/core";
+import type { Pool } from "@kapsel/db";
+import { insertEndpoint, insertEvents, insertTenant, type Receiver, startReceiver } from "@kapsel/test-support";
 import { buildSchema } from "graphql/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSchemaSdl } from "../src/index.ts";
@@ -8,10 +9,11 @@ import {
   type Delivered,
   deliverEvents,
   type GraphQLHarness,
+  OPERATOR_KEY,
   registerLogSigner,
   startGraphQL,
 } from "./harness.ts";
-import { idCases } from "./id-cases.ts";
+import { idCases, type MutationIdCase, mutationIdCases } from "./id-cases.ts";
 
 // Tenant A asks for tenant B's objects by id, everywhere the schema takes an id. Each answer must
 // be exactly the answer for an id that does not exist, and must contain nothing of B's. The same
@@ -23,6 +25,8 @@ let a: { id: string; apiKey: string };
 let b: { id: string; apiKey: string };
 let aData: Delivered;
 let bData: Delivered;
+let bFailedEventId: string;
+let bKeyIds: string[];
 const B_NAME = "Tenant B (must never be seen by A)";
 
 beforeAll(async () => {
@@ -34,6 +38,20 @@ beforeAll(async () => {
   aData = await deliverEvents(api.db.pool, a.id, receiver.url, 2);
   bData = await deliverEvents(api.db.pool, b.id, receiver.url, 2);
   await commitAll(api.db.pool, signer);
+  // B in states every mutation would change: a failed event to replay, an open breaker to reset,
+  // a second key (so revoking one is allowed), an active endpoint to pause or delete.
+  const [failed] = await insertEvents(api.db.pool, bData.endpoint, 1, new Date());
+  bFailedEventId = failed!;
+  await api.db.pool.query("UPDATE events SET status = 'failed', failed_at = now(), attempts = 1 WHERE id = $1", [
+    failed,
+  ]);
+  await api.db.pool.query(
+    "UPDATE circuit_breakers SET state = 'open', opened_at = now(), cooldown_ms = 600000 WHERE endpoint_id = $1",
+    [bData.endpoint.id],
+  );
+  await insertApiKey(api.db.pool, b.id);
+  const { rows } = await api.db.pool.query("SELECT id FROM api_keys WHERE tenant_id = $1 ORDER BY id", [b.id]);
+  bKeyIds = rows.map((r) => r.id);
 });
 afterAll(async () => {
   await receiver.close();
@@ -108,4 +126,122 @@ describe("tenant isolation, generated from schema.graphql", () => {
       expect(text).not.toContain(secret);
     }
   });
+});
+
+async function insertApiKey(pool: Pool, tenantId: string): Promise<string> {
+  const id = newId("apiKey");
+  const key = generateApiKey();
+  await pool.query("INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash) VALUES ($1, $2, 'extra', $3, $4)", [
+    id,
+    tenantId,
+    key.prefix,
+    key.hash,
+  ]);
+  return id;
+}
+
+/** Every row of a tenant's data, secrets included: what a mutation leaking across tenants would change. */
+async function snapshot(pool: Pool, tenantId: string): Promise<unknown[]> {
+  const tables = [
+    "SELECT to_jsonb(t) AS r FROM tenants t WHERE t.id = $1",
+    "SELECT to_jsonb(k) AS r FROM api_keys k WHERE k.tenant_id = $1 ORDER BY k.id",
+    "SELECT to_jsonb(e) AS r FROM endpoints e WHERE e.tenant_id = $1 ORDER BY e.id",
+    "SELECT to_jsonb(ev) AS r FROM events ev WHERE ev.tenant_id = $1 ORDER BY ev.id",
+    "SELECT to_jsonb(a) AS r FROM delivery_attempts a WHERE a.tenant_id = $1 ORDER BY a.id",
+    `SELECT to_jsonb(cb) AS r FROM circuit_breakers cb JOIN endpoints e ON e.id = cb.endpoint_id
+      WHERE e.tenant_id = $1 ORDER BY cb.endpoint_id`,
+    `SELECT to_jsonb(t) AS r FROM circuit_breaker_transitions t JOIN endpoints e ON e.id = t.endpoint_id
+      WHERE e.tenant_id = $1 ORDER BY t.id`,
+    `SELECT to_jsonb(i) AS r FROM idempotency_keys i JOIN endpoints e ON e.id = i.endpoint_id
+      WHERE e.tenant_id = $1 ORDER BY i.endpoint_id, i.key`,
+  ];
+  const rows = [];
+  for (const sql of tables) rows.push((await pool.query(sql, [tenantId])).rows.map((r) => r.r));
+  return rows;
+}
+
+const mutationCases = mutationIdCases(buildSchema(readSchemaSdl()));
+
+describe("tenant isolation of mutations, generated from schema.graphql", () => {
+  it("finds every mutation that takes an id", () => {
+    expect(mutationCases.map((c) => c.name)).toEqual(
+      expect.arrayContaining([
+        "Mutation.updateEndpoint(id)",
+        "Mutation.pauseEndpoint(id)",
+        "Mutation.resumeEndpoint(id)",
+        "Mutation.deleteEndpoint(id)",
+        "Mutation.rotateEndpointSecret(id)",
+        "Mutation.resetCircuitBreaker(endpointId)",
+        "Mutation.replayEvent(eventId)",
+        "Mutation.replayFailedEvents(endpointId)",
+        "Mutation.sendTestEvent(endpointId)",
+        "Mutation.revokeApiKey(id)",
+        "Mutation.updateTenant(id)",
+      ]),
+    );
+    expect(mutationCases.filter((c) => c.operatorOnly).map((c) => c.name)).toEqual(["Mutation.updateTenant(id)"]);
+  });
+
+  /** A fresh object of A's for each case, so that the control (A's own id) changes nothing the others use. */
+  async function ownId(kind: MutationIdCase["kind"]): Promise<string> {
+    if (kind === "endpoint") return (await insertEndpoint(api.db.pool, a.id, { url: receiver.url })).id;
+    if (kind === "apiKey") return insertApiKey(api.db.pool, a.id);
+    if (kind === "tenant") return (await insertTenant(api.db.pool, "Fresh")).id;
+    const [event] = await insertEvents(api.db.pool, aData.endpoint, 1, new Date());
+    await api.db.pool.query("UPDATE events SET status = 'failed', failed_at = now(), attempts = 1 WHERE id = $1", [
+      event,
+    ]);
+    return event!;
+  }
+
+  function foreignId(kind: MutationIdCase["kind"]): string {
+    return { endpoint: bData.endpoint.id, event: bFailedEventId, apiKey: bKeyIds[0]!, tenant: b.id }[kind];
+  }
+
+  it.each(mutationCases.map((c) => [c.name, c] as const))(
+    "%s: another tenant's id answers NOT_FOUND like a missing one, and changes nothing",
+    async (_, c) => {
+      const before = await snapshot(api.db.pool, b.id);
+      const callerKey = c.operatorOnly ? OPERATOR_KEY : a.apiKey;
+      const ask = (id: string, key = callerKey) => api.gql(c.query, { key, variables: { v: id } });
+
+      if (c.operatorOnly) {
+        // A tenant key may not even try, whatever the id.
+        const refused = await ask(foreignId(c.kind), a.apiKey);
+        expect(refused.body.data).toBeNull();
+        expect(refused.body.errors[0].extensions.code).toBe("FORBIDDEN");
+      } else {
+        const foreign = await ask(foreignId(c.kind));
+        const missing = await ask(newId(c.kind as IdKind));
+        expect(foreign.status).toBe(200);
+        expect(foreign.body.errors, foreign.text).toBeUndefined();
+        const payload = c.pick(foreign.body.data)!;
+        expect(payload.userErrors).toEqual([
+          {
+            __typename: "NotFoundError",
+            code: "NOT_FOUND",
+            message: expect.any(String),
+            field: [c.arg],
+            kapselCode: "E4002",
+          },
+        ]);
+        for (const [field, value] of Object.entries(payload)) {
+          if (field !== "__typename" && field !== "userErrors") expect(value, field).toBeNull();
+        }
+        expect(foreign.body).toEqual(missing.body);
+        for (const secret of [b.id, B_NAME, bData.endpoint.id, ...bData.eventIds, bFailedEventId, ...bKeyIds]) {
+          expect(foreign.text).not.toContain(secret);
+        }
+      }
+      expect(await snapshot(api.db.pool, b.id)).toEqual(before);
+
+      // The control: the same mutation with an id the caller owns is found (so the case is not broken).
+      const own = await ask(await ownId(c.kind));
+      expect(own.body.errors, own.text).toBeUndefined();
+      const ownPayload = c.pick(own.body.data);
+      expect(ownPayload?.userErrors, own.text).toBeInstanceOf(Array);
+      const codes = ((ownPayload?.userErrors ?? []) as { code: string }[]).map((e) => e.code);
+      expect(codes, `${c.name} finds nothing even for the caller's own id`).not.toContain("NOT_FOUND");
+    },
+  );
 });

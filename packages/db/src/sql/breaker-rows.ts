@@ -139,3 +139,38 @@ export async function deferPendingEvents(
     values: [deferrals.map((d) => d.endpointId), deferrals.map((d) => d.until)],
   });
 }
+
+// The common case in one statement: a batch of successes for an endpoint whose breaker is closed
+// and whose window is still open only adds to the success count (a success never opens a breaker),
+// so it needs neither a read nor a decision in the application. Rows are locked in id order.
+// Served by the circuit_breakers primary key.
+const ADD_SUCCESSES_SQL = `
+WITH locked AS (
+  SELECT endpoint_id FROM circuit_breakers
+   WHERE endpoint_id = ANY($1::text[]) AND state = 'closed'
+     AND window_started_at > $3::timestamptz - $4::int * interval '1 millisecond'
+   ORDER BY endpoint_id
+     FOR UPDATE
+)
+UPDATE circuit_breakers cb
+   SET window_successes = cb.window_successes + s.n, updated_at = $3
+  FROM locked l JOIN unnest($1::text[], $2::int[]) AS s(endpoint_id, n) ON s.endpoint_id = l.endpoint_id
+ WHERE cb.endpoint_id = l.endpoint_id
+RETURNING cb.endpoint_id`;
+
+/** Adds successes to closed breakers in an open window; returns the endpoints it applied to. */
+export async function addBreakerSuccesses(
+  client: PoolClient,
+  successes: ReadonlyMap<string, number>,
+  now: Date,
+  windowMs: number,
+): Promise<Set<string>> {
+  if (successes.size === 0) return new Set();
+  const ids = [...successes.keys()].sort();
+  const { rows } = await client.query<{ endpoint_id: string }>({
+    name: "add_breaker_successes",
+    text: ADD_SUCCESSES_SQL,
+    values: [ids, ids.map((id) => successes.get(id) ?? 0), now, windowMs],
+  });
+  return new Set(rows.map((r) => r.endpoint_id));
+}

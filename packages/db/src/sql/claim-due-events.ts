@@ -48,7 +48,8 @@ export interface ClaimRequest {
  * one slow endpoint cannot take every slot. Rows are locked with SKIP LOCKED, so any number of
  * workers claim disjoint events. Claiming counts the attempt and sets a lease; an expired lease
  * makes the event claimable again (requeueExpiredLeases).
- * Served by events_due_idx; breakers and endpoints by primary key.
+ * Served by events_due_idx; breakers and endpoints by primary key. Not a named statement: each
+ * claim is planned for its own parameters (a generic plan misjudges the unnest sizes).
  */
 const SQL = `
 WITH busy AS (
@@ -102,7 +103,6 @@ export async function claimDueEvents(pool: Pool, request: ClaimRequest): Promise
   if (request.limit <= 0) return [];
   const busyIds = [...request.inFlight.keys()];
   const { rows } = await pool.query({
-    name: "claim_due_events",
     text: SQL,
     values: [
       request.now,

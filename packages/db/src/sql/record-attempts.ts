@@ -32,7 +32,8 @@ export interface AttemptRecord {
  * (queued in pending_leaves), and the events' new state. An event is only updated while this
  * worker still holds the claim for this very attempt; if its lease expired and another worker
  * re-claimed it, the attempt is still recorded (it happened) but the event is left to its new
- * owner. Served by primary keys.
+ * owner. Served by primary keys. Deliberately not a named (prepared) statement: a cached generic
+ * plan cannot see the batch size and was measured scanning events_lease_idx instead.
  */
 const SQL = `
 WITH input AS (
@@ -84,7 +85,6 @@ export async function recordAttempts(
 ): Promise<number> {
   const column = <T>(pick: (r: AttemptRecord) => T) => records.map(pick);
   const { rows } = await client.query<{ attempts: number; events: number }>({
-    name: "record_attempts",
     text: SQL,
     values: [
       column((r) => r.attemptId),

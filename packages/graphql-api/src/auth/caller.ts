@@ -1,16 +1,22 @@
 import type { IncomingMessage } from "node:http";
 import { HeaderMap } from "@apollo/server";
+import { API_KEY_PREFIX, hashApiKey } from "@kapsel/core";
 import type { Pool } from "@kapsel/db";
-import { authenticate } from "@kapsel/http-api";
 import { apiError } from "../errors.ts";
+import { authenticateApiKey } from "../sql/api-keys.ts";
 import { isOperatorKey } from "./operator-key.ts";
 
 /** Who is asking: a tenant (through one of its API keys) or the operator (the configured key). */
-export type Caller = { role: "tenant"; tenantId: string } | { role: "operator" };
+export type Caller = { role: "tenant"; tenantId: string; apiKeyId: string } | { role: "operator" };
+
+/** Longest string looked up as a key: tenant keys are 39 characters. */
+const MAX_KEY_LENGTH = 128;
 
 /**
  * Resolves `Authorization: Bearer <key>` to a caller, or throws UNAUTHENTICATED (HTTP 401, no data)
- * for a missing, unknown or revoked key. Tenant keys are looked up by their SHA-256 (api_keys).
+ * for a missing, unknown or revoked key. Tenant keys are looked up by their SHA-256 (api_keys),
+ * which also records when the key was last used; anything not shaped like a key is refused without
+ * a query.
  */
 export async function authenticateCaller(
   db: Pool,
@@ -20,8 +26,11 @@ export async function authenticateCaller(
   const header = req.headers.authorization;
   const presented = header?.startsWith("Bearer ") ? header.slice("Bearer ".length).trim() : "";
   if (presented !== "" && isOperatorKey(presented, operatorKey)) return { role: "operator" };
-  const tenantId = presented === "" ? null : await authenticate(db, req);
-  if (tenantId) return { role: "tenant", tenantId };
+  const found =
+    presented.startsWith(API_KEY_PREFIX) && presented.length <= MAX_KEY_LENGTH
+      ? await authenticateApiKey(db, hashApiKey(presented))
+      : null;
+  if (found) return { role: "tenant", tenantId: found.tenantId, apiKeyId: found.keyId };
   throw apiError("UNAUTHENTICATED", "Send a valid API key as 'Authorization: Bearer <key>'.", {
     http: { status: 401, headers: new HeaderMap([["www-authenticate", 'Bearer realm="kapsel"']]) },
   });

@@ -103,6 +103,16 @@ export class Loaders {
     return this.keys;
   }
 
+  /**
+   * Forgets everything read so far. Mutations call it after a change, so the fields of their payload
+   * (and of the mutations after them in the same document) read the new state.
+   */
+  forgetAll(): void {
+    for (const loader of this.loaders.values()) loader.clearAll();
+    this.head = undefined;
+    this.keys = undefined;
+  }
+
   private loader<V>(cacheKey: string, missing: V, batch: Batch<V>): DataLoader<string, V> {
     let loader = this.loaders.get(cacheKey) as DataLoader<string, V> | undefined;
     if (!loader) {

@@ -7,6 +7,7 @@ import { apiError } from "../errors.ts";
 import { fromEnum } from "../models.ts";
 import { EMPTY_PAGE, parsePageArgs, toConnection } from "../pagination.ts";
 import type { ResolverMap } from "../schema/build-schema.ts";
+import { listApiKeys } from "../sql/api-keys.ts";
 import { listEvents } from "../sql/events.ts";
 import { findTenant, listTenants } from "../sql/tenants.ts";
 import { receiptOf, toCheckpoint } from "./receipts.ts";
@@ -40,9 +41,11 @@ export const queryResolvers: ResolverMap = {
       return toConnection("endpoints", await context.loaders.endpointPages(query).load(tenantId));
     },
 
-    endpoint: (_: unknown, { id }: { id: string }, context: GraphQLContext) => {
+    // Deleted endpoints are gone for lookups by id; their events and attempts still point at them.
+    endpoint: async (_: unknown, { id }: { id: string }, context: GraphQLContext) => {
       const tenantId = requireTenant(context);
-      return isId("endpoint", id) ? context.loaders.endpoint(tenantId).load(id) : null;
+      const endpoint = isId("endpoint", id) ? await context.loaders.endpoint(tenantId).load(id) : null;
+      return endpoint && !endpoint.deleted ? endpoint : null;
     },
 
     events: async (_: unknown, args: PageInput & { filter?: EventFilterInput | null }, context: GraphQLContext) => {
@@ -97,6 +100,11 @@ export const queryResolvers: ResolverMap = {
     tenants: async (_: unknown, args: PageInput, context: GraphQLContext) => {
       requireOperator(context);
       return toConnection("tenants", await listTenants(context.db, parsePageArgs("tenants", args)));
+    },
+
+    apiKeys: async (_: unknown, args: PageInput, context: GraphQLContext) => {
+      const tenantId = requireTenant(context);
+      return toConnection("apiKeys", await listApiKeys(context.db, tenantId, parsePageArgs("apiKeys", args)));
     },
   },
 };

@@ -1,17 +1,23 @@
 import type { Pool } from "@kapsel/db";
 import { type EndpointModel, toEnum } from "../models.ts";
 import { type Page, type PageArgs, toPage } from "../pagination.ts";
-import { afterCursor, groupBy, Params, utcText } from "./sql-builder.ts";
+import { afterCursor, groupBy, Params, type Queryable, utcText } from "./sql-builder.ts";
+
+/** disabled_reason of a deleted endpoint (see deleteEndpoint in endpoint-writes.ts). */
+export const DELETED_REASON = "deleted";
+
+/** Endpoints that were not deleted: everything but lookups from history (events, attempts) sees only these. */
+export const LIVE = `(e.status <> 'disabled' OR e.disabled_reason IS DISTINCT FROM '${DELETED_REASON}')`;
 
 // Secrets (source_secret, signing_secret, previous_signing_secret) are never selected: what is not
 // read cannot leak. The previous secret is only tested for presence.
-const COLUMNS = `e.id, e.tenant_id, e.name, e.url, e.status, e.disabled_reason, e.source_scheme, e.source_header,
+export const COLUMNS = `e.id, e.tenant_id, e.name, e.url, e.status, e.disabled_reason, e.source_scheme, e.source_header,
   e.source_encoding, e.source_prefix, e.source_tolerance_seconds,
   CASE WHEN e.previous_signing_secret IS NOT NULL THEN e.previous_signing_secret_expires_at END AS signing_rotation_ends_at,
   e.max_attempts, e.backoff_base_ms, e.backoff_cap_ms, e.connect_timeout_ms, e.response_timeout_ms, e.max_in_flight,
   e.retryable_statuses, e.retry_all_client_errors, e.created_at, e.updated_at, ${utcText("e.created_at")} AS sort_at`;
 
-interface Row {
+export interface Row {
   id: string;
   tenant_id: string;
   name: string;
@@ -37,7 +43,7 @@ interface Row {
   sort_at: string;
 }
 
-const toEndpoint = (r: Row): EndpointModel => ({
+export const toEndpoint = (r: Row): EndpointModel => ({
   id: r.id,
   tenantId: r.tenant_id,
   sortAt: r.sort_at,
@@ -45,6 +51,7 @@ const toEndpoint = (r: Row): EndpointModel => ({
   url: r.url,
   status: toEnum(r.status),
   disabledReason: r.disabled_reason,
+  deleted: r.status === "disabled" && r.disabled_reason === DELETED_REASON,
   sourceScheme: toEnum(r.source_scheme),
   sourceHeader: r.source_header,
   sourceEncoding: r.source_encoding,
@@ -63,9 +70,12 @@ const toEndpoint = (r: Row): EndpointModel => ({
   updatedAt: r.updated_at,
 });
 
-/** The tenant's endpoints among `ids`. Served by the endpoints primary key. */
+/**
+ * The tenant's endpoints among `ids`, deleted ones included (events and attempts keep pointing at
+ * them; Query.endpoint hides them). Served by the endpoints primary key.
+ */
 export async function endpointsByIds(
-  db: Pool,
+  db: Queryable,
   tenantId: string,
   ids: readonly string[],
 ): Promise<Map<string, EndpointModel>> {
@@ -83,8 +93,8 @@ export interface EndpointPageQuery extends PageArgs {
 
 /**
  * One page of endpoints for each of several tenants in one statement (keyed like every other
- * nested list, though today only the caller's own tenant asks). Served by endpoints_tenant_idx
- * (tenant_id, created_at), read backwards.
+ * nested list, though today only the caller's own tenant asks). Deleted endpoints are left out.
+ * Served by endpoints_tenant_idx (tenant_id, created_at), read backwards.
  */
 export async function endpointPagesByTenant(
   db: Pool,
@@ -100,7 +110,7 @@ export async function endpointPagesByTenant(
     `SELECT p.* FROM unnest(${ids}::text[]) AS k(tenant_id)
      CROSS JOIN LATERAL (
        SELECT ${COLUMNS} FROM endpoints e
-        WHERE e.tenant_id = k.tenant_id${status}${keyset}
+        WHERE e.tenant_id = k.tenant_id AND ${LIVE}${status}${keyset}
         ORDER BY e.created_at DESC, e.id DESC LIMIT ${limit}
      ) p
      ORDER BY p.tenant_id, p.created_at DESC, p.id DESC`,

@@ -1,4 +1,8 @@
+import type { Pool, PoolClient } from "@kapsel/db";
 import type { Cursor } from "../pagination.ts";
+
+/** The pool, or one connection of it inside a transaction. */
+export type Queryable = Pick<Pool, "query"> | PoolClient;
 
 /** Collects positional parameters while a statement is assembled: `params.add(v)` returns `$n`. */
 export class Params {

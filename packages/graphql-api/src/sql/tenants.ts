@@ -1,11 +1,11 @@
-import type { Pool } from "@kapsel/db";
+import type { Pool, PoolClient } from "@kapsel/db";
 import type { TenantModel } from "../models.ts";
 import { type Page, type PageArgs, toPage } from "../pagination.ts";
 import { afterCursor, Params, utcText } from "./sql-builder.ts";
 
-const COLUMNS = `t.id, t.name, t.ingest_rate_per_second, t.retention_days, t.created_at, ${utcText("t.created_at")} AS sort_at`;
+export const COLUMNS = `t.id, t.name, t.ingest_rate_per_second, t.retention_days, t.created_at, ${utcText("t.created_at")} AS sort_at`;
 
-interface Row {
+export interface Row {
   id: string;
   name: string;
   ingest_rate_per_second: number | null;
@@ -14,7 +14,7 @@ interface Row {
   sort_at: string;
 }
 
-const toTenant = (r: Row): TenantModel => ({
+export const toTenant = (r: Row): TenantModel => ({
   id: r.id,
   sortAt: r.sort_at,
   name: r.name,
@@ -43,4 +43,44 @@ export async function listTenants(db: Pool, page: PageArgs): Promise<Page<Tenant
     params.values,
   );
   return toPage(rows.map(toTenant), page.first);
+}
+
+/** Creates a tenant. Its first API key is inserted by the caller in the same transaction. */
+export async function insertTenant(
+  client: PoolClient,
+  row: { id: string; name: string; now: Date },
+): Promise<TenantModel> {
+  const { rows } = await client.query<Row>({
+    name: "gql_insert_tenant",
+    text: `INSERT INTO tenants AS t (id, name, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING ${COLUMNS}`,
+    values: [row.id, row.name, row.now],
+  });
+  return toTenant(rows[0]!);
+}
+
+export interface TenantChanges {
+  name?: string;
+  /** null removes the tenant-specific limit. */
+  ingestRatePerSecond?: number | null;
+  retentionDays?: number;
+}
+
+/** Changes the given settings of a tenant (operator only; the resolver checks the role). Null if no such tenant. */
+export async function updateTenant(
+  db: Pool,
+  id: string,
+  changes: TenantChanges,
+  now: Date,
+): Promise<TenantModel | null> {
+  const params = new Params();
+  const sets = [`updated_at = ${params.add(now)}`];
+  if (changes.name !== undefined) sets.push(`name = ${params.add(changes.name)}`);
+  if (changes.ingestRatePerSecond !== undefined)
+    sets.push(`ingest_rate_per_second = ${params.add(changes.ingestRatePerSecond)}::integer`);
+  if (changes.retentionDays !== undefined) sets.push(`retention_days = ${params.add(changes.retentionDays)}`);
+  const { rows } = await db.query<Row>(
+    `UPDATE tenants t SET ${sets.join(", ")} WHERE t.id = ${params.add(id)} RETURNING ${COLUMNS}`,
+    params.values,
+  );
+  return rows[0] ? toTenant(rows[0]) : null;
 }

@@ -1,0 +1,67 @@
+import type { ErrorCode } from "@kapsel/core";
+
+/**
+ * User errors: what a mutation answers in `userErrors` when the request cannot be carried out as
+ * asked. They are data, not GraphQL errors, so a client sees every problem with its input at once
+ * and programs against `code`. `__typename` picks the concrete type of the UserError interface
+ * (graphql-js' default type resolver reads it).
+ */
+export type UserErrorCode = "VALIDATION" | "URL_NOT_ALLOWED" | "NOT_FOUND" | "CONFLICT";
+
+export const USER_ERROR_KAPSEL_CODES = {
+  VALIDATION: "E4003",
+  URL_NOT_ALLOWED: "E4010",
+  NOT_FOUND: "E4002",
+  CONFLICT: "E4009",
+} as const satisfies Record<UserErrorCode, ErrorCode>;
+
+const TYPENAMES = {
+  VALIDATION: "ValidationError",
+  URL_NOT_ALLOWED: "UrlNotAllowedError",
+  NOT_FOUND: "NotFoundError",
+  CONFLICT: "ConflictError",
+} as const satisfies Record<UserErrorCode, string>;
+
+export interface UserError {
+  __typename: (typeof TYPENAMES)[UserErrorCode];
+  code: UserErrorCode;
+  message: string;
+  field: string[] | null;
+  kapselCode: ErrorCode;
+  /** UrlNotAllowedError only. */
+  reason?: string;
+}
+
+function userError(code: UserErrorCode, field: string[] | null, message: string): UserError {
+  return { __typename: TYPENAMES[code], code, message, field, kapselCode: USER_ERROR_KAPSEL_CODES[code] };
+}
+
+export const invalid = (field: string[], message: string): UserError => userError("VALIDATION", field, message);
+
+export const conflict = (field: string[] | null, message: string): UserError => userError("CONFLICT", field, message);
+
+export const urlNotAllowed = (field: string[], message: string, reason: string): UserError => ({
+  ...userError("URL_NOT_ALLOWED", field, message),
+  reason,
+});
+
+const WHAT = {
+  endpoint: "endpoint",
+  event: "event",
+  apiKey: "API key",
+  tenant: "tenant",
+} as const;
+
+/**
+ * The one answer for an id that names nothing the caller owns. It depends only on the argument,
+ * never on whether the object exists elsewhere, so another tenant's id answers exactly like a
+ * missing one.
+ */
+export const notFound = (field: string, what: keyof typeof WHAT): UserError =>
+  userError("NOT_FOUND", [field], `No ${WHAT[what]} of yours has this id.`);
+
+/** A payload that carries user errors: every other field of the payload is null. */
+export const failed = (...userErrors: UserError[]) => ({ userErrors });
+
+/** A successful payload. */
+export const succeeded = <T extends object>(result: T) => ({ ...result, userErrors: [] as UserError[] });
