@@ -1,0 +1,50 @@
+import { type ChildProcess, fork } from "node:child_process";
+
+export interface ChildProcessHandle {
+  readonly name: string;
+  readonly pid: number;
+  /** The child's `{ type: "ready", ... }` message. */
+  readonly ready: Record<string, unknown>;
+  /** SIGTERM (graceful), then SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Forks a TypeScript script via tsx (as apps/launcher does) and waits for its IPC message
+ * `{ type: "ready" }`. Unlike bench/server-process.ts it accepts any ready message: the worker
+ * with ingest switched off reports no port. Each system under test gets its own process, so the
+ * benchmark's polling never shares an event loop with the work being measured.
+ */
+export async function startChild(name: string, entry: string, env: NodeJS.ProcessEnv): Promise<ChildProcessHandle> {
+  const child: ChildProcess = fork(entry, [], {
+    env,
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const stop = async (graceMs = 15_000): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    await exited;
+    clearTimeout(timer);
+  };
+  const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} was not ready within 60 s`)), 60_000);
+    child.on("message", (message: unknown) => {
+      if (typeof message === "object" && message !== null && (message as { type?: unknown }).type === "ready") {
+        clearTimeout(timer);
+        resolve(message as Record<string, unknown>);
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with code ${code} before it was ready`));
+    });
+  }).catch(async (error: unknown) => {
+    await stop(1_000);
+    throw error;
+  });
+  if (child.pid === undefined) throw new Error(`${name} has no pid`);
+  return { name, pid: child.pid, ready, stop };
+}
