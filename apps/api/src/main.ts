@@ -1,6 +1,6 @@
 import { apiConfigSchema, formatConfigProblems, parseEnv } from "@kapsel/config";
 import { createPool } from "@kapsel/db";
-import { createGraphQLApi } from "@kapsel/graphql-api";
+import { createGraphQLApi, createSsrfPolicy } from "@kapsel/graphql-api";
 import { createApiServer } from "@kapsel/http-api";
 import { createLogger } from "@kapsel/logger";
 
@@ -13,6 +13,14 @@ if (!parsed.ok) {
   process.exit(2);
 }
 const config = parsed.config;
+// Endpoint URLs are checked against the policy the delivery workers enforce.
+const ssrf = createSsrfPolicy(config.DELIVERY_ALLOW_ADDRESSES);
+if (!ssrf.ok) {
+  console.error(
+    formatConfigProblems(ssrf.invalid.map((i) => `DELIVERY_ALLOW_ADDRESSES: ${i.problem} (got "${i.entry}")`)),
+  );
+  process.exit(2);
+}
 const logger = createLogger({ name: "kapsel-api", level: config.LOG_LEVEL });
 const pool = createPool({
   connectionString: config.DATABASE_URL,
@@ -28,6 +36,7 @@ const graphql = await createGraphQLApi({
   introspection: config.GRAPHQL_INTROSPECTION,
   maxDepth: config.GRAPHQL_MAX_DEPTH,
   maxCost: config.GRAPHQL_MAX_COST,
+  ssrfPolicy: ssrf.policy,
 });
 const api = createApiServer({ pool, logger, graphql: graphql.handle });
 const address = await api.listen(config.API_PORT, config.API_HOST);

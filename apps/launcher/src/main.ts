@@ -84,6 +84,8 @@ const apps = [
   startChildApp("api", fileURLToPath(new URL("../../api/src/main.ts", import.meta.url)), {
     ...process.env,
     OPERATOR_API_KEY: process.env.OPERATOR_API_KEY ?? operatorKey,
+    // Same SSRF allow-list as the worker, so endpoints for the local demo receiver can be created.
+    DELIVERY_ALLOW_ADDRESSES: process.env.DELIVERY_ALLOW_ADDRESSES ?? "127.0.0.1/32",
     DATABASE_URL: databaseUrl,
     API_HOST: config.API_HOST,
     API_PORT: String(config.API_PORT),

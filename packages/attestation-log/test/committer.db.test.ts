@@ -122,7 +122,10 @@ describe("attestation committer", () => {
     expect(await buildReceipt(db.pool, tenantId, "att_01M84CC7QAW9Y7TVMT6XEJS9PB")).toEqual({ outcome: "not_found" });
     // Rewriting history in the attempts table changes nothing the receipt proves: the committed
     // leaf still says what happened, and the altered row no longer matches it.
-    await db.pool.query("UPDATE delivery_attempts SET response_status = 500, result = 'permanent_failure' WHERE id = $1", [attemptId]);
+    await db.pool.query(
+      "UPDATE delivery_attempts SET response_status = 500, result = 'permanent_failure' WHERE id = $1",
+      [attemptId],
+    );
     const again = await buildReceipt(db.pool, tenantId, attemptId!);
     if (again.outcome !== "receipt") throw new Error(again.outcome);
     expect(again.receipt.leaf).toBe(built.receipt.leaf);

@@ -185,3 +185,15 @@ describe("tenants (operator key only)", () => {
     expect(after).toEqual(before);
   });
 });
+
+describe("mutations over HTTP", () => {
+  it("run only in POST requests: a GET (what a cross-site link or image could send) changes nothing", async () => {
+    const query = encodeURIComponent('mutation { createApiKey(name: "via GET") { key } }');
+    const res = await fetch(`${api.url}?query=${query}`, {
+      headers: { authorization: `Bearer ${acme.apiKey}`, "apollo-require-preflight": "1" },
+    });
+    expect(res.status).toBe(405);
+    const { rows } = await api.db.pool.query("SELECT count(*)::int AS n FROM api_keys WHERE name = 'via GET'");
+    expect(rows[0].n).toBe(0);
+  });
+});
