@@ -4,8 +4,9 @@ import { createGraphQLApi, createSsrfPolicy } from "@kapsel/graphql-api";
 import { createApiServer } from "@kapsel/http-api";
 import { createLogger } from "@kapsel/logger";
 
-// Composition root of the API process: attestation routes and GraphQL (/graphql). It never migrates:
-// the worker (or the launcher) does, and the API only reads what is committed.
+// Composition root of the API process: attestation routes and GraphQL (/graphql; subscriptions over
+// WebSocket on the same path). It never migrates: the worker (or the launcher) does, and the API only
+// reads what is committed.
 
 const parsed = parseEnv(apiConfigSchema, process.env);
 if (!parsed.ok) {
@@ -38,7 +39,7 @@ const graphql = await createGraphQLApi({
   maxCost: config.GRAPHQL_MAX_COST,
   ssrfPolicy: ssrf.policy,
 });
-const api = createApiServer({ pool, logger, graphql: graphql.handle });
+const api = createApiServer({ pool, logger, graphql: graphql.handle, graphqlWebSocket: graphql.webSocket });
 const address = await api.listen(config.API_PORT, config.API_HOST);
 logger.info({ url: `http://${address.address}:${address.port}` }, "API listening");
 process.send?.({ type: "ready", apiPort: address.port });

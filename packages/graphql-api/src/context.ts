@@ -4,6 +4,7 @@ import type { DeliveryAdmin } from "@kapsel/delivery";
 import type { SsrfPolicy } from "@kapsel/delivery-http";
 import type { Caller } from "./auth/caller.ts";
 import { apiError } from "./errors.ts";
+import type { LiveUpdates } from "./live/live-updates.ts";
 import type { Loaders } from "./loaders/loaders.ts";
 
 /** What every resolver gets: the authenticated caller, the database, the request's loaders, and what mutations use. */
@@ -16,6 +17,8 @@ export interface GraphQLContext {
   /** Where endpoint URLs may point: the same policy the delivery workers enforce. */
   ssrfPolicy: SsrfPolicy;
   clock: Clock;
+  /** The process's LISTEN connection, which subscriptions register with. */
+  live: LiveUpdates;
 }
 
 /** The caller's tenant; the operator key belongs to no tenant, so tenant data is FORBIDDEN to it. */

@@ -9,6 +9,7 @@ import { GraphQLError, type GraphQLFormattedError } from "graphql/index.js";
 export const GRAPHQL_ERROR_CODES = {
   UNAUTHENTICATED: "E4001",
   FORBIDDEN: "E4004",
+  NOT_FOUND: "E4002",
   BAD_USER_INPUT: "E4003",
   QUERY_TOO_DEEP: "E4005",
   QUERY_TOO_COSTLY: "E4006",

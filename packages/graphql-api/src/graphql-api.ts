@@ -11,15 +11,18 @@ import { DeliveryAdmin } from "@kapsel/delivery";
 import { DEFAULT_SSRF_POLICY, type SsrfPolicy } from "@kapsel/delivery-http";
 import type { Logger } from "@kapsel/logger";
 import { type GraphQLSchema, recommendedRules } from "graphql/index.js";
-import { authenticateCaller } from "./auth/caller.ts";
+import { authenticateCaller, type Caller } from "./auth/caller.ts";
 import type { GraphQLContext } from "./context.ts";
 import { formatError, loggableError } from "./errors.ts";
-import { type GraphQLHttpHandler, graphqlHttpHandler } from "./http/graphql-http.ts";
+import { type GraphQLHttpHandler, graphqlHttpHandler, MAX_GRAPHQL_BODY_BYTES } from "./http/graphql-http.ts";
 import { queryLimitsPlugin } from "./limits/limits-plugin.ts";
+import { LiveUpdates } from "./live/live-updates.ts";
 import { Loaders } from "./loaders/loaders.ts";
 import { observedPool, type QueryObserver } from "./observed-pool.ts";
-import { resolvers } from "./resolvers/index.ts";
+import { resolvers, subscriptionResolvers } from "./resolvers/index.ts";
 import { buildExecutableSchema, readSchemaSdl } from "./schema/build-schema.ts";
+import { SCALARS } from "./schema/scalars.ts";
+import { type GraphQLWebSocketHandler, graphqlWebSocket } from "./ws/graphql-ws.ts";
 
 export interface GraphQLApiOptions {
   pool: Pool;
@@ -46,6 +49,8 @@ export interface GraphQLApiOptions {
 export interface GraphQLApi {
   /** Mount at /graphql (GET and POST) on a node:http server. */
   handle: GraphQLHttpHandler;
+  /** Subscriptions over WebSocket: attach to the server's `upgrade` event for /graphql. */
+  webSocket: GraphQLWebSocketHandler;
   schema: GraphQLSchema;
   stop(): Promise<void>;
 }
@@ -58,12 +63,17 @@ const MAX_SELECTIONS = 10_000;
 /** Builds and starts the GraphQL API (Apollo Server 5 without its own HTTP server). */
 export async function createGraphQLApi(options: GraphQLApiOptions): Promise<GraphQLApi> {
   const introspection = options.introspection ?? true;
-  const schema = buildExecutableSchema(readSchemaSdl(), resolvers);
+  const schema = buildExecutableSchema(readSchemaSdl(), resolvers, SCALARS, subscriptionResolvers);
   const db = options.observeQuery ? observedPool(options.pool, options.observeQuery) : options.pool;
   const logger = options.logger;
   const clock = options.clock ?? systemClock;
   const ssrfPolicy = options.ssrfPolicy ?? DEFAULT_SSRF_POLICY;
   const admin = new DeliveryAdmin(db, clock);
+  const limits = { maxDepth: options.maxDepth ?? 12, maxCost: options.maxCost ?? 10_000 };
+  const logInternal = (err: unknown) => logger.error({ err: loggableError(err) }, "GraphQL request failed");
+  // One LISTEN connection per process, opened with the pool's own settings (not taken from it).
+  const live = new LiveUpdates(options.pool.options, logger);
+  await live.start();
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     introspection,
@@ -75,7 +85,7 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
-      queryLimitsPlugin({ maxDepth: options.maxDepth ?? 12, maxCost: options.maxCost ?? 10_000 }),
+      queryLimitsPlugin(limits),
     ],
     validationRules: [...recommendedRules],
     maxRecursiveSelections: MAX_SELECTIONS,
@@ -91,18 +101,42 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
       warn: (message) => logger.warn(message),
       error: (message) => logger.error(message),
     },
-    formatError: (formatted, error) =>
-      formatError(formatted, error, (err) => logger.error({ err: loggableError(err) }, "GraphQL request failed")),
+    formatError: (formatted, error) => formatError(formatted, error, logInternal),
   });
   await apollo.start();
 
-  const context = async (req: IncomingMessage): Promise<GraphQLContext> => ({
-    caller: await authenticateCaller(db, req, options.operatorApiKey),
+  const contextOf = (caller: Caller): GraphQLContext => ({
+    caller,
     db,
     loaders: new Loaders(db, new Date(clock.now())),
     admin,
     ssrfPolicy,
     clock,
+    live,
   });
-  return { handle: graphqlHttpHandler(apollo, context), schema, stop: () => apollo.stop() };
+  const context = async (req: IncomingMessage): Promise<GraphQLContext> =>
+    contextOf(await authenticateCaller(db, req, options.operatorApiKey));
+  const webSocket = graphqlWebSocket({
+    schema,
+    db,
+    operatorApiKey: options.operatorApiKey,
+    introspection,
+    limits,
+    maxTokens: MAX_TOKENS,
+    maxSelections: MAX_SELECTIONS,
+    maxPayloadBytes: MAX_GRAPHQL_BODY_BYTES,
+    context: contextOf,
+    formatError: (formatted, error) => formatError(formatted, error, logInternal),
+    onInternalError: logInternal,
+  });
+  return {
+    handle: graphqlHttpHandler(apollo, context),
+    webSocket,
+    schema,
+    stop: async () => {
+      await webSocket.close();
+      await live.stop();
+      await apollo.stop();
+    },
+  };
 }

@@ -8,5 +8,12 @@ export { GRAPHQL_ERROR_CODES, type GraphQLErrorCode } from "./errors.ts";
 export { createGraphQLApi, type GraphQLApi, type GraphQLApiOptions } from "./graphql-api.ts";
 export { type GraphQLHttpHandler, MAX_GRAPHQL_BODY_BYTES } from "./http/graphql-http.ts";
 export { type CostModel, DEFAULT_COST_MODEL, type Measure, measureOperation } from "./limits/measure.ts";
+export {
+  ATTEMPTS_CHANNEL,
+  BREAKERS_CHANNEL,
+  LIVE_UPDATES_APPLICATION_NAME,
+  LiveUpdates,
+} from "./live/live-updates.ts";
 export { decodeCursor, encodeCursor, MAX_PAGE_SIZE } from "./pagination.ts";
 export { readSchemaSdl, SCHEMA_FILE } from "./schema/build-schema.ts";
+export type { GraphQLWebSocketHandler } from "./ws/graphql-ws.ts";

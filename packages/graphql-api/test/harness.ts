@@ -26,6 +26,8 @@ export interface GraphQLAnswer {
 export interface GraphQLHarness {
   db: TestDatabase;
   url: string;
+  /** The same path for WebSocket clients (graphql-ws). */
+  wsUrl: string;
   /** SQL statements the API sent, in order (through the injected query observer). */
   queries: string[];
   gql(query: string, options?: { variables?: unknown; key?: string | null }): Promise<GraphQLAnswer>;
@@ -44,7 +46,12 @@ export async function startGraphQL(options: Partial<GraphQLApiOptions> = {}): Pr
     observeQuery: (sql) => queries.push(sql),
     ...options,
   });
-  const api = createApiServer({ pool: db.pool, logger: silentLogger(), graphql: graphql.handle });
+  const api = createApiServer({
+    pool: db.pool,
+    logger: silentLogger(),
+    graphql: graphql.handle,
+    graphqlWebSocket: graphql.webSocket,
+  });
   const address = await api.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${address.port}/graphql`;
   const answer = async (res: Response): Promise<GraphQLAnswer> => {
@@ -60,6 +67,7 @@ export async function startGraphQL(options: Partial<GraphQLApiOptions> = {}): Pr
   return {
     db,
     url,
+    wsUrl: url.replace(/^http:/, "ws:"),
     queries,
     post,
     gql: (query, { variables, key } = {}) =>

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import type { Pool } from "@kapsel/db";
 import type { Logger } from "@kapsel/logger";
 import { routeAttestation } from "./attestation-routes.ts";
@@ -16,6 +17,14 @@ export interface ApiServerOptions {
   logger: Logger;
   /** Serves /graphql (GET and POST), e.g. createGraphQLApi(...).handle from @kapsel/graphql-api. */
   graphql?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /**
+   * Serves WebSocket upgrades of /graphql (subscriptions), e.g. createGraphQLApi(...).webSocket.
+   * Its sockets are closed by close().
+   */
+  graphqlWebSocket?: {
+    upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+    close(): Promise<void>;
+  };
 }
 
 /** apps/api's HTTP server: the attestation routes and, when given, GraphQL at /graphql. */
@@ -34,6 +43,15 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       else res.destroy();
     });
   });
+  const webSocket = options.graphqlWebSocket;
+  if (webSocket) {
+    server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on("error", () => socket.destroy());
+      if (new URL(req.url ?? "/", "http://localhost").pathname === "/graphql")
+        return webSocket.upgrade(req, socket, head);
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    });
+  }
   return {
     server,
     listen: (port, host) =>
@@ -41,10 +59,13 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         server.once("error", reject);
         server.listen(port, host, () => resolve(server.address() as AddressInfo));
       }),
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      const closed = new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-      }),
+      });
+      // Upgraded sockets keep the server open until they end.
+      await Promise.all([closed, webSocket?.close()]);
+    },
   };
 }

@@ -18,12 +18,16 @@ const MAX_KEY_LENGTH = 128;
  * which also records when the key was last used; anything not shaped like a key is refused without
  * a query.
  */
-export async function authenticateCaller(
+export function authenticateCaller(db: Pool, req: IncomingMessage, operatorKey: string | undefined): Promise<Caller> {
+  return authenticateBearer(db, req.headers.authorization, operatorKey);
+}
+
+/** The same, for an `Authorization` value that came another way (a WebSocket's connectionParams). */
+export async function authenticateBearer(
   db: Pool,
-  req: IncomingMessage,
+  header: string | undefined,
   operatorKey: string | undefined,
 ): Promise<Caller> {
-  const header = req.headers.authorization;
   const presented = header?.startsWith("Bearer ") ? header.slice("Bearer ".length).trim() : "";
   if (presented !== "" && isOperatorKey(presented, operatorKey)) return { role: "operator" };
   const found =

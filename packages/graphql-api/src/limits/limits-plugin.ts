@@ -1,5 +1,11 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { type FragmentDefinitionNode, Kind } from "graphql/index.js";
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  Kind,
+  type OperationDefinitionNode,
+} from "graphql/index.js";
 import { apiError } from "../errors.ts";
 import { type CostModel, DEFAULT_COST_MODEL, measureOperation } from "./measure.ts";
 
@@ -20,34 +26,77 @@ export function queryLimitsPlugin<T extends object>(limits: QueryLimits): Apollo
       return {
         async didResolveOperation({ document, operation, request, schema }) {
           if (!operation) return; // Apollo answers "unknown operation" itself
-          const fragments: Record<string, FragmentDefinitionNode> = {};
-          for (const definition of document.definitions) {
-            if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-          }
-          const measure = measureOperation(
-            schema,
-            operation,
-            fragments,
-            request.variables ?? {},
-            limits.costModel ?? DEFAULT_COST_MODEL,
-          );
-          const http = { status: 400 };
-          if (measure.depth > limits.maxDepth) {
-            throw apiError(
-              "QUERY_TOO_DEEP",
-              `The query nests fields ${measure.depth} deep; the limit is ${limits.maxDepth}. Split it into several queries.`,
-              { http, depth: measure.depth, maxDepth: limits.maxDepth },
-            );
-          }
-          if (measure.cost > limits.maxCost) {
-            throw apiError(
-              "QUERY_TOO_COSTLY",
-              `The query's estimated cost is ${measure.cost}; the limit is ${limits.maxCost}. Ask for smaller pages (first) or fewer nested lists.`,
-              { http, cost: measure.cost, maxCost: limits.maxCost },
-            );
-          }
+          checkOperationLimits(schema, document, operation, request.variables ?? {}, limits);
         },
       };
     },
   };
+}
+
+/**
+ * Throws QUERY_TOO_DEEP or QUERY_TOO_COSTLY when the operation is over the limits. Shared by HTTP
+ * (the plugin above) and WebSocket subscriptions.
+ */
+export function checkOperationLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>>,
+  limits: QueryLimits,
+): void {
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+  }
+  const measure = measureOperation(schema, operation, fragments, variables, limits.costModel ?? DEFAULT_COST_MODEL);
+  const http = { status: 400 };
+  if (measure.depth > limits.maxDepth) {
+    throw apiError(
+      "QUERY_TOO_DEEP",
+      `The query nests fields ${measure.depth} deep; the limit is ${limits.maxDepth}. Split it into several queries.`,
+      { http, depth: measure.depth, maxDepth: limits.maxDepth },
+    );
+  }
+  if (measure.cost > limits.maxCost) {
+    throw apiError(
+      "QUERY_TOO_COSTLY",
+      `The query's estimated cost is ${measure.cost}; the limit is ${limits.maxCost}. Ask for smaller pages (first) or fewer nested lists.`,
+      { http, cost: measure.cost, maxCost: limits.maxCost },
+    );
+  }
+}
+
+/**
+ * Number of selections of an operation once fragments are expanded where they are spread, computed
+ * without expanding them (each fragment is counted once and memoized), so a fragment bomb costs
+ * nothing to measure. Stops at `cap + 1`. What Apollo's maxRecursiveSelections guards on HTTP.
+ */
+export function countSelections(document: DocumentNode, operation: OperationDefinitionNode, cap: number): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const memo = new Map<string, number>();
+  const count = (selections: OperationDefinitionNode["selectionSet"], visiting: Set<string>): number => {
+    let total = 0;
+    for (const selection of selections.selections) {
+      if (selection.kind === Kind.FIELD)
+        total += 1 + (selection.selectionSet ? count(selection.selectionSet, visiting) : 0);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) total += count(selection.selectionSet, visiting);
+      else {
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        if (!fragment || visiting.has(name)) continue; // cycles are a validation error already
+        let inner = memo.get(name);
+        if (inner === undefined) {
+          inner = count(fragment.selectionSet, new Set([...visiting, name]));
+          memo.set(name, inner);
+        }
+        total += inner;
+      }
+      if (total > cap) return cap + 1;
+    }
+    return total;
+  };
+  return count(operation.selectionSet, new Set());
 }

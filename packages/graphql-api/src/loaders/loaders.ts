@@ -113,6 +113,11 @@ export class Loaders {
     this.keys = undefined;
   }
 
+  /** Empty loaders on the same database: a subscription reads each of its updates afresh. */
+  fresh(now: Date): Loaders {
+    return new Loaders(this.db, now);
+  }
+
   private loader<V>(cacheKey: string, missing: V, batch: Batch<V>): DataLoader<string, V> {
     let loader = this.loaders.get(cacheKey) as DataLoader<string, V> | undefined;
     if (!loader) {

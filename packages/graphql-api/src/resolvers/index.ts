@@ -5,6 +5,7 @@ import { accessMutations } from "./mutation-access.ts";
 import { deliveryMutations } from "./mutation-delivery.ts";
 import { endpointMutations } from "./mutation-endpoints.ts";
 import { queryResolvers } from "./query.ts";
+import { subscriptionResolvers } from "./subscription.ts";
 import { tenantEndpointResolvers } from "./tenant-endpoint.ts";
 
 /**
@@ -29,3 +30,5 @@ export const resolvers: ResolverMap = {
   ...eventAttemptResolvers,
   Mutation: Object.fromEntries(Object.entries(mutations).map(([name, resolve]) => [name, freshAfter(resolve)])),
 };
+
+export { subscriptionResolvers };

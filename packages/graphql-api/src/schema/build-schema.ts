@@ -20,6 +20,8 @@ export function readSchemaSdl(): string {
 // biome-ignore lint/suspicious/noExplicitAny: resolvers receive each type's own model as parent
 export type FieldResolver = GraphQLFieldResolver<any, GraphQLContext, any>;
 export type ResolverMap = Record<string, Record<string, FieldResolver>>;
+/** Subscription fields: `subscribe` returns the source stream, `resolve` maps each item to the field's value. */
+export type SubscriptionResolverMap = Record<string, { subscribe: FieldResolver; resolve: FieldResolver }>;
 
 /**
  * Builds the executable schema from the SDL, attaching resolvers and scalar behaviour. Anything
@@ -30,8 +32,16 @@ export function buildExecutableSchema(
   sdl: string,
   resolvers: ResolverMap,
   scalars: Record<string, ScalarBehaviour> = SCALARS,
+  subscriptions: SubscriptionResolverMap = {},
 ): GraphQLSchema {
   const schema = buildSchema(sdl);
+  const subscriptionFields = schema.getSubscriptionType()?.getFields() ?? {};
+  for (const [fieldName, { subscribe, resolve }] of Object.entries(subscriptions)) {
+    const field = subscriptionFields[fieldName];
+    if (!field) throw new Error(`resolvers name Subscription.${fieldName}, not a field of the schema`);
+    field.subscribe = subscribe;
+    field.resolve = resolve;
+  }
   for (const [typeName, fields] of Object.entries(resolvers)) {
     const type = schema.getType(typeName);
     if (!(type instanceof GraphQLObjectType))

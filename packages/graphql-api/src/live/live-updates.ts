@@ -1,0 +1,176 @@
+import type { Logger } from "@kapsel/logger";
+import pg from "pg";
+
+/** Sent by the trigger on delivery_attempts: '<tenant_id> <event_id> <attempt_id>'. */
+export const ATTEMPTS_CHANNEL = "kapsel_attempts";
+/** Sent by the trigger on circuit_breaker_transitions: '<endpoint_id>'. */
+export const BREAKERS_CHANNEL = "kapsel_breakers";
+/** The listener's application_name in pg_stat_activity. */
+export const LIVE_UPDATES_APPLICATION_NAME = "kapsel-live-updates";
+
+const MIN_RETRY_MS = 100;
+const MAX_RETRY_MS = 10_000;
+
+/** A new attempt of an event. */
+export interface AttemptNotice {
+  tenantId: string;
+  eventId: string;
+  attemptId: string;
+}
+
+type Listener<T> = (notice: T) => void;
+
+/**
+ * The process's live updates: one dedicated connection LISTENs on both channels (the triggers of
+ * migration 20261123040000_live_updates) and fans each notification out to the subscribers of its
+ * key (an event id, an endpoint id). Nothing is kept for keys nobody subscribes to. If the
+ * connection drops it reconnects with capped exponential backoff (like the delivery workers'
+ * WakeupListener); subscribers stay registered, and notifications sent while it was down are
+ * lost, as LISTEN offers no replay.
+ */
+export class LiveUpdates {
+  private client: pg.Client | null = null;
+  private stopped = false;
+  private retryMs = MIN_RETRY_MS;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly attempts = new Map<string, Set<Listener<AttemptNotice>>>();
+  private readonly breakers = new Map<string, Set<Listener<string>>>();
+
+  constructor(
+    private readonly config: pg.ClientConfig,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Connects; settles once the first attempt succeeded or failed (a failure retries in the background). */
+  start(): Promise<void> {
+    return this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const client = this.client;
+    this.client = null;
+    this.attempts.clear();
+    this.breakers.clear();
+    await client?.end().catch(() => undefined);
+  }
+
+  /** Calls `listener` for each new attempt of `eventId`; returns the function that unsubscribes. */
+  onAttempt(eventId: string, listener: Listener<AttemptNotice>): () => void {
+    return subscribe(this.attempts, eventId, listener);
+  }
+
+  /** Calls `listener` (with the endpoint id) after each transition of `endpointId`'s breaker. */
+  onBreaker(endpointId: string, listener: Listener<string>): () => void {
+    return subscribe(this.breakers, endpointId, listener);
+  }
+
+  /** How many keys have subscribers (tests check that nothing is kept after unsubscribing). */
+  get subscribedKeys(): number {
+    return this.attempts.size + this.breakers.size;
+  }
+
+  private dispatch(channel: string, payload: string | undefined): void {
+    if (channel === ATTEMPTS_CHANNEL) {
+      const [tenantId, eventId, attemptId] = (payload ?? "").split(" ");
+      if (!tenantId || !eventId || !attemptId) return;
+      for (const listener of [...(this.attempts.get(eventId) ?? [])]) listener({ tenantId, eventId, attemptId });
+    } else if (channel === BREAKERS_CHANNEL && payload) {
+      for (const listener of [...(this.breakers.get(payload) ?? [])]) listener(payload);
+    }
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({ ...this.config, application_name: LIVE_UPDATES_APPLICATION_NAME });
+    client.on("notification", (message) => this.dispatch(message.channel, message.payload));
+    client.on("error", () => this.reconnect(client));
+    client.on("end", () => this.reconnect(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${ATTEMPTS_CHANNEL}; LISTEN ${BREAKERS_CHANNEL}`);
+      if (this.stopped) {
+        await client.end().catch(() => undefined);
+        return;
+      }
+      this.client = client;
+      this.retryMs = MIN_RETRY_MS;
+    } catch (error) {
+      this.logger.warn({ err: error, retryMs: this.retryMs }, "live updates listener could not connect; retrying");
+      this.reconnect(client);
+    }
+  }
+
+  private reconnect(client: pg.Client): void {
+    if (this.stopped || (this.client !== null && this.client !== client)) return;
+    if (this.timer) return;
+    this.client = null;
+    client.end().catch(() => undefined);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.connect();
+    }, this.retryMs);
+    this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
+  }
+}
+
+function subscribe<T>(map: Map<string, Set<Listener<T>>>, key: string, listener: Listener<T>): () => void {
+  let listeners = map.get(key);
+  if (!listeners) {
+    listeners = new Set();
+    map.set(key, listeners);
+  }
+  listeners.add(listener);
+  return () => {
+    const current = map.get(key);
+    if (!current) return;
+    current.delete(listener);
+    if (current.size === 0) map.delete(key);
+  };
+}
+
+/**
+ * An async iterator fed by pushes: what a subscription resolver returns. `return()` (the client
+ * completed, or the socket closed) runs `cleanup` once and ends the iteration. Pushes are queued
+ * while the consumer is busy, so none is lost or reordered.
+ */
+export class PushIterator<T> implements AsyncIterableIterator<T> {
+  private readonly queue: T[] = [];
+  private readonly waiting: ((result: IteratorResult<T>) => void)[] = [];
+  private done = false;
+  private cleanup: (() => void) | null = null;
+
+  onReturn(cleanup: () => void): void {
+    this.cleanup = cleanup;
+  }
+
+  push(value: T): void {
+    if (this.done) return;
+    const waiter = this.waiting.shift();
+    if (waiter) waiter({ value, done: false });
+    else this.queue.push(value);
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.queue.length > 0) return Promise.resolve({ value: this.queue.shift() as T, done: false });
+    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    if (!this.done) {
+      this.done = true;
+      this.queue.length = 0;
+      this.cleanup?.();
+      this.cleanup = null;
+      for (const waiter of this.waiting.splice(0)) waiter({ value: undefined, done: true });
+    }
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return this;
+  }
+}
