@@ -7,7 +7,9 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createPool, startEmbeddedPostgres } from "@kapsel/db";
 import { freePort, waitFor } from "@kapsel/test-support";
+import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { bannerCurl, bannerValue, launchNpmStart, processesMentioning } from "./launcher-process.ts";
 
 const sh = promisify(execFile);
@@ -106,6 +108,35 @@ describe("README quick start: npm start", () => {
     const keys = (await (await fetch(`${apiUrl}/attestation/keys`)).json()) as { keys: { verifier_key: string }[] };
     const verified = await sh(process.execPath, [VERIFY_BIN, receiptFile, "--key", keys.keys[0]!.verifier_key]);
     expect(verified.stdout).toContain(`VERIFIED: attempt ${attemptId} of event ${answer.event_id}`);
+
+    // Live updates on the running platform: subscribe to the event's attempts, replay it through a
+    // mutation, and the new attempt arrives over the WebSocket.
+    const live = createClient({
+      url: `${apiUrl.replace("http", "ws")}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${apiKey}` },
+    });
+    const arrived = new Promise<{ attemptNumber: number }>((resolve, reject) => {
+      live.subscribe<{ eventAttempts: { attemptNumber: number } }>(
+        {
+          query: `subscription($id: ID!) { eventAttempts(eventId: $id) { attemptNumber } }`,
+          variables: { id: answer.event_id },
+        },
+        { next: (msg) => msg.data && resolve(msg.data.eventAttempts), error: reject, complete: () => undefined },
+      );
+    });
+    await new Promise((r) => setTimeout(r, 300)); // let the subscription register before replaying
+    const replay = await fetch(`${apiUrl}/graphql`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        query: `mutation($id: ID!) { replayEvent(eventId: $id) { userErrors { code } } }`,
+        variables: { id: answer.event_id },
+      }),
+    });
+    expect(await replay.json()).toEqual({ data: { replayEvent: { userErrors: [] } } });
+    expect(await arrived).toEqual({ attemptNumber: 2 });
+    await live.dispose();
 
     const stopped = await first.interrupt();
     expect(await groupIsGone(first.child.pid!)).toBe(true);
