@@ -3,6 +3,7 @@ import { createPool } from "@kapsel/db";
 import { createGraphQLApi, createSsrfPolicy } from "@kapsel/graphql-api";
 import { createApiServer } from "@kapsel/http-api";
 import { createLogger } from "@kapsel/logger";
+import { createMetrics } from "@kapsel/metrics";
 
 // Composition root of the API process: attestation routes and GraphQL (/graphql; subscriptions over
 // WebSocket on the same path). It never migrates: the worker (or the launcher) does, and the API only
@@ -39,7 +40,8 @@ const graphql = await createGraphQLApi({
   maxCost: config.GRAPHQL_MAX_COST,
   ssrfPolicy: ssrf.policy,
 });
-const api = createApiServer({ pool, logger, graphql: graphql.handle, graphqlWebSocket: graphql.webSocket });
+const metrics = createMetrics({ pool, logger });
+const api = createApiServer({ pool, logger, graphql: graphql.handle, graphqlWebSocket: graphql.webSocket, metrics });
 const address = await api.listen(config.API_PORT, config.API_HOST);
 logger.info({ url: `http://${address.address}:${address.port}` }, "API listening");
 process.send?.({ type: "ready", apiPort: address.port });

@@ -6,6 +6,7 @@ import { DeliveryWorker } from "@kapsel/delivery";
 import { createHttpSender, createSsrfPolicy } from "@kapsel/delivery-http";
 import { createIngestServer, type IngestServer } from "@kapsel/ingest";
 import { createLogger } from "@kapsel/logger";
+import { createMetrics } from "@kapsel/metrics";
 import { signerFromConfig } from "./signing-key.ts";
 
 // Composition root of the worker process: parse settings, build the pieces, start, stop on signal.
@@ -51,6 +52,13 @@ if (config.MIGRATE_ON_START) {
   }
 }
 
+// One registry per process, served at the ingest server's GET /metrics (docs/operations.md).
+const metrics = createMetrics({
+  pool,
+  logger,
+  workerPoolSize: config.DELIVERY_ENABLED ? config.DELIVERY_CONCURRENCY : 0,
+});
+
 let ingest: IngestServer | null = null;
 let ingestPort: number | null = null;
 if (config.INGEST_ENABLED) {
@@ -63,6 +71,7 @@ if (config.INGEST_ENABLED) {
     maxQueued: config.INGEST_MAX_QUEUED,
     maxQueuedBytes: config.INGEST_MAX_QUEUED_BYTES,
     endpointCacheMs: config.INGEST_ENDPOINT_CACHE_MS,
+    metrics,
   });
   const address = await ingest.listen(config.INGEST_PORT, config.INGEST_HOST);
   ingestPort = address.port;
@@ -82,6 +91,7 @@ if (config.DELIVERY_ENABLED) {
     sweepIntervalMs: config.DELIVERY_SWEEP_MS,
     leaseMarginMs: config.DELIVERY_LEASE_MARGIN_MS,
     breakerPolicy: DEFAULT_BREAKER_POLICY,
+    metrics,
   });
   delivery.start();
   logger.info({ workerId: delivery.workerId, concurrency: config.DELIVERY_CONCURRENCY }, "delivery started");

@@ -31,6 +31,13 @@ export {
   takePendingLeaves,
 } from "./sql/merkle-leaves.ts";
 export { insertMerkleNodes, type MerkleNodeRow, readMerkleNodes } from "./sql/merkle-nodes.ts";
+export {
+  type BreakerGauge,
+  listNonClosedBreakers,
+  oldestPendingLeafAt,
+  type QueueGauges,
+  readQueueGauges,
+} from "./sql/metrics-gauges.ts";
 export { type AttemptRecord, recordAttempts } from "./sql/record-attempts.ts";
 export { releaseClaims } from "./sql/release-claims.ts";
 export {

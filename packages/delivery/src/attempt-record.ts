@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { encodeAttemptLeaf } from "@kapsel/attestation";
-import { type AttemptDecision, type DeliveryOutcome, decideAfterAttempt, newId, type RandomSource } from "@kapsel/core";
+import { type AttemptDecision, type DeliveryOutcome, decideAfterAttempt, type RandomSource } from "@kapsel/core";
 import type { AttemptRecord, ClaimedEvent } from "@kapsel/db";
 import type { SendResult } from "@kapsel/delivery-http";
 

@@ -35,6 +35,12 @@ export interface DeliveryWorkerOptions {
   /** Lease = endpoint connect + response timeouts + this margin. */
   leaseMarginMs: number;
   breakerPolicy: BreakerPolicy;
+  /** Counts recorded attempts by result and their HTTP durations (e.g. createMetrics from @kapsel/metrics). */
+  metrics?: DeliveryAttemptMetrics;
+}
+
+export interface DeliveryAttemptMetrics {
+  deliveryAttempt(outcome: AttemptRecord["result"], durationSeconds: number): void;
 }
 
 export interface DeliveryStats {
@@ -228,6 +234,7 @@ export class DeliveryWorker {
     try {
       await this.persist(record);
       this.counters.attempts++;
+      this.options.metrics?.deliveryAttempt(record.result, record.durationMs / 1000);
       if (record.eventStatus === "delivered") this.counters.delivered++;
       this.options.logger.debug(
         { eventId: event.id, attempt: event.attemptNumber, result: record.result, next: record.eventStatus },

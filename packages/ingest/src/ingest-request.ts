@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type Clock, type GroupCommitter, isId, newId } from "@kapsel/core";
+import { type Clock, type ErrorCode, type GroupCommitter, isId, newId } from "@kapsel/core";
 import type { IngestEndpoint, NewEvent } from "@kapsel/db";
 import type { Logger } from "@kapsel/logger";
 import { verifySource } from "@kapsel/webhook-signatures";
@@ -20,6 +20,12 @@ export interface IngestDeps {
   clock: Clock;
   logger: Logger;
   maxBodyBytes: number;
+  /** Counts answers by outcome ("accepted", "duplicate", "rejected_<code>"); e.g. @kapsel/metrics. */
+  metrics?: IngestOutcomeCounter;
+}
+
+export interface IngestOutcomeCounter {
+  ingestOutcome(outcome: string): void;
 }
 
 const REJECTION_CODES = {
@@ -41,18 +47,18 @@ export async function handleIngest(
 ): Promise<void> {
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > deps.maxBodyBytes) {
-    return sendError(res, "E1003", { detail: `The limit is ${deps.maxBodyBytes} bytes.`, closeConnection: true });
+    return reject(deps, res, "E1003", { detail: `The limit is ${deps.maxBodyBytes} bytes.`, closeConnection: true });
   }
   const endpoint = isId("endpoint", endpointId) ? await deps.endpoints.get(endpointId) : null;
-  if (!endpoint) return sendError(res, "E1001");
-  if (endpoint.status === "disabled") return sendError(res, "E1002");
+  if (!endpoint) return reject(deps, res, "E1001");
+  if (endpoint.status === "disabled") return reject(deps, res, "E1002");
 
   const read = await readBody(req, deps.maxBodyBytes, deps.budget);
   switch (read.outcome) {
     case "too_large":
-      return sendError(res, "E1003", { detail: `The limit is ${deps.maxBodyBytes} bytes.`, closeConnection: true });
+      return reject(deps, res, "E1003", { detail: `The limit is ${deps.maxBodyBytes} bytes.`, closeConnection: true });
     case "over_budget":
-      return sendError(res, "E3002", { retryAfterSeconds: 1, closeConnection: true });
+      return reject(deps, res, "E3002", { retryAfterSeconds: 1, closeConnection: true });
     case "aborted":
       return; // the client went away; nothing was stored and there is no one to answer
   }
@@ -86,10 +92,10 @@ async function acceptBody(
     now,
   );
   if (verification.outcome === "rejected") {
-    return sendError(res, REJECTION_CODES[verification.reason], { detail: verification.detail });
+    return reject(deps, res, REJECTION_CODES[verification.reason], { detail: verification.detail });
   }
   const key = pickIdempotencyKey(req.headers, verification.deliveryId);
-  if (key.outcome === "invalid") return sendError(res, "E1010");
+  if (key.outcome === "invalid") return reject(deps, res, "E1010");
 
   const contentType = req.headers["content-type"] ?? null;
   const event: NewEvent = {
@@ -103,22 +109,35 @@ async function acceptBody(
     idempotencyKey: key.key,
   };
   const submitted = await deps.committer.submit(event);
-  if (submitted.outcome === "overloaded") return sendError(res, "E3002", { retryAfterSeconds: 1 });
+  if (submitted.outcome === "overloaded") return reject(deps, res, "E3002", { retryAfterSeconds: 1 });
   if (submitted.outcome === "failed") {
     deps.logger.error({ err: submitted.error, endpointId: endpoint.id }, "event commit failed; answered 503");
-    return sendError(res, "E3001", { retryAfterSeconds: 2 });
+    return reject(deps, res, "E3001", { retryAfterSeconds: 2 });
   }
   const result = submitted.result;
   switch (result.outcome) {
     case "accepted":
       deps.logger.debug({ eventId: result.eventId, endpointId: endpoint.id }, "event accepted");
+      deps.metrics?.ingestOutcome("accepted");
       return sendJson(res, 202, { event_id: result.eventId, status: "accepted" });
     case "duplicate":
+      deps.metrics?.ingestOutcome("duplicate");
       return sendJson(res, 200, { event_id: result.eventId, status: "duplicate" });
     case "endpoint_unavailable":
       deps.endpoints.invalidate(endpoint.id);
-      return sendError(res, "E1002", {
+      return reject(deps, res, "E1002", {
         detail: "The endpoint was disabled or deleted while the event was being stored.",
       });
   }
+}
+
+/** sendError, counted as "rejected_<code>" (error codes are a fixed set: bounded label values). */
+function reject(
+  deps: IngestDeps,
+  res: ServerResponse,
+  code: ErrorCode,
+  options?: Parameters<typeof sendError>[2],
+): void {
+  deps.metrics?.ingestOutcome(`rejected_${code}`);
+  sendError(res, code, options);
 }

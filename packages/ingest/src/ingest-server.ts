@@ -7,7 +7,7 @@ import { type CommitOutcome, commitEvents } from "./commit-events.ts";
 import { EndpointCache } from "./endpoint-cache.ts";
 
 import { sendError, sendJson } from "./http-responses.ts";
-import { handleIngest, type IngestDeps } from "./ingest-request.ts";
+import { handleIngest, type IngestDeps, type IngestOutcomeCounter } from "./ingest-request.ts";
 import { MemoryBudget } from "./memory-budget.ts";
 import { checkReadiness } from "./readiness.ts";
 
@@ -22,6 +22,14 @@ export interface IngestServerOptions {
   maxQueuedBytes: number;
   endpointCacheMs: number;
   migrationsDir?: string;
+  /** Counts ingest outcomes and serves GET /metrics (e.g. createMetrics from @kapsel/metrics). */
+  metrics?: IngestServerMetrics;
+}
+
+export interface IngestServerMetrics extends IngestOutcomeCounter {
+  readonly contentType: string;
+  /** Prometheus text; must not reject (a scrape answers even when the database is down). */
+  render(): Promise<string>;
 }
 
 export interface IngestServer {
@@ -52,6 +60,7 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
     clock,
     logger: options.logger,
     maxBodyBytes: options.maxBodyBytes,
+    metrics: options.metrics,
   };
   let closing = false;
 
@@ -64,6 +73,11 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
       return handleIngest(req, res, safeDecode(ingest[1]!), deps);
     }
     if (req.method === "GET" && url === "/health") return sendJson(res, 200, { status: "ok" });
+    if (req.method === "GET" && url === "/metrics" && options.metrics) {
+      const text = await options.metrics.render();
+      res.writeHead(200, { "content-type": options.metrics.contentType, "content-length": Buffer.byteLength(text) });
+      return void res.end(text);
+    }
     if (req.method === "GET" && url === "/ready") {
       const readiness = closing
         ? { ready: false as const, reason: "shutting down" }
@@ -79,6 +93,7 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
     route(req, res).catch((error: unknown) => {
       // Infrastructure failure outside the commit path (e.g. endpoint lookup): nothing was stored.
       options.logger.error({ err: error }, "ingest request failed");
+      if (INGEST_PATH.test(req.url ?? "")) options.metrics?.ingestOutcome("rejected_E3001");
       if (!res.headersSent) sendError(res, "E3001", { retryAfterSeconds: 2 });
       else res.destroy();
     });
