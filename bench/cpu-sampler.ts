@@ -36,7 +36,8 @@ export function startCpuSample(selectors: Record<string, ProcessSelector>): () =
       // Per pid: a process that started during the interval counts from zero; one that exited
       // (e.g. an autovacuum worker) is lost and shows up under "other".
       let ticks = 0;
-      for (const [pid, now] of after.groups[name] ?? []) ticks += Math.max(0, now - (before.groups[name]?.get(pid) ?? 0));
+      for (const [pid, now] of after.groups[name] ?? [])
+        ticks += Math.max(0, now - (before.groups[name]?.get(pid) ?? 0));
       groups[name] = toCores(ticks);
       explained += ticks;
     }
@@ -60,9 +61,10 @@ function snapshot(selectors: Record<string, ProcessSelector>): Snapshot | null {
     const needsScan = Object.values(selectors).some((s) => "withChildren" in s);
     const stats = needsScan ? allProcessStats() : [];
     for (const [name, selector] of Object.entries(selectors)) {
-      const members = "pid" in selector
-        ? [processStat(selector.pid) ?? { pid: selector.pid, ppid: 0, ticks: 0 }]
-        : stats.filter((s) => s.pid === selector.withChildren || s.ppid === selector.withChildren);
+      const members =
+        "pid" in selector
+          ? [processStat(selector.pid) ?? { pid: selector.pid, ppid: 0, ticks: 0 }]
+          : stats.filter((s) => s.pid === selector.withChildren || s.ppid === selector.withChildren);
       groups[name] = new Map(members.map((s) => [s.pid, s.ticks]));
     }
     return { total: user + nice + system + idle + iowait + irq + softirq + steal, idle: idle + iowait, groups };

@@ -12,7 +12,10 @@ const server = createServer((req, res) => {
   req.on("end", () => {
     Buffer.concat(chunks);
     const text = JSON.stringify({ event_id: `evt_${randomUUID().replaceAll("-", "")}`, status: "accepted" });
-    res.writeHead(202, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+    res.writeHead(202, {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": Buffer.byteLength(text),
+    });
     res.end(text);
   });
 });

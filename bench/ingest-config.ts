@@ -40,12 +40,14 @@ function number(env: NodeJS.ProcessEnv, name: string, fallback: number, min: num
   const text = env[name];
   if (text === undefined || text === "") return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number >= ${min} (got ${JSON.stringify(text)})`);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`${name} must be a whole number >= ${min} (got ${JSON.stringify(text)})`);
   return value;
 }
 
 function parseCount(name: string, text: string): number {
   const value = Number(text.trim());
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must list whole numbers >= 1 (got ${JSON.stringify(text)})`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must list whole numbers >= 1 (got ${JSON.stringify(text)})`);
   return value;
 }

@@ -28,7 +28,12 @@ export async function startBenchDatabase(cleanup: Cleanup, parentDir: string): P
   await chmod(root, 0o755); // as root, PostgreSQL runs as the `postgres` OS user and must enter it
   const dataDir = join(root, "data");
 
-  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), password: "kapsel-bench", settings: SETTINGS });
+  const server = await startEmbeddedPostgres({
+    dataDir,
+    port: await freePort(),
+    password: "kapsel-bench",
+    settings: SETTINGS,
+  });
   cleanup.defer("stop PostgreSQL", () => server.stop());
   const url = server.urlFor("kapsel_bench");
   const admin = createPool({ connectionString: server.url, max: 1 });

@@ -54,7 +54,8 @@ export function disturbed(run: Run): boolean {
   return (run.cpu?.other ?? 0) >= 0.2;
 }
 
-export const DISTURBED_NOTE = "! = other processes used >= 0.2 cores during that run, so its figures understate this machine";
+export const DISTURBED_NOTE =
+  "! = other processes used >= 0.2 cores during that run, so its figures understate this machine";
 
 export function formatCpu(cpu: CpuUsage | null): string {
   if (!cpu) return "n/a";
@@ -69,11 +70,14 @@ export function describeLimit(run: Run): string {
   const g = cpu.groups;
   const detail = `load generator ${(g.loadgen ?? 0).toFixed(2)}, ingest process ${(g.server ?? 0).toFixed(2)}, PostgreSQL ${(g.postgres ?? 0).toFixed(2)}, other processes ${cpu.other.toFixed(2)}, idle ${cpu.idle.toFixed(2)} of ${cpu.cores} cores`;
   const reasons: string[] = [];
-  if (cpu.idle < 0.1 * cpu.cores) reasons.push("CPU saturated: the load generator, Node and PostgreSQL compete for the same cores");
+  if (cpu.idle < 0.1 * cpu.cores)
+    reasons.push("CPU saturated: the load generator, Node and PostgreSQL compete for the same cores");
   if ((g.server ?? 0) >= 0.9) reasons.push("the ingest process's single JavaScript thread is near one full core");
   if (disturbed(run)) reasons.push("other processes on the machine took CPU during the run");
   if (reasons.length === 0) {
-    reasons.push("CPU not saturated: latency-bound, each answer waits for its group commit (round trip, insert, WAL flush); more connections make bigger batches");
+    reasons.push(
+      "CPU not saturated: latency-bound, each answer waits for its group commit (round trip, insert, WAL flush); more connections make bigger batches",
+    );
   }
   return `${reasons.join("; ")} (${detail})`;
 }

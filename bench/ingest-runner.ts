@@ -1,9 +1,9 @@
+import { startCpuSample } from "./cpu-sampler.ts";
 import type { BenchConfig } from "./ingest-config.ts";
 import { type BenchDatabase, commitStats } from "./ingest-database.ts";
-import { startCpuSample } from "./cpu-sampler.ts";
 import { type LoadOptions, runLoad } from "./ingest-load.ts";
-import { webhookBody } from "./payload.ts";
 import { formatRun, type Run } from "./ingest-report.ts";
+import { webhookBody } from "./payload.ts";
 import type { ServerProcess } from "./server-process.ts";
 import { waitForIdleCpu } from "./wait-for-idle.ts";
 
@@ -36,7 +36,10 @@ export class IngestRunner {
     if (this.config.quietWaitS > 0) {
       const quiet = await waitForIdleCpu(this.config.quietWaitS * 1000);
       this.waitedMs += quiet.waitedMs;
-      if (!quiet.idle) console.error(`  (other load of ${quiet.busy.toFixed(2)} cores went on for ${this.config.quietWaitS} s; measuring anyway)`);
+      if (!quiet.idle)
+        console.error(
+          `  (other load of ${quiet.busy.toFixed(2)} cores went on for ${this.config.quietWaitS} s; measuring anyway)`,
+        );
     }
     const cpu = startCpuSample({
       loadgen: { pid: process.pid },

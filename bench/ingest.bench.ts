@@ -20,8 +20,12 @@ async function main(cleanup: Cleanup): Promise<number> {
   const config = readBenchConfig(process.env);
   const started = performance.now();
   const knobs = WORKER_KNOBS.map((k) => `${k}=${process.env[k] ?? "default"}`).join(" ");
-  console.log(`Kapsel ingest benchmark: ${availableParallelism()} cores, Node ${process.version}, PostgreSQL 18 (fsync and synchronous_commit on)`);
-  console.log(`body ${config.bodyBytes} B JSON, ${config.durationS} s per run, ${config.warmupS} s warm-up, autocannon workers=${config.workers}`);
+  console.log(
+    `Kapsel ingest benchmark: ${availableParallelism()} cores, Node ${process.version}, PostgreSQL 18 (fsync and synchronous_commit on)`,
+  );
+  console.log(
+    `body ${config.bodyBytes} B JSON, ${config.durationS} s per run, ${config.warmupS} s warm-up, autocannon workers=${config.workers}`,
+  );
   console.log(`worker (ingest only, DELIVERY_ENABLED=false): ${knobs}\n`);
 
   const db = await startBenchDatabase(cleanup, config.tmpDir);
@@ -46,10 +50,13 @@ async function main(cleanup: Cleanup): Promise<number> {
   const plainPath = `/ingest/${db.plainEndpointId}`;
 
   if (config.warmupS > 0) {
-    for (const target of [baseline, kapsel]) await bench.run("warm-up", target, plainPath, { durationS: config.warmupS }, false);
+    for (const target of [baseline, kapsel])
+      await bench.run("warm-up", target, plainPath, { durationS: config.warmupS }, false);
   }
 
-  console.log(`Throughput: POST ${config.bodyBytes} B as fast as the connections allow (2xx/s counts only 2xx answers)`);
+  console.log(
+    `Throughput: POST ${config.bodyBytes} B as fast as the connections allow (2xx/s counts only 2xx answers)`,
+  );
   console.log(RUN_HEADER);
   const ratios: string[] = [];
   const kapselRuns: Run[] = [];
@@ -62,7 +69,9 @@ async function main(cleanup: Cleanup): Promise<number> {
   }
   console.log(`Kapsel/baseline throughput: ${ratios.join(", ")}\n`);
 
-  console.log(`Fixed rate: ${config.rate}/s offered over ${config.rateConnections} connections (autocannon paces each connection per second)`);
+  console.log(
+    `Fixed rate: ${config.rate}/s offered over ${config.rateConnections} connections (autocannon paces each connection per second)`,
+  );
   console.log(RUN_HEADER);
   const fixedRate = await bench.run(`@ ${config.rate}/s`, kapsel, plainPath, {
     connections: config.rateConnections,
@@ -88,7 +97,9 @@ async function main(cleanup: Cleanup): Promise<number> {
 
   const stored = await countStoredEvents(db.pool);
   const ok = stored >= bench.acknowledged;
-  console.log(`durability: stored ${stored.toLocaleString("en-US")} events for ${bench.acknowledged.toLocaleString("en-US")} acknowledged (2xx) ${ok ? "OK" : "FAILED: fewer stored than acknowledged"}`);
+  console.log(
+    `durability: stored ${stored.toLocaleString("en-US")} events for ${bench.acknowledged.toLocaleString("en-US")} acknowledged (2xx) ${ok ? "OK" : "FAILED: fewer stored than acknowledged"}`,
+  );
 
   if (bench.runs.some(disturbed)) console.log(DISTURBED_NOTE);
   const best = kapselRuns.reduce((a, b) => (b.load.okPerS > a.load.okPerS ? b : a));
@@ -96,13 +107,23 @@ async function main(cleanup: Cleanup): Promise<number> {
   console.log(`what limits the best run: ${describeLimit(best)}`);
   console.log(`what limits the fixed-rate run: ${describeLimit(fixedRate)}`);
   const seconds = (ms: number) => (ms / 1000).toFixed(0);
-  console.log(`total run time ${seconds(performance.now() - started)} s, of which ${seconds(bench.waitedMs)} s waiting for an idle CPU`);
+  console.log(
+    `total run time ${seconds(performance.now() - started)} s, of which ${seconds(bench.waitedMs)} s waiting for an idle CPU`,
+  );
   return ok ? 0 : 1;
 }
 
 /** Precomputed GitHub headers: the body never changes, so neither does its signature. */
-function signedHeaders(db: BenchDatabase, body: string): { withoutId: Record<string, string>; withId: Record<string, string> } {
-  const signature = signSourceRequest({ scheme: "github", secret: db.githubSecret }, Buffer.from(body), Date.now(), "x");
+function signedHeaders(
+  db: BenchDatabase,
+  body: string,
+): { withoutId: Record<string, string>; withId: Record<string, string> } {
+  const signature = signSourceRequest(
+    { scheme: "github", secret: db.githubSecret },
+    Buffer.from(body),
+    Date.now(),
+    "x",
+  );
   const withoutId = {
     "content-type": "application/json",
     "x-github-event": "push",

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { ApolloServer } from "@apollo/server";
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
@@ -83,6 +84,8 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
       // The default landing page loads Apollo Sandbox from a CDN, which offline installs cannot
       // reach; any GraphQL client (curl, Altair, Insomnia) works against /graphql instead.
       ApolloServerPluginLandingPageDisabled(),
+      // No HTTP caching of per-tenant answers; also saves a hook on every resolved field.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       queryLimitsPlugin(limits),

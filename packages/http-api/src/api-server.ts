@@ -31,9 +31,11 @@ export interface ApiServerOptions {
 
 /** apps/api's HTTP server: the attestation routes and, when given, GraphQL at /graphql. */
 export function createApiServer(options: ApiServerOptions): ApiServer {
+  // Requests being handled; close() waits for them so that the pool outlives every handler.
+  const handling = new Set<Promise<void>>();
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    void (async () => {
+    const handled = (async () => {
       if (req.method === "GET" && url.pathname === "/health") return json(res, 200, { status: "ok" });
       if (req.method === "GET" && url.pathname === "/metrics" && options.metrics) {
         const text = await options.metrics.render();
@@ -45,10 +47,11 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       error(res, "E4002", { detail: "No such route." });
     })().catch((err: unknown) => {
       options.logger.error({ err, path: url.pathname }, "API request failed");
-      if (!res.headersSent)
-        json(res, 500, { error: { code: "E3001", message: "The request could not be served. Retry later." } });
+      if (!res.headersSent) error(res, "E3001", { retryAfterSeconds: 2 });
       else res.destroy();
     });
+    handling.add(handled);
+    void handled.finally(() => handling.delete(handled));
   });
   const webSocket = options.graphqlWebSocket;
   if (webSocket) {
@@ -72,7 +75,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         server.closeIdleConnections();
       });
       // Upgraded sockets keep the server open until they end.
-      await Promise.all([closed, webSocket?.close()]);
+      await Promise.all([closed, webSocket?.close(), Promise.allSettled([...handling])]);
     },
   };
 }
