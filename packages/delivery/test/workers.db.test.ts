@@ -103,6 +103,22 @@ describe("worker pool", () => {
     }
   });
 
+  it("a paused endpoint's backlog, however large, does not hold up other endpoints", async () => {
+    const clock = new ManualClock(Date.now());
+    const paused = await insertEndpoint(db.pool, tenantId, { url: receiver.url, status: "paused" });
+    const active = await insertEndpoint(db.pool, tenantId, { url: receiver.url });
+    // More due events than a claim's scan window (4 x claimBatch), all older than the active one's.
+    const held = await insertEvents(db.pool, paused, 500, new Date(clock.now() - 60_000));
+    const [waiting] = await insertEvents(db.pool, active, 1, new Date(clock.now()));
+    const delivery = startDelivery(db.pool, { clock, claimBatch: 20 });
+    try {
+      await delivery.until(async () => (await undelivered([waiting!])) === 0);
+    } finally {
+      await delivery.stop();
+    }
+    expect(await undelivered(held)).toBe(500);
+  });
+
   it("requeues the events of a worker that died mid-delivery once its lease expires", async () => {
     const clock = new ManualClock(Date.now());
     const ep = await insertEndpoint(db.pool, tenantId, {

@@ -56,10 +56,13 @@ WITH busy AS (
   SELECT * FROM unnest($4::text[], $5::int[]) AS b(endpoint_id, in_flight)
 ),
 due AS (
-  SELECT id, endpoint_id, next_attempt_at
-    FROM events
-   WHERE status = 'pending' AND next_attempt_at <= $1
-   ORDER BY next_attempt_at
+  -- Paused and disabled endpoints are skipped inside the ordered scan, so however many of their
+  -- events are due they cannot fill the window and starve other endpoints.
+  SELECT e.id, e.endpoint_id, e.next_attempt_at
+    FROM events e
+    JOIN endpoints ep ON ep.id = e.endpoint_id AND ep.status = 'active'
+   WHERE e.status = 'pending' AND e.next_attempt_at <= $1
+   ORDER BY e.next_attempt_at
    LIMIT $3::int * 4
 ),
 candidates AS (
@@ -67,7 +70,7 @@ candidates AS (
          CASE WHEN cb.state IS NULL OR cb.state = 'closed' THEN ep.max_in_flight ELSE $6::int END
            - coalesce(b.in_flight, 0) AS allowance
     FROM due d
-    JOIN endpoints ep ON ep.id = d.endpoint_id AND ep.status = 'active'
+    JOIN endpoints ep ON ep.id = d.endpoint_id
     LEFT JOIN circuit_breakers cb ON cb.endpoint_id = d.endpoint_id
     LEFT JOIN busy b ON b.endpoint_id = d.endpoint_id
    WHERE cb.state IS DISTINCT FROM 'open' OR cb.opened_at + cb.cooldown_ms * interval '1 millisecond' <= $1
