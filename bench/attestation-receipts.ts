@@ -1,7 +1,7 @@
-import { fork } from "node:child_process";
 import { Agent, request } from "node:http";
 import { fileURLToPath } from "node:url";
 import { verifyReceipt } from "@kapsel/attestation";
+import { readyPort, startChild } from "./child-process.ts";
 import type { Cleanup } from "./cleanup.ts";
 
 const API_ENTRY = fileURLToPath(new URL("../apps/api/src/main.ts", import.meta.url));
@@ -17,31 +17,16 @@ export interface ApiProcess {
 /** A NEW apps/api process (as e2e/api-process.ts starts it): nothing cached, no connection open yet. */
 export async function startApi(cleanup: Cleanup, databaseUrl: string): Promise<ApiProcess> {
   const started = performance.now();
-  const child = fork(API_ENTRY, [], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, API_PORT: "0", LOG_LEVEL: "warn" },
-    execArgv: ["--import", "tsx"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  const child = await startChild("API", API_ENTRY, {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    API_PORT: "0",
+    LOG_LEVEL: "warn",
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = () => child.stop(10_000);
   cleanup.defer("stop API process", stop);
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("API was not ready within 60 s")), 60_000);
-    child.on("message", (m: { type?: string; apiPort?: number }) => {
-      if (m?.type === "ready" && typeof m.apiPort === "number") {
-        clearTimeout(timer);
-        resolve(m.apiPort);
-      }
-    });
-    void exited.then(() => reject(new Error("API exited before it was ready")));
-  });
-  return { pid: child.pid!, port, startMs: performance.now() - started, stop };
+  const port = await readyPort(child, "apiPort");
+  return { pid: child.pid, port, startMs: performance.now() - started, stop };
 }
 
 export interface ReceiptRun {

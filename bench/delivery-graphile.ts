@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { Pool } from "@kapsel/db";
 import { TEST_SIGNING_SECRET } from "@kapsel/test-support";
 import { makeWorkerUtils } from "graphile-worker";
-import { startChild } from "./delivery-child.ts";
+import { startChild } from "./child-process.ts";
 import { type DeliveryBenchContext, processGroups, type RunResult } from "./delivery-context.ts";
 import { type Drain, measureDrain, waitForQuiet } from "./delivery-measure.ts";
 import { resetStatementStats, topStatements } from "./delivery-pg-stats.ts";

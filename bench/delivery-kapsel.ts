@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import type { Pool } from "@kapsel/db";
 import { type EndpointFixture, insertEndpoint, insertEvents, insertTenant } from "@kapsel/test-support";
-import { startChild } from "./delivery-child.ts";
+import { startChild } from "./child-process.ts";
 import { type DeliveryBenchContext, processGroups, type RunResult } from "./delivery-context.ts";
 import { type Drain, measureDrain, percentile, sleep, waitForQuiet } from "./delivery-measure.ts";
 import { resetStatementStats, topStatements } from "./delivery-pg-stats.ts";

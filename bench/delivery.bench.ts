@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
+import { startChild } from "./child-process.ts";
 import { Cleanup } from "./cleanup.ts";
-import { startChild } from "./delivery-child.ts";
 import { readDeliveryBenchConfig } from "./delivery-config.ts";
 import type { DeliveryBenchContext, RunResult } from "./delivery-context.ts";
 import { startDeliveryBenchServer } from "./delivery-database.ts";

@@ -11,9 +11,9 @@ export interface ChildProcessHandle {
 
 /**
  * Forks a TypeScript script via tsx (as apps/launcher does) and waits for its IPC message
- * `{ type: "ready" }`. Unlike bench/server-process.ts it accepts any ready message: the worker
- * with ingest switched off reports no port. Each system under test gets its own process, so the
- * benchmark's polling never shares an event loop with the work being measured.
+ * `{ type: "ready", ... }`. Each system under test gets its own process, so the benchmark's load
+ * and polling never share an event loop with the work being measured. Every bench forks its
+ * processes through this.
  */
 export async function startChild(name: string, entry: string, env: NodeJS.ProcessEnv): Promise<ChildProcessHandle> {
   const child: ChildProcess = fork(entry, [], {
@@ -47,4 +47,12 @@ export async function startChild(name: string, entry: string, env: NodeJS.Proces
   });
   if (child.pid === undefined) throw new Error(`${name} has no pid`);
   return { name, pid: child.pid, ready, stop };
+}
+
+/** The port a child announced in its ready message (`ingestPort`, `apiPort`); stops it if absent. */
+export async function readyPort(handle: ChildProcessHandle, field: string): Promise<number> {
+  const port = handle.ready[field];
+  if (typeof port === "number") return port;
+  await handle.stop(1_000);
+  throw new Error(`${handle.name} reported no ${field} in its ready message`);
 }
