@@ -9,10 +9,11 @@ export type BodyResult =
 
 /**
  * Reads the raw body (signatures are computed over the exact bytes), stopping as soon as it passes
- * `maxBytes` instead of buffering the rest. Every byte held is reserved in `budget`; on success the
- * caller owns the reservation (body.length) and must release it.
+ * `maxBytes` instead of buffering the rest. With a `budget`, every byte held is reserved in it
+ * ("over_budget" when it is full); on success the caller owns the reservation (body.length) and
+ * must release it.
  */
-export function readBody(req: IncomingMessage, maxBytes: number, budget: MemoryBudget): Promise<BodyResult> {
+export function readBody(req: IncomingMessage, maxBytes: number, budget?: MemoryBudget): Promise<BodyResult> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let received = 0;
@@ -24,12 +25,12 @@ export function readBody(req: IncomingMessage, maxBytes: number, budget: MemoryB
       req.off("end", onEnd);
       req.off("error", onAbort);
       req.off("aborted", onAbort);
-      if (result.outcome !== "ok") budget.release(received);
+      if (result.outcome !== "ok") budget?.release(received);
       resolve(result);
     };
     const onData = (chunk: Buffer) => {
       if (received + chunk.length > maxBytes) return finish({ outcome: "too_large" });
-      if (!budget.tryReserve(chunk.length)) return finish({ outcome: "over_budget" });
+      if (!(budget?.tryReserve(chunk.length) ?? true)) return finish({ outcome: "over_budget" });
       received += chunk.length;
       chunks.push(chunk);
     };

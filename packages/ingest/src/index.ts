@@ -1,5 +1,4 @@
 export { type CommitOutcome, commitEvents } from "./commit-events.ts";
 export { EndpointCache } from "./endpoint-cache.ts";
 export { createIngestServer, type IngestServer, type IngestServerOptions } from "./ingest-server.ts";
-export { MemoryBudget } from "./memory-budget.ts";
 export { checkReadiness, type Readiness } from "./readiness.ts";

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Clock, type ErrorCode, type GroupCommitter, isId, newId } from "@kapsel/core";
 import type { IngestEndpoint, NewEvent } from "@kapsel/db";
+import { type MemoryBudget, readBody } from "@kapsel/http-body";
 import type { Logger } from "@kapsel/logger";
 import { verifySource } from "@kapsel/webhook-signatures";
 import type { CommitOutcome } from "./commit-events.ts";
@@ -9,8 +10,6 @@ import type { EndpointCache } from "./endpoint-cache.ts";
 
 import { sendError, sendJson } from "./http-responses.ts";
 import { pickIdempotencyKey } from "./idempotency-key.ts";
-import type { MemoryBudget } from "./memory-budget.ts";
-import { readBody } from "./read-body.ts";
 import { storedHeadersJson } from "./stored-headers.ts";
 
 export interface IngestDeps {

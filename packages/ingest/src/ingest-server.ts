@@ -2,13 +2,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { type Clock, errorBody, GroupCommitter, systemClock } from "@kapsel/core";
 import { findIngestEndpoint, type IngestEndpoint, type NewEvent, type Pool } from "@kapsel/db";
+import { MemoryBudget } from "@kapsel/http-body";
 import type { Logger } from "@kapsel/logger";
 import { type CommitOutcome, commitEvents } from "./commit-events.ts";
 import { EndpointCache } from "./endpoint-cache.ts";
 
 import { sendError, sendJson } from "./http-responses.ts";
 import { handleIngest, type IngestDeps, type IngestOutcomeCounter } from "./ingest-request.ts";
-import { MemoryBudget } from "./memory-budget.ts";
 import { checkReadiness } from "./readiness.ts";
 
 export interface IngestServerOptions {

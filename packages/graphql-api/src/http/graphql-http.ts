@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type ApolloServer, type BaseContext, HeaderMap, type HTTPGraphQLRequest } from "@apollo/server";
+import { readBody } from "@kapsel/http-body";
 import { errorResponseBody, type GraphQLErrorCode } from "../errors.ts";
-import { readBody } from "./read-body.ts";
 
 /** Largest /graphql request body: documents are small; 1 MiB leaves room for big variables. */
 export const MAX_GRAPHQL_BODY_BYTES = 1024 * 1024;
@@ -24,7 +24,8 @@ export function graphqlHttpHandler<T extends BaseContext>(
       if (Number(req.headers["content-length"] ?? 0) > maxBodyBytes) return tooLarge(res, maxBodyBytes);
       const read = await readBody(req, maxBodyBytes);
       if (read.outcome === "aborted") return; // the client went away; no one to answer
-      if (read.outcome === "too_large") return tooLarge(res, maxBodyBytes);
+      // No memory budget is passed here, so the only other refusal is too_large.
+      if (read.outcome !== "ok") return tooLarge(res, maxBodyBytes);
       const parsed = parseBody(req.headers["content-type"], read.body);
       if (!parsed.ok) return fail(res, 400, "BAD_REQUEST", "The request body is not valid JSON.");
       body = parsed.body;
