@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts"],
+          include: ["packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts", "apps/*/test/**/*.test.tsx"],
           exclude: ["**/*.db.test.ts", "**/node_modules/**"],
         },
       },
@@ -27,7 +27,8 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["e2e/**/*.e2e.test.ts"],
-          globalSetup: ["./test-support/global-setup.ts"],
+          // The console is built once here, so no `npm start` in a test waits for `next build`.
+          globalSetup: ["./test-support/global-setup.ts", "./e2e/console/prebuild-console.ts"],
           testTimeout: 180_000,
           hookTimeout: 60_000,
         },

@@ -13,11 +13,17 @@ export interface ApiServer {
 /**
  * Forks the real API app through tsx (as e2e/api-process.ts does) in its own process, so it does
  * not share an event loop with autocannon, and waits for its `{ type: "ready", apiPort }` message.
- * Other API settings (DATABASE_POOL_SIZE, GRAPHQL_*) pass through from the environment.
+ * Other API settings (DATABASE_POOL_SIZE, GRAPHQL_*) pass through from the environment; `env` adds
+ * or overrides some (API_DATABASE_ROLE).
  */
-export async function startApiServer(cleanup: Cleanup, databaseUrl: string): Promise<ApiServer> {
+export async function startApiServer(
+  cleanup: Cleanup,
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<ApiServer> {
   const child = await startChild("API", ENTRY, {
     ...process.env,
+    ...env,
     DATABASE_URL: databaseUrl,
     API_HOST: "127.0.0.1",
     API_PORT: "0",

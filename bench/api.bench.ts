@@ -10,6 +10,7 @@ import { startApiBenchDatabase } from "./api-database.ts";
 import { type ApiLoadResult, runQueryLoad } from "./api-load.ts";
 import { benchQueries } from "./api-queries.ts";
 import { formatCount, formatRun, formatSummary, int, RUN_HEADER, seconds } from "./api-report.ts";
+import { formatRlsComparison, type RlsPair } from "./api-rls-report.ts";
 import { seedEvents } from "./api-seed.ts";
 import { startApiServer } from "./api-server.ts";
 import { countStatements } from "./api-sql-count.ts";
@@ -18,7 +19,8 @@ import { startCpuSample } from "./cpu-sampler.ts";
 import { waitForIdleCpu } from "./wait-for-idle.ts";
 
 // GraphQL API benchmark (npm run bench:api; docs/benchmarks.md, "API"): the real API process
-// (apps/api) over a seeded, durable PostgreSQL on the same box, three representative queries.
+// (apps/api) over a seeded, durable PostgreSQL on the same box, three representative queries, each
+// with row-level security on (the default API_DATABASE_ROLE) and off (empty), side by side.
 
 async function main(cleanup: Cleanup): Promise<number> {
   const config = readApiBenchConfig(process.env);
@@ -64,17 +66,26 @@ async function main(cleanup: Cleanup): Promise<number> {
 
   const receiptIds = await randomAttestedAttempts(db.pool, db.measured.id, config.receiptIds);
   const [foreignAttemptId] = await randomAttestedAttempts(db.pool, db.other.id, 1);
+  // Two API processes on the same database: row-level security on (the default role) and off
+  // (API_DATABASE_ROLE empty), driven alternately with the same load so the cost shows as a ratio.
   const api = await startApiServer(cleanup, db.url);
-  const checked = await checkAnswers({
-    url: api.url,
-    measured: db.measured,
-    other: db.other,
-    receiptIds,
-    foreignAttemptId: foreignAttemptId!,
-    verifierKey: logSigner.verifierKey,
-    treeSize: log.treeSize,
-  });
-  console.log(`Checked answers: ${checked}\n`);
+  const plain = await startApiServer(cleanup, db.url, { API_DATABASE_ROLE: "" });
+  for (const [name, server] of [
+    ["RLS on", api],
+    ["RLS off", plain],
+  ] as const) {
+    const checked = await checkAnswers({
+      url: server.url,
+      measured: db.measured,
+      other: db.other,
+      receiptIds,
+      foreignAttemptId: foreignAttemptId!,
+      verifierKey: logSigner.verifierKey,
+      treeSize: log.treeSize,
+    });
+    console.log(`Checked answers (${name}): ${checked}`);
+  }
+  console.log("");
 
   const queries = benchQueries(receiptIds).filter((q) => config.queries.includes(q.name));
   if (queries.length === 0) throw new Error(`BENCH_API_QUERIES names none of endpoints, events, receipt`);
@@ -83,36 +94,57 @@ async function main(cleanup: Cleanup): Promise<number> {
   );
   const counts = await countStatements(db, api.url, db.measured.apiKey, queries, config.countRequests);
   for (const count of counts) console.log(formatCount(count));
+  console.log("   with row-level security off (API_DATABASE_ROLE empty):");
+  const countsOff = await countStatements(db, plain.url, db.measured.apiKey, queries, config.countRequests);
+  for (const count of countsOff) console.log(formatCount(count));
 
   const postmaster = await db.postmasterPid();
-  const processes = {
-    api: { pid: api.pid },
+  const processesOf = (pid: number) => ({
+    api: { pid },
     bench: { pid: process.pid },
     ...(postmaster ? { postgres: { withChildren: postmaster } } : {}),
-  };
+  });
   const runs: ApiLoadResult[] = [];
+  const pairs: RlsPair[] = [];
   for (const query of queries) {
     console.log(`\n${query.name}: ${query.label}`);
-    if (config.warmupS > 0) await runQueryLoad(api.url, db.measured.apiKey, query, 8, config.warmupS);
+    for (const server of [api, plain]) {
+      if (config.warmupS > 0) await runQueryLoad(server.url, db.measured.apiKey, query, 8, config.warmupS);
+    }
     await sleep(1_000);
-    console.log(RUN_HEADER);
+    console.log(`   RLS ${RUN_HEADER.trimStart()}`);
     for (const connections of config.concurrencies) {
-      const quiet = await waitForIdleCpu(config.quietWaitS * 1000);
-      if (!quiet.idle) console.log(`   (other load of ${quiet.busy.toFixed(2)} cores did not stop; measuring anyway)`);
-      const cpu = startCpuSample(processes);
-      const run = await runQueryLoad(api.url, db.measured.apiKey, query, connections, config.durationS);
-      const usage = cpu();
-      runs.push(run);
-      console.log(formatRun(run, usage));
-      // autocannon drops its connections with requests still in flight, which the API finishes
-      // anyway: let it, so they neither overlap the next run nor meet a shutting-down pool.
-      await sleep(1_000);
-      for (const failure of run.failures) console.log(`      failure: ${failure}`);
+      const pair: Partial<RlsPair> = {};
+      for (const [side, server] of [
+        ["on", api],
+        ["off", plain],
+      ] as const) {
+        const quiet = await waitForIdleCpu(config.quietWaitS * 1000);
+        if (!quiet.idle)
+          console.log(`   (other load of ${quiet.busy.toFixed(2)} cores did not stop; measuring anyway)`);
+        const cpu = startCpuSample(processesOf(server.pid));
+        const run = await runQueryLoad(server.url, db.measured.apiKey, query, connections, config.durationS);
+        const usage = cpu();
+        runs.push(run);
+        pair[side] = run;
+        console.log(`   ${side.padEnd(4)}${formatRun(run, usage).slice(3)}`);
+        // autocannon drops its connections with requests still in flight, which the API finishes
+        // anyway: let it, so they neither overlap the next run nor meet a shutting-down pool.
+        await sleep(1_000);
+        for (const failure of run.failures) console.log(`      failure: ${failure}`);
+      }
+      pairs.push(pair as RlsPair);
     }
   }
 
   console.log(
-    `\nSummary (req/s counts answers that passed the check; latency over all answers)\n${formatSummary(runs, counts)}`,
+    `\nSummary, row-level security on (the default; req/s counts answers that passed the check; latency over all answers)\n${formatSummary(
+      pairs.map((p) => p.on),
+      counts,
+    )}`,
+  );
+  console.log(
+    `\nRow-level security on (API_DATABASE_ROLE=kapsel_api) vs off (empty), same load, alternating runs\n${formatRlsComparison(pairs, counts, countsOff)}`,
   );
   const failed = runs.reduce((sum, r) => sum + r.failed, 0);
   console.log(`\ntotal run time ${seconds(started)} (set-up, seeding and runs)`);

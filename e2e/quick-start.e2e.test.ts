@@ -52,6 +52,7 @@ describe("README quick start: npm start", () => {
       KAPSEL_POSTGRES_PORT: String(await freePort()),
       INGEST_PORT: String(await freePort()),
       API_PORT: String(await freePort()),
+      CONSOLE_PORT: String(await freePort()),
       ATTEST_MAX_DELAY_MS: "200",
     };
     const first = launchNpmStart(env);
@@ -66,6 +67,13 @@ describe("README quick start: npm start", () => {
     const apiKey = bannerValue(banner, "Demo tenant API key");
     const endpointId = bannerValue(banner, "Demo endpoint id");
     expect(apiKey).toMatch(/^kap_sk_/);
+
+    // The printed console URL serves the sign-in page.
+    const consoleUrl = bannerValue(banner, "Console");
+    expect(consoleUrl).toBe(`http://127.0.0.1:${env.CONSOLE_PORT}`);
+    const signIn = await fetch(`${consoleUrl}/sign-in`);
+    expect(signIn.status).toBe(200);
+    expect(await signIn.text()).toContain("API key");
 
     // The printed command, run as a user would paste it.
     const { stdout } = await sh("sh", ["-c", bannerCurl(banner)]);
@@ -150,6 +158,7 @@ describe("README quick start: npm start", () => {
       const again = await second.banner;
       expect(bannerValue(again, "Demo tenant API key")).toBe(apiKey);
       expect(bannerValue(again, "Demo endpoint id")).toBe(endpointId);
+      expect((await fetch(`${bannerValue(again, "Console")}/healthz`)).status).toBe(200);
       const repeat = JSON.parse((await sh("sh", ["-c", bannerCurl(again)])).stdout) as { status: string };
       expect(repeat.status).toBe("accepted");
     } finally {
@@ -179,6 +188,7 @@ describe("README quick start: npm start", () => {
         DATABASE_URL: external.urlFor("app"),
         INGEST_PORT: String(await freePort()),
         API_PORT: String(await freePort()),
+        CONSOLE_PORT: String(await freePort()),
       };
       const launched = launchNpmStart(env);
       try {

@@ -1,9 +1,10 @@
 import { apiConfigSchema, formatConfigProblems, parseEnv } from "@kapsel/config";
 import { createPool } from "@kapsel/db";
-import { createGraphQLApi, createSsrfPolicy } from "@kapsel/graphql-api";
+import { createGraphQLApi, createSsrfPolicy, DatabaseRoleError } from "@kapsel/graphql-api";
 import { createApiServer } from "@kapsel/http-api";
 import { createLogger } from "@kapsel/logger";
 import { createMetrics } from "@kapsel/metrics";
+import { startTracing } from "@kapsel/tracing";
 
 // Composition root of the API process: attestation routes and GraphQL (/graphql; subscriptions over
 // WebSocket on the same path). It never migrates: the worker (or the launcher) does, and the API only
@@ -15,6 +16,12 @@ if (!parsed.ok) {
   process.exit(2);
 }
 const config = parsed.config;
+// Off unless the standard OTEL_* variables ask for it (docs/operations.md, Tracing).
+const tracing = startTracing(process.env, "kapsel-api");
+if (tracing.outcome === "invalid") {
+  console.error(formatConfigProblems([tracing.problem]));
+  process.exit(2);
+}
 // Endpoint URLs are checked against the policy the delivery workers enforce.
 const ssrf = createSsrfPolicy(config.DELIVERY_ALLOW_ADDRESSES);
 if (!ssrf.ok) {
@@ -39,6 +46,13 @@ const graphql = await createGraphQLApi({
   maxDepth: config.GRAPHQL_MAX_DEPTH,
   maxCost: config.GRAPHQL_MAX_COST,
   ssrfPolicy: ssrf.policy,
+  // Tenant requests run under row-level security as this role (docs/operations.md).
+  databaseRole: config.API_DATABASE_ROLE,
+}).catch(async (error: unknown) => {
+  if (!(error instanceof DatabaseRoleError)) throw error;
+  console.error(formatConfigProblems([error.message]));
+  await pool.end();
+  process.exit(2);
 });
 const metrics = createMetrics({ pool, logger });
 const api = createApiServer({ pool, logger, graphql: graphql.handle, graphqlWebSocket: graphql.webSocket, metrics });
@@ -54,6 +68,7 @@ async function shutdown(signal: string): Promise<void> {
   await api.close();
   await graphql.stop();
   await pool.end();
+  await tracing.shutdown();
   process.exit(0);
 }
 process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -15,6 +15,8 @@ export function demoCurl(ingestUrl: string, endpointId: string, sourceSecret: st
 export function banner(options: {
   ingestUrl: string;
   apiUrl: string;
+  /** The console's URL; absent when this launcher does not run the console. */
+  consoleUrl?: string | null | undefined;
   receiverUrl: string;
   database: string;
   operatorKeyFile: string;
@@ -23,6 +25,7 @@ export function banner(options: {
   const lines = [
     "",
     "Kapsel is running.",
+    ...(options.consoleUrl ? [`  Console:    ${options.consoleUrl}  (sign in with an API key)`] : []),
     `  Ingest:     ${options.ingestUrl}/ingest/<endpoint_id>`,
     `  Health:     ${options.ingestUrl}/health  ${options.ingestUrl}/ready`,
     `  GraphQL:    ${options.apiUrl}/graphql  (Authorization: Bearer <API key>; docs/graphql.md)`,

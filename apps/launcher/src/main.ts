@@ -1,14 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { generateSignerKey } from "@kapsel/attestation";
-import { formatConfigProblems, launcherConfigSchema, parseEnv } from "@kapsel/config";
+import { formatConfigProblems, launcherConfigSchema, parseEnv, WORKER_ROLES } from "@kapsel/config";
 import { createPool, createPrismaClient, type EmbeddedPostgres, migrate, startEmbeddedPostgres } from "@kapsel/db";
 import { createLogger } from "@kapsel/logger";
 import { banner } from "./banner.ts";
 import { startChildApp } from "./child-app.ts";
+import { launchConsole } from "./console-app.ts";
 import { DataDir } from "./data-dir.ts";
 import { startDemoReceiver } from "./demo-receiver.ts";
 import { ensureDatabase } from "./ensure-database.ts";
+import { rolesBanner } from "./roles-banner.ts";
 import { seedDemo } from "./seed-demo.ts";
 
 // `npm start`: the whole platform on one machine. Starts an embedded PostgreSQL unless
@@ -21,6 +23,9 @@ if (!parsed.ok) {
   process.exit(2);
 }
 const config = parsed.config;
+// KAPSEL_ROLES picks the apps: the worker runs ingest/deliver/attest, then the API and the console.
+const roles = config.KAPSEL_ROLES;
+const workerRoles = WORKER_ROLES.filter((role) => roles[role]);
 const logger = createLogger({ name: "kapsel", level: config.LOG_LEVEL });
 const dataDir = new DataDir(config.KAPSEL_DATA_DIR);
 await dataDir.ensure();
@@ -49,17 +54,22 @@ if (migrated.outcome !== "migrated") {
 }
 
 const prisma = createPrismaClient(databaseUrl);
-const seed = await seedDemo(prisma, dataDir, `http://127.0.0.1:${config.DEMO_RECEIVER_PORT}/webhook`);
+// The demo (tenant, endpoint, receiver) is for the one-command start only, not for a partial layout.
+const seed = roles.all
+  ? await seedDemo(prisma, dataDir, `http://127.0.0.1:${config.DEMO_RECEIVER_PORT}/webhook`)
+  : ({ outcome: "skipped", reason: "not every role runs" } as const);
 const demoEndpointId = seed.outcome === "skipped" ? null : seed.demo.endpointId;
-const receiver = await startDemoReceiver({
-  host: "127.0.0.1",
-  port: config.DEMO_RECEIVER_PORT,
-  signingSecret: async () =>
-    demoEndpointId
-      ? ((await prisma.endpoint.findUnique({ where: { id: demoEndpointId } }))?.signingSecret ?? null)
-      : null,
-  print: (line) => process.stdout.write(`${line}\n`),
-});
+const receiver = !roles.all
+  ? null
+  : await startDemoReceiver({
+      host: "127.0.0.1",
+      port: config.DEMO_RECEIVER_PORT,
+      signingSecret: async () =>
+        demoEndpointId
+          ? ((await prisma.endpoint.findUnique({ where: { id: demoEndpointId } }))?.signingSecret ?? null)
+          : null,
+      print: (line) => process.stdout.write(`${line}\n`),
+    });
 
 // The log's signing key: created on first start, kept in the data folder (0600).
 const signingKeyFile = await dataDir.secretFile(
@@ -71,32 +81,39 @@ const signingKeyFile = await dataDir.secretFile(
 const operatorKey = await dataDir.secret("operator-api-key", () => `kap_op_${randomBytes(24).toString("base64url")}`);
 
 const apps = [
-  startChildApp("worker", fileURLToPath(new URL("../../worker/src/main.ts", import.meta.url)), {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    INGEST_HOST: config.INGEST_HOST,
-    INGEST_PORT: String(config.INGEST_PORT),
-    MIGRATE_ON_START: "false",
-    // The demo receiver runs on loopback, which the SSRF guard refuses unless allow-listed.
-    DELIVERY_ALLOW_ADDRESSES: process.env.DELIVERY_ALLOW_ADDRESSES ?? "127.0.0.1/32",
-    ATTEST_SIGNING_KEY_FILE: process.env.ATTEST_SIGNING_KEY_FILE ?? signingKeyFile,
-  }),
-  startChildApp("api", fileURLToPath(new URL("../../api/src/main.ts", import.meta.url)), {
-    ...process.env,
-    OPERATOR_API_KEY: process.env.OPERATOR_API_KEY ?? operatorKey,
-    // Same SSRF allow-list as the worker, so endpoints for the local demo receiver can be created.
-    DELIVERY_ALLOW_ADDRESSES: process.env.DELIVERY_ALLOW_ADDRESSES ?? "127.0.0.1/32",
-    DATABASE_URL: databaseUrl,
-    API_HOST: config.API_HOST,
-    API_PORT: String(config.API_PORT),
-  }),
-];
+  workerRoles.length === 0
+    ? null
+    : startChildApp("worker", fileURLToPath(new URL("../../worker/src/main.ts", import.meta.url)), {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        INGEST_HOST: config.INGEST_HOST,
+        INGEST_PORT: String(config.INGEST_PORT),
+        MIGRATE_ON_START: "false",
+        // The demo receiver runs on loopback, which the SSRF guard refuses unless allow-listed.
+        DELIVERY_ALLOW_ADDRESSES: process.env.DELIVERY_ALLOW_ADDRESSES ?? "127.0.0.1/32",
+        ATTEST_SIGNING_KEY_FILE: process.env.ATTEST_SIGNING_KEY_FILE ?? signingKeyFile,
+        KAPSEL_ROLES: workerRoles.join(","),
+      }),
+  !roles.api
+    ? null
+    : startChildApp("api", fileURLToPath(new URL("../../api/src/main.ts", import.meta.url)), {
+        ...process.env,
+        OPERATOR_API_KEY: process.env.OPERATOR_API_KEY ?? operatorKey,
+        // Same SSRF allow-list as the worker, so endpoints for the local demo receiver can be created.
+        DELIVERY_ALLOW_ADDRESSES: process.env.DELIVERY_ALLOW_ADDRESSES ?? "127.0.0.1/32",
+        DATABASE_URL: databaseUrl,
+        API_HOST: config.API_HOST,
+        API_PORT: String(config.API_PORT),
+      }),
+].filter((app) => app !== null);
+// The console (next start): built first if its sources changed, started once the API is up.
+if (roles.console) apps.push(launchConsole(apps, config, signingKeyFile));
 
 let stopping = false;
 async function stopAll(exitCode: number): Promise<never> {
   stopping = true;
   await Promise.all(apps.map((app) => app.stop(15_000)));
-  await receiver.close();
+  await receiver?.close();
   await prisma.$disconnect();
   await postgres?.stop();
   process.stdout.write("Kapsel stopped.\n");
@@ -114,17 +131,35 @@ for (const app of apps) {
 }
 
 try {
-  const [worker, api] = await Promise.all(apps.map((app) => app.ready));
-  process.stdout.write(
-    banner({
-      ingestUrl: `http://${config.INGEST_HOST}:${String(worker?.ingestPort)}`,
-      apiUrl: `http://${config.API_HOST}:${String(api?.apiPort)}`,
-      receiverUrl: receiver.url,
-      database: databaseLabel,
-      operatorKeyFile: `${dataDir.root}/operator-api-key`,
-      seed,
-    }),
-  );
+  const ready = new Map(await Promise.all(apps.map(async (app) => [app.name, await app.ready] as const)));
+  const worker = ready.get("worker");
+  const api = ready.get("api");
+  const url = (host: string, port: unknown) => (port == null ? null : `http://${host}:${String(port)}`);
+  if (!roles.all || !receiver) {
+    process.stdout.write(
+      rolesBanner({
+        roles,
+        ingestUrl: url(config.INGEST_HOST, worker?.ingestPort),
+        workerMetricsUrl:
+          worker?.ingestPort == null ? url(process.env.METRICS_HOST ?? "127.0.0.1", worker?.metricsPort) : null,
+        apiUrl: url(config.API_HOST, api?.apiPort),
+        consoleUrl: ready.get("console")?.consoleUrl as string | undefined,
+        database: databaseLabel,
+      }),
+    );
+  } else {
+    process.stdout.write(
+      banner({
+        ingestUrl: `http://${config.INGEST_HOST}:${String(worker?.ingestPort)}`,
+        apiUrl: `http://${config.API_HOST}:${String(api?.apiPort)}`,
+        consoleUrl: ready.get("console")?.consoleUrl as string | undefined,
+        receiverUrl: receiver.url,
+        database: databaseLabel,
+        operatorKeyFile: `${dataDir.root}/operator-api-key`,
+        seed,
+      }),
+    );
+  }
 } catch (error) {
   logger.fatal({ err: error }, "an app failed to start");
   if (!stopping) await stopAll(1);

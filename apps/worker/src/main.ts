@@ -1,16 +1,20 @@
 import { AttestationCommitter } from "@kapsel/attestation-log";
-import { formatConfigProblems, parseEnv, workerConfigSchema } from "@kapsel/config";
-import { DEFAULT_BREAKER_POLICY } from "@kapsel/core";
+import { formatConfigProblems, parseEnv, WORKER_ROLES, workerConfigSchema } from "@kapsel/config";
+import { DEFAULT_BREAKER_POLICY, systemClock } from "@kapsel/core";
 import { createPool, migrate } from "@kapsel/db";
 import { DeliveryWorker } from "@kapsel/delivery";
 import { createHttpSender, createSsrfPolicy } from "@kapsel/delivery-http";
-import { createIngestServer, type IngestServer } from "@kapsel/ingest";
+import { checkReadiness, createIngestServer, type IngestServer } from "@kapsel/ingest";
 import { createLogger } from "@kapsel/logger";
-import { createMetrics } from "@kapsel/metrics";
+import { createMetrics, createStatusServer, type StatusServer } from "@kapsel/metrics";
+import { RetentionJob } from "@kapsel/retention";
+import { startTracing } from "@kapsel/tracing";
 import { signerFromConfig } from "./signing-key.ts";
 
 // Composition root of the worker process: parse settings, build the pieces, start, stop on signal.
-// Runs ingest and delivery (each can be switched off to scale them separately).
+// Runs the roles KAPSEL_ROLES names among ingest, deliver and attest (all three by default), so an
+// operator scales each separately against one PostgreSQL (docs/operations.md). The older
+// INGEST_ENABLED / DELIVERY_ENABLED / ATTEST_ENABLED switches still turn a role off.
 
 const parsed = parseEnv(workerConfigSchema, process.env);
 if (!parsed.ok) {
@@ -18,6 +22,25 @@ if (!parsed.ok) {
   process.exit(2);
 }
 const config = parsed.config;
+// Off unless the standard OTEL_* variables ask for it (docs/operations.md, Tracing).
+const tracing = startTracing(process.env, "kapsel-worker");
+if (tracing.outcome === "invalid") {
+  console.error(formatConfigProblems([tracing.problem]));
+  process.exit(2);
+}
+const runs = {
+  ingest: config.KAPSEL_ROLES.ingest && config.INGEST_ENABLED,
+  deliver: config.KAPSEL_ROLES.deliver && config.DELIVERY_ENABLED,
+  attest: config.KAPSEL_ROLES.attest && config.ATTEST_ENABLED,
+};
+if (!runs.ingest && !runs.deliver && !runs.attest) {
+  console.error(
+    formatConfigProblems([
+      `KAPSEL_ROLES: the worker runs ingest, deliver or attest; "${config.KAPSEL_ROLES.names.join(",")}" (with the *_ENABLED switches) leaves it nothing to do`,
+    ]),
+  );
+  process.exit(2);
+}
 const ssrf = createSsrfPolicy(config.DELIVERY_ALLOW_ADDRESSES);
 if (!ssrf.ok) {
   console.error(
@@ -25,9 +48,16 @@ if (!ssrf.ok) {
   );
   process.exit(2);
 }
-const signer = config.ATTEST_ENABLED ? await signerFromConfig(config) : null;
+const signer = runs.attest ? await signerFromConfig(config) : null;
 if (signer && !signer.ok) {
   console.error(formatConfigProblems([`ATTEST_SIGNING_KEY: ${signer.problem}`]));
+  process.exit(2);
+}
+if (runs.attest && !signer && !config.KAPSEL_ROLES.all) {
+  // Asked for by name, the role must be able to do its job (with "all" a key is optional, below).
+  console.error(
+    formatConfigProblems(["KAPSEL_ROLES: the attest role needs ATTEST_SIGNING_KEY or ATTEST_SIGNING_KEY_FILE"]),
+  );
   process.exit(2);
 }
 const logger = createLogger({ name: "kapsel-worker", level: config.LOG_LEVEL });
@@ -52,16 +82,17 @@ if (config.MIGRATE_ON_START) {
   }
 }
 
-// One registry per process, served at the ingest server's GET /metrics (docs/operations.md).
+// One registry per process, served at the ingest server's GET /metrics, or without ingest on
+// METRICS_HOST:METRICS_PORT (docs/operations.md).
 const metrics = createMetrics({
   pool,
   logger,
-  workerPoolSize: config.DELIVERY_ENABLED ? config.DELIVERY_CONCURRENCY : 0,
+  workerPoolSize: runs.deliver ? config.DELIVERY_CONCURRENCY : 0,
 });
 
 let ingest: IngestServer | null = null;
 let ingestPort: number | null = null;
-if (config.INGEST_ENABLED) {
+if (runs.ingest) {
   ingest = createIngestServer({
     pool,
     logger,
@@ -71,6 +102,12 @@ if (config.INGEST_ENABLED) {
     maxQueued: config.INGEST_MAX_QUEUED,
     maxQueuedBytes: config.INGEST_MAX_QUEUED_BYTES,
     endpointCacheMs: config.INGEST_ENDPOINT_CACHE_MS,
+    admission: {
+      rateLimitBurstSeconds: config.INGEST_RATE_BURST_SECONDS,
+      maxQueueDepth: config.INGEST_MAX_QUEUE_DEPTH,
+      queueDepthSampleMs: config.INGEST_QUEUE_SAMPLE_MS,
+      maxCommitLatencyMs: config.INGEST_MAX_COMMIT_LATENCY_MS,
+    },
     metrics,
   });
   const address = await ingest.listen(config.INGEST_PORT, config.INGEST_HOST);
@@ -78,8 +115,17 @@ if (config.INGEST_ENABLED) {
   logger.info({ url: `http://${address.address}:${address.port}` }, "ingest listening");
 }
 
+let status: StatusServer | null = null;
+let metricsPort: number | null = ingestPort;
+if (!ingest && config.METRICS_PORT !== undefined) {
+  status = createStatusServer({ metrics, logger, readiness: () => checkReadiness(pool) });
+  const address = await status.listen(config.METRICS_PORT, config.METRICS_HOST);
+  metricsPort = address.port;
+  logger.info({ url: `http://${address.address}:${address.port}/metrics` }, "metrics listening");
+}
+
 let delivery: DeliveryWorker | null = null;
-if (config.DELIVERY_ENABLED) {
+if (runs.deliver) {
   delivery = new DeliveryWorker({
     pool,
     listenConnectionString: config.DATABASE_URL,
@@ -91,6 +137,7 @@ if (config.DELIVERY_ENABLED) {
     sweepIntervalMs: config.DELIVERY_SWEEP_MS,
     leaseMarginMs: config.DELIVERY_LEASE_MARGIN_MS,
     breakerPolicy: DEFAULT_BREAKER_POLICY,
+    autoDisableAfterMs: config.DELIVERY_AUTO_DISABLE_AFTER,
     metrics,
   });
   delivery.start();
@@ -98,7 +145,7 @@ if (config.DELIVERY_ENABLED) {
 }
 
 let committer: AttestationCommitter | null = null;
-if (config.ATTEST_ENABLED && signer?.ok) {
+if (runs.attest && signer?.ok) {
   committer = new AttestationCommitter({
     pool,
     logSigner: signer.logSigner,
@@ -110,12 +157,34 @@ if (config.ATTEST_ENABLED && signer?.ok) {
   });
   await committer.start();
   logger.info({ origin: signer.logSigner.origin, keyId: signer.logSigner.keyId }, "attestation committer started");
-} else if (config.ATTEST_ENABLED) {
+} else if (runs.attest) {
   logger.warn("no ATTEST_SIGNING_KEY(_FILE): attempts are queued for the log but nothing is committed by this process");
 }
 
-// A parent process (the launcher, tests) learns the port from this message when INGEST_PORT=0.
-process.send?.({ type: "ready", ingestPort, workerId: delivery?.workerId ?? null });
+// The retention purge (docs/operations.md) is background housekeeping: it runs with the attest role.
+let retention: RetentionJob | null = null;
+if (runs.attest) {
+  retention = new RetentionJob({
+    pool,
+    clock: systemClock,
+    logger,
+    intervalMs: config.RETENTION_INTERVAL_MS,
+    batchSize: config.RETENTION_BATCH_SIZE,
+    metrics,
+  });
+  retention.start();
+}
+
+const running = WORKER_ROLES.filter((role) => runs[role]);
+logger.info({ roles: running }, "worker roles running");
+// A parent process (the launcher, tests) learns the ports from this message when they are 0.
+process.send?.({
+  type: "ready",
+  ingestPort,
+  metricsPort,
+  workerId: delivery?.workerId ?? null,
+  roles: running,
+});
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -127,9 +196,10 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, config.SHUTDOWN_GRACE_MS + 5_000);
   forced.unref();
-  await Promise.all([ingest?.close(), delivery?.stop(config.SHUTDOWN_GRACE_MS)]);
+  await Promise.all([ingest?.close(), status?.close(), delivery?.stop(config.SHUTDOWN_GRACE_MS), retention?.stop()]);
   await committer?.stop(); // after delivery: its last attempts are in the final checkpoint
   await pool.end();
+  await tracing.shutdown(); // last: flushes the spans of the work just finished
   logger.info("stopped");
   process.exit(0);
 }

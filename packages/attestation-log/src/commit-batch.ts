@@ -11,6 +11,7 @@ import {
   insertMerkleNodes,
   insertTreeHead,
   latestTreeHead,
+  type PendingLeaf,
   type Pool,
   takePendingLeaves,
   withTransaction,
@@ -22,7 +23,7 @@ import { databaseHashReader } from "./node-store.ts";
 const COMMITTER_LOCK_KEY = 7_411_201_002;
 
 export type CommitResult =
-  | { outcome: "committed"; treeSize: number; leaves: number }
+  | { outcome: "committed"; treeSize: number; leaves: number; firstIndex: number; committed: readonly PendingLeaf[] }
   | { outcome: "nothing_pending" }
   | { outcome: "busy" };
 
@@ -74,6 +75,12 @@ export async function commitBatch(
       keyId: logSigner.keyId,
       createdAt: now,
     });
-    return { outcome: "committed", treeSize: frontier.size, leaves: pending.length };
+    return {
+      outcome: "committed",
+      treeSize: frontier.size,
+      leaves: pending.length,
+      firstIndex: size,
+      committed: pending,
+    };
   });
 }

@@ -2,6 +2,7 @@ import { type Clock, systemClock } from "@kapsel/core";
 import { type Pool, pendingLeafBacklog, registerSigningKey } from "@kapsel/db";
 import type { Logger } from "@kapsel/logger";
 import { type CommitResult, commitBatch } from "./commit-batch.ts";
+import { observeCommit } from "./commit-observer.ts";
 import type { LogSigner } from "./log-signer.ts";
 
 export interface CommitterOptions {
@@ -82,6 +83,7 @@ export class AttestationCommitter {
   }
 
   private async commitOnce(): Promise<CommitResult> {
+    const startedAtMs = Date.now(); // wall time for the span: a test clock may stand still
     const result = await commitBatch(
       this.options.pool,
       this.options.logSigner,
@@ -90,6 +92,11 @@ export class AttestationCommitter {
     );
     if (result.outcome === "committed") {
       this.options.logger.debug({ treeSize: result.treeSize, leaves: result.leaves }, "checkpoint signed");
+      observeCommit(this.options.logger, startedAtMs, {
+        treeSize: result.treeSize,
+        firstIndex: result.firstIndex,
+        leaves: result.committed,
+      });
     }
     return result;
   }

@@ -17,6 +17,15 @@ export const apiConfigSchema = z
     GRAPHQL_MAX_DEPTH: positiveInt(12),
     GRAPHQL_MAX_COST: positiveInt(10_000),
     /**
+     * The role tenant requests run as under row-level security (docs/operations.md); empty = no
+     * role switch, row-level security bypassed (only for measuring its cost).
+     */
+    API_DATABASE_ROLE: z
+      .string()
+      .trim()
+      .regex(/^([a-z_][a-z0-9_]{0,62})?$/, "must be a PostgreSQL role name (lower case, digits, _) or empty")
+      .default("kapsel_api"),
+    /**
      * CIDRs or exact hostnames endpoint URLs may point to despite the SSRF guard: the same setting,
      * with the same meaning, as the worker's (set both to the same value).
      */

@@ -6,6 +6,9 @@ const PORT = "must be a port number 0-65535";
 export const port = (fallback: number) =>
   z.coerce.number({ error: PORT }).int(PORT).min(0, PORT).max(65535, PORT).default(fallback);
 
+/** A port with no default: unset means "do not listen". */
+export const optionalPort = z.coerce.number({ error: PORT }).int(PORT).min(0, PORT).max(65535, PORT).optional();
+
 const POSITIVE = "must be a whole number greater than 0";
 export const positiveInt = (fallback: number) =>
   z.coerce.number({ error: POSITIVE }).int(POSITIVE).positive(POSITIVE).default(fallback);

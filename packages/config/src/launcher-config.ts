@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { databaseUrl, host, logLevel, port } from "./env-types.ts";
+import { rolesSetting } from "./roles.ts";
 
 /** Settings of `npm start` (apps/launcher); the worker's own settings pass through to it. */
 export const launcherConfigSchema = z.object({
@@ -7,11 +8,16 @@ export const launcherConfigSchema = z.object({
   DATABASE_URL: databaseUrl.optional(),
   KAPSEL_DATA_DIR: z.string().min(1).default(".kapsel"),
   KAPSEL_POSTGRES_PORT: port(54329),
+  /** Which apps to start: the worker for ingest/deliver/attest, the API, the console; all by default. */
+  KAPSEL_ROLES: rolesSetting,
   INGEST_HOST: host("127.0.0.1"),
   INGEST_PORT: port(3000),
   DEMO_RECEIVER_PORT: port(3001),
   API_HOST: host("127.0.0.1"),
   API_PORT: port(3100),
+  /** Where the console (apps/console, `next start`) listens; `0` = any free port. */
+  CONSOLE_HOST: host("127.0.0.1"),
+  CONSOLE_PORT: port(3200),
   /** Name of the attestation log (checkpoint origin line and key name) for a newly created key. */
   ATTEST_LOG_ORIGIN: z
     .string()

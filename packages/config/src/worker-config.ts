@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { boolean, commaList, databaseUrl, host, logLevel, port, positiveInt } from "./env-types.ts";
+import { duration } from "./duration.ts";
+import { boolean, commaList, databaseUrl, host, logLevel, optionalPort, port, positiveInt } from "./env-types.ts";
+import { rolesSetting } from "./roles.ts";
 
 /** Settings of apps/worker (documented in docs/configuration.md). */
 export const workerConfigSchema = z.object({
@@ -15,7 +17,29 @@ export const workerConfigSchema = z.object({
   INGEST_MAX_QUEUED: positiveInt(20_000),
   INGEST_MAX_QUEUED_BYTES: positiveInt(256 * 1024 * 1024),
   INGEST_ENDPOINT_CACHE_MS: z.coerce.number().int().min(0).default(1000),
+  /** Rate limits and backpressure (decision 0015). A limited tenant's bucket holds this many seconds of its rate. */
+  INGEST_RATE_BURST_SECONDS: z.coerce
+    .number({ error: "must be a number greater than 0" })
+    .positive("must be a number greater than 0")
+    .default(1),
+  /** 0 = off: by default a delivery backlog never refuses ingest (absorbing outages is the job). */
+  INGEST_MAX_QUEUE_DEPTH: z.coerce.number().int("must be a whole number").min(0, "must be 0 or more").default(0),
+  INGEST_QUEUE_SAMPLE_MS: positiveInt(1000),
+  /** 0 = off. */
+  INGEST_MAX_COMMIT_LATENCY_MS: z.coerce
+    .number()
+    .int("must be a whole number")
+    .min(0, "must be 0 or more")
+    .default(5000),
   MIGRATE_ON_START: boolean(true),
+  /** Which of ingest, deliver, attest this process runs (api and console are other apps). */
+  KAPSEL_ROLES: rolesSetting,
+  /**
+   * Where a process without the ingest role serves /metrics, /health and /ready (with ingest they
+   * are on the ingest server). Unset: no HTTP at all, so many such processes fit on one host.
+   */
+  METRICS_HOST: host("127.0.0.1"),
+  METRICS_PORT: optionalPort,
   INGEST_ENABLED: boolean(true),
   DELIVERY_ENABLED: boolean(true),
   DELIVERY_CONCURRENCY: positiveInt(64),
@@ -26,6 +50,11 @@ export const workerConfigSchema = z.object({
   DELIVERY_MAX_RESPONSE_BYTES: positiveInt(64 * 1024),
   /** Comma-separated CIDRs or exact hostnames that delivery may reach despite the SSRF guard. */
   DELIVERY_ALLOW_ADDRESSES: commaList,
+  /** Disable an endpoint with no successful delivery for this long while attempts fail ("off": never). */
+  DELIVERY_AUTO_DISABLE_AFTER: duration("5d"),
+  /** How often the retention purge runs (attest role), and how many events one statement purges. */
+  RETENTION_INTERVAL_MS: positiveInt(3_600_000),
+  RETENTION_BATCH_SIZE: positiveInt(500),
   SHUTDOWN_GRACE_MS: positiveInt(10_000),
   ATTEST_ENABLED: boolean(true),
   /** The log's Ed25519 signing key in note format (PRIVATE+KEY+<origin>+<id>+<data>)... */

@@ -44,3 +44,47 @@ describe("launcher configuration", () => {
     expect(result.ok && result.config.DATABASE_URL).toBeUndefined();
   });
 });
+
+describe("KAPSEL_ROLES", () => {
+  const base = { DATABASE_URL: "postgres://localhost/kapsel" };
+
+  it("runs every role by default", () => {
+    const result = parseEnv(workerConfigSchema, base);
+    expect(result.ok && result.config.KAPSEL_ROLES).toMatchObject({
+      all: true,
+      ingest: true,
+      deliver: true,
+      attest: true,
+    });
+    expect(result.ok && result.config.METRICS_PORT).toBeUndefined();
+  });
+
+  it("takes a comma list, case and spaces aside", () => {
+    const result = parseEnv(workerConfigSchema, { ...base, KAPSEL_ROLES: " Deliver, attest " });
+    expect(result.ok && result.config.KAPSEL_ROLES).toMatchObject({
+      all: false,
+      ingest: false,
+      deliver: true,
+      attest: true,
+      api: false,
+      names: ["deliver", "attest"],
+    });
+  });
+
+  it("treats a list naming every role as all", () => {
+    const result = parseEnv(launcherConfigSchema, { KAPSEL_ROLES: "console,api,attest,deliver,ingest" });
+    expect(result.ok && result.config.KAPSEL_ROLES.all).toBe(true);
+  });
+
+  it("refuses unknown and empty role lists", () => {
+    for (const value of ["ingest,delivery", ","]) {
+      const result = parseEnv(workerConfigSchema, { ...base, KAPSEL_ROLES: value });
+      expect(result).toEqual({
+        ok: false,
+        problems: [
+          `KAPSEL_ROLES: must be a comma-separated list of ingest, deliver, attest, api, console, or all (got ${JSON.stringify(value)})`,
+        ],
+      });
+    }
+  });
+});

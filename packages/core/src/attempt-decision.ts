@@ -9,7 +9,8 @@ import {
 export type AttemptDecision =
   | { next: "delivered" }
   | { next: "retry"; atMs: number; delayMs: number; basis: "backoff" | "retry_after" | "retry_after_clamped" }
-  | { next: "failed"; reason: "permanent" | "attempts_exhausted" };
+  /** "gone": the receiver answered 410 Gone, a permanent failure that also disables the endpoint. */
+  | { next: "failed"; reason: "permanent" | "gone" | "attempts_exhausted" };
 
 export interface AttemptDecisionInput {
   outcome: DeliveryOutcome;
@@ -27,7 +28,12 @@ export interface AttemptDecisionInput {
 export function decideAfterAttempt(input: AttemptDecisionInput): AttemptDecision {
   const kind = classifyOutcome(input.outcome, input.classification);
   if (kind === "success") return { next: "delivered" };
-  if (kind === "permanent") return { next: "failed", reason: "permanent" };
+  if (kind === "permanent") {
+    // Standard Webhooks: 410 means "stop sending". Only when 410 is permanent for this endpoint: a
+    // tenant who made it retryable (retryableStatuses, retryAllClientErrors) keeps it retrying.
+    const gone = input.outcome.kind === "http" && input.outcome.status === 410;
+    return { next: "failed", reason: gone ? "gone" : "permanent" };
+  }
   if (input.attemptNumber >= input.backoff.maxAttempts) return { next: "failed", reason: "attempts_exhausted" };
   const retryAfterMs =
     honoursRetryAfter(input.outcome) && input.retryAfterHeader

@@ -29,6 +29,11 @@ export const ERROR_CODES = {
     name: "idempotency_key_invalid",
     message: "The idempotency key must be 1 to 255 printable ASCII characters.",
   },
+  E1011: {
+    status: 429,
+    name: "rate_limited",
+    message: "The tenant's ingest rate limit is exhausted; the event was not accepted. Retry later.",
+  },
   E3001: {
     status: 503,
     name: "database_unavailable",
@@ -39,10 +44,20 @@ export const ERROR_CODES = {
     name: "overloaded",
     message: "Ingest is at capacity; the event was not accepted. Retry later.",
   },
+  E3003: {
+    status: 503,
+    name: "queue_full",
+    message: "Too many events are waiting for delivery; the event was not accepted. Retry later.",
+  },
   E3004: {
     status: 503,
     name: "not_ready",
     message: "The service is not ready: starting, shutting down, database unreachable or migrations pending.",
+  },
+  E3005: {
+    status: 503,
+    name: "database_slow",
+    message: "The database is committing too slowly; the event was not accepted. Retry later.",
   },
   E3101: {
     status: 500,

@@ -46,6 +46,16 @@ export {
   resolveBreakerPolicy,
 } from "./circuit-breaker.ts";
 export { type Clock, ManualClock, systemClock } from "./clock.ts";
+export {
+  type AttemptHealth,
+  DEFAULT_AUTO_DISABLE_AFTER_MS,
+  type DisableReason,
+  describeDisableReason,
+  type FailingSinceChange,
+  failingSinceChanges,
+  formatDuration,
+  shouldAutoDisable,
+} from "./endpoint-health.ts";
 export { ERROR_CODES, type ErrorBody, type ErrorCode, errorBody } from "./error-codes.ts";
 export {
   EVENT_STATUSES,
@@ -73,3 +83,13 @@ export {
   RETRYABLE_CLIENT_STATUSES,
   type RetryClassificationPolicy,
 } from "./retry-classification.ts";
+export {
+  bucketCapacity,
+  fullBucket,
+  msUntilToken,
+  refill,
+  retryAfterSeconds,
+  type TokenBucketPolicy,
+  type TokenBucketState,
+  takeTokens,
+} from "./token-bucket.ts";

@@ -16,11 +16,18 @@ export {
   saveBreakers,
 } from "./sql/breaker-rows.ts";
 export { type ClaimedEvent, type ClaimRequest, claimDueEvents } from "./sql/claim-due-events.ts";
+export {
+  type DisabledEndpoint,
+  disableEndpoints,
+  type EndpointToDisable,
+} from "./sql/disable-endpoints.ts";
+export { type FailingEndpoint, trackEndpointHealth } from "./sql/endpoint-health.ts";
 export { type EndpointStatusResult, setEndpointStatus } from "./sql/endpoint-status.ts";
 export { findTenantByKeyHash } from "./sql/find-api-key.ts";
 export { findIdempotentEvents, type IdempotencyLookup, idempotencyMapKey } from "./sql/find-idempotent-events.ts";
 export { findIngestEndpoint, type IngestEndpoint } from "./sql/find-ingest-endpoint.ts";
 export { IDEMPOTENCY_WINDOW_MS, insertEvents, type NewEvent } from "./sql/insert-events.ts";
+export { type LeasedRateTokens, leaseRateTokens, type RateTokenLease } from "./sql/lease-rate-tokens.ts";
 export {
   appendLeaves,
   type CommittedLeaf,

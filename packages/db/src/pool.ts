@@ -25,6 +25,10 @@ export function createPool(options: PoolOptions): Pool {
   });
   // Without a listener, an idle client's error (server restart) would crash the process.
   pool.on("error", (error) => options.onIdleError?.(error));
+  // A connection that dies while checked out (e.g. between two statements of a transaction when
+  // the server restarts) emits "error" on its client, which pg-pool does not listen to then: that
+  // crashed the process. The client's next query fails instead, and the pool discards it on release.
+  pool.on("connect", (client) => client.on("error", () => undefined));
   return pool;
 }
 

@@ -78,12 +78,13 @@ export function toAttemptRecord(attempt: FinishedAttempt, nowMs: number, random:
     eventStatus: decision.next === "delivered" ? "delivered" : decision.next === "retry" ? "pending" : "failed",
     nextAttemptAt: decision.next === "retry" ? new Date(decision.atMs) : null,
     lastError: lastError(decision, result),
+    disablesEndpoint: decision.next === "failed" && decision.reason === "gone",
   };
 }
 
 function attemptResult(decision: AttemptDecision, outcome: DeliveryOutcome): AttemptRecord["result"] {
   if (decision.next === "delivered") return "success";
-  if (decision.next === "failed" && decision.reason === "permanent") return "permanent_failure";
+  if (decision.next === "failed" && decision.reason !== "attempts_exhausted") return "permanent_failure";
   // Exhausting attempts does not make a retryable outcome permanent; the event failed, the attempt was retryable.
   return outcome.kind === "http" && outcome.status >= 200 && outcome.status < 300 ? "success" : "retryable_failure";
 }
@@ -91,5 +92,6 @@ function attemptResult(decision: AttemptDecision, outcome: DeliveryOutcome): Att
 function lastError(decision: AttemptDecision, result: SendResult): string | null {
   if (decision.next === "delivered") return null;
   const what = result.kind === "response" ? `HTTP ${result.status}` : `${result.errorClass}: ${result.message}`;
+  if (decision.next === "failed" && decision.reason === "gone") return `${what} (gone: endpoint disabled)`;
   return decision.next === "failed" && decision.reason === "attempts_exhausted" ? `${what} (attempts exhausted)` : what;
 }

@@ -3,6 +3,7 @@ import {
   type BreakerPolicy,
   type BreakerState,
   type BreakerTransition,
+  DEFAULT_AUTO_DISABLE_AFTER_MS,
   nextProbeAt,
   record,
 } from "@kapsel/core";
@@ -10,6 +11,7 @@ import {
   type AttemptRecord,
   addBreakerSuccesses,
   type ClaimedEvent,
+  type DisabledEndpoint,
   deferPendingEvents,
   insertBreakerTransitions,
   lockBreakers,
@@ -20,6 +22,13 @@ import {
   saveBreakers,
   withTransaction,
 } from "@kapsel/db";
+import { applyReceiverSignals } from "./receiver-signals.ts";
+
+/** A breaker state change of one endpoint (for logs: pass an array to collect them). */
+export interface EndpointTransition {
+  endpointId: string;
+  transition: BreakerTransition;
+}
 
 /**
  * Claims for endpoints whose breaker is not closed must be admitted one by one (bounded probes);
@@ -32,6 +41,7 @@ export async function admitThroughBreakers(
   claims: readonly ClaimedEvent[],
   policy: BreakerPolicy,
   nowMs: number,
+  transitionsOut?: EndpointTransition[],
 ): Promise<ClaimedEvent[]> {
   const gated = claims.filter((c) => c.breakerState !== "closed");
   if (gated.length === 0) return [...claims];
@@ -59,6 +69,7 @@ export async function admitThroughBreakers(
     await saveBreakers(client, states, now);
     await insertBreakerTransitions(client, transitions);
     await releaseClaims(client, workerId, releases, now);
+    transitionsOut?.push(...transitions);
   });
   return claims.filter((c) => !refused.has(c.id));
 }
@@ -68,16 +79,21 @@ export async function admitThroughBreakers(
  * transaction: the attempt rows and the breaker counts can never disagree. Endpoints with only
  * successes take a one-statement fast path; the others are decided by the pure state machine under
  * row locks. An endpoint whose breaker opens has its waiting events moved to the probe time.
+ * Receiver signals (410 Gone, failing for `autoDisableAfterMs`) disable endpoints in the same
+ * transaction; the endpoints disabled are returned.
  */
 export async function recordWithBreakers(
   pool: Pool,
   records: readonly AttemptRecord[],
   policy: BreakerPolicy,
   nowMs: number,
-): Promise<void> {
+  autoDisableAfterMs: number = DEFAULT_AUTO_DISABLE_AFTER_MS,
+  transitionsOut?: EndpointTransition[],
+): Promise<DisabledEndpoint[]> {
   const now = new Date(nowMs);
-  await withTransaction(pool, async (client: PoolClient) => {
+  return withTransaction(pool, async (client: PoolClient) => {
     await recordAttempts(client, records, now);
+    const disabled = await applyReceiverSignals(client, records, nowMs, autoDisableAfterMs);
     const successes = new Map<string, number>();
     const failing = new Set<string>();
     for (const attempt of records) {
@@ -87,7 +103,8 @@ export async function recordWithBreakers(
     for (const id of failing) successes.delete(id);
     const applied = await addBreakerSuccesses(client, successes, now, policy.windowMs);
     const rest = records.filter((r) => !applied.has(r.endpointId));
-    if (rest.length > 0) await decideUnderLock(client, rest, policy, nowMs);
+    if (rest.length > 0) await decideUnderLock(client, rest, policy, nowMs, transitionsOut);
+    return disabled;
   });
 }
 
@@ -96,6 +113,7 @@ async function decideUnderLock(
   records: readonly AttemptRecord[],
   policy: BreakerPolicy,
   nowMs: number,
+  transitionsOut?: EndpointTransition[],
 ): Promise<void> {
   const now = new Date(nowMs);
   const states = await lockBreakers(
@@ -113,6 +131,7 @@ async function decideUnderLock(
   }
   await saveBreakers(client, states, now);
   await insertBreakerTransitions(client, transitions);
+  transitionsOut?.push(...transitions);
   const deferrals = [...states.entries()]
     .filter(([, state]) => state.state === "open")
     .map(([endpointId, state]) => ({ endpointId, until: new Date(retryTime(state, nowMs)) }));

@@ -8,10 +8,12 @@ import {
   releaseClaims,
   requeueExpiredLeases,
 } from "@kapsel/db";
-import type { HttpSender } from "@kapsel/delivery-http";
+import type { HttpSender, SendResult } from "@kapsel/delivery-http";
 import type { Logger } from "@kapsel/logger";
 import { toAttemptRecord } from "./attempt-record.ts";
-import { admitThroughBreakers, recordWithBreakers } from "./breaker-gate.ts";
+import { admitThroughBreakers, type EndpointTransition, recordWithBreakers } from "./breaker-gate.ts";
+import { logAttempt, logBreakerTransitions } from "./delivery-logs.ts";
+import { endAttemptSpan, startAttemptSpan, traceClaim } from "./delivery-tracing.ts";
 import { outboundHeaders } from "./outbound-headers.ts";
 import { WakeupListener } from "./wakeup-listener.ts";
 
@@ -35,6 +37,8 @@ export interface DeliveryWorkerOptions {
   /** Lease = endpoint connect + response timeouts + this margin. */
   leaseMarginMs: number;
   breakerPolicy: BreakerPolicy;
+  /** Disable an endpoint with no successful attempt for this long (0: never). Default 5 days. */
+  autoDisableAfterMs?: number;
   /** Counts recorded attempts by result and their HTTP durations (e.g. createMetrics from @kapsel/metrics). */
   metrics?: DeliveryAttemptMetrics;
 }
@@ -86,7 +90,18 @@ export class DeliveryWorker {
     this.maxRecording = options.concurrency * 2;
     this.recorder = new GroupCommitter<AttemptRecord, true>({
       flush: async (records) => {
-        await recordWithBreakers(options.pool, records, options.breakerPolicy, this.clock.now());
+        const transitions: EndpointTransition[] = [];
+        const disabled = await recordWithBreakers(
+          options.pool,
+          records,
+          options.breakerPolicy,
+          this.clock.now(),
+          options.autoDisableAfterMs,
+          transitions,
+        );
+        logBreakerTransitions(options.logger, transitions);
+        // The reason says what the receiver did and when; never the URL (it may carry a token).
+        for (const d of disabled) options.logger.warn(d, "endpoint disabled by its receiver's answers");
         return records.map(() => true as const);
       },
       maxBatch: 200,
@@ -165,6 +180,7 @@ export class DeliveryWorker {
         }
         const limit = Math.min(free, this.options.claimBatch);
         const nowMs = this.clock.now();
+        const claimStartedAt = Date.now(); // wall time for the span: a test clock may stand still
         const claimed = await claimDueEvents(this.options.pool, {
           workerId: this.workerId,
           now: new Date(nowMs),
@@ -173,13 +189,17 @@ export class DeliveryWorker {
           probeAllowance: this.options.breakerPolicy.halfOpenMaxProbes,
           leaseMarginMs: this.options.leaseMarginMs,
         });
+        traceClaim(claimStartedAt, this.workerId, claimed);
+        const transitions: EndpointTransition[] = [];
         const admitted = await admitThroughBreakers(
           this.options.pool,
           this.workerId,
           claimed,
           this.options.breakerPolicy,
           nowMs,
+          transitions,
         );
+        logBreakerTransitions(this.options.logger, transitions);
         for (const event of admitted) this.track(this.deliver(event));
         // A short claim may be cut by an endpoint's in-flight limit, not by an empty queue: while
         // anything was claimed, finishing deliveries look again (an empty claim ends the backlog).
@@ -202,10 +222,13 @@ export class DeliveryWorker {
     this.inFlight.set(event.id, event);
     this.perEndpoint.set(event.endpointId, (this.perEndpoint.get(event.endpointId) ?? 0) + 1);
     let record: AttemptRecord | null = null;
+    let span: ReturnType<typeof startAttemptSpan> | null = null;
+    let sent: SendResult | null = null;
     try {
       const startedAtMs = this.clock.now();
       const attemptId = newId("attempt", startedAtMs);
       const requestHeaders = outboundHeaders(event, attemptId, startedAtMs);
+      span = startAttemptSpan(event, attemptId, requestHeaders); // adds traceparent when tracing is on
       const result = await this.options.sender.send({
         url: event.url,
         headers: requestHeaders,
@@ -213,6 +236,7 @@ export class DeliveryWorker {
         connectTimeoutMs: event.connectTimeoutMs,
         responseTimeoutMs: event.responseTimeoutMs,
       });
+      sent = result;
       // Given back during shutdown: another worker owns the event now.
       if (!this.abandoned.has(event.id)) {
         record = toAttemptRecord(
@@ -222,6 +246,7 @@ export class DeliveryWorker {
         );
       }
     } finally {
+      if (span) endAttemptSpan(span, sent, record);
       // The HTTP exchange is over: the worker's slot is free while the record waits for its batch
       // (the event stays leased until then, so nobody else claims it).
       this.inFlight.delete(event.id);
@@ -236,10 +261,7 @@ export class DeliveryWorker {
       this.counters.attempts++;
       this.options.metrics?.deliveryAttempt(record.result, record.durationMs / 1000);
       if (record.eventStatus === "delivered") this.counters.delivered++;
-      this.options.logger.debug(
-        { eventId: event.id, attempt: event.attemptNumber, result: record.result, next: record.eventStatus },
-        "delivery attempt recorded",
-      );
+      logAttempt(this.options.logger, record);
     } finally {
       // The endpoint's share is held until the outcome is recorded, so its breaker sees every
       // result before it gets more requests: a failing endpoint gets at most max_in_flight more.

@@ -6,6 +6,7 @@ import type { Caller } from "./auth/caller.ts";
 import { apiError } from "./errors.ts";
 import type { LiveUpdates } from "./live/live-updates.ts";
 import type { Loaders } from "./loaders/loaders.ts";
+import type { TenantRequestSession } from "./tenancy/request-session.ts";
 
 /** What every resolver gets: the authenticated caller, the database, the request's loaders, and what mutations use. */
 export interface GraphQLContext {
@@ -19,6 +20,8 @@ export interface GraphQLContext {
   clock: Clock;
   /** The process's LISTEN connection, which subscriptions register with. */
   live: LiveUpdates;
+  /** A tenant's request under row-level security: behind `db`; query operations pin it (one read-only transaction). */
+  session: TenantRequestSession | null;
 }
 
 /** The caller's tenant; the operator key belongs to no tenant, so tenant data is FORBIDDEN to it. */

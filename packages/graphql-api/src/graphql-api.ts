@@ -23,6 +23,8 @@ import { observedPool, type QueryObserver } from "./observed-pool.ts";
 import { resolvers, subscriptionResolvers } from "./resolvers/index.ts";
 import { buildExecutableSchema, readSchemaSdl } from "./schema/build-schema.ts";
 import { SCALARS } from "./schema/scalars.ts";
+import { DEFAULT_DATABASE_ROLE, databaseFor, requireDatabaseRole } from "./tenancy/caller-database.ts";
+import { pinReadsPlugin } from "./tenancy/pin-reads-plugin.ts";
 import { type GraphQLWebSocketHandler, graphqlWebSocket } from "./ws/graphql-ws.ts";
 
 export interface GraphQLApiOptions {
@@ -45,6 +47,12 @@ export interface GraphQLApiOptions {
   clock?: Clock;
   /** Sees every SQL statement the API sends (tests count queries with it). */
   observeQuery?: QueryObserver;
+  /**
+   * API_DATABASE_ROLE: the role a tenant's statements run as, under row-level security with the
+   * tenant set (default kapsel_api, created by the migrations). Empty: the login user's own role,
+   * which bypasses row-level security (only for measuring its cost; docs/operations.md).
+   */
+  databaseRole?: string;
 }
 
 export interface GraphQLApi {
@@ -65,11 +73,14 @@ const MAX_SELECTIONS = 10_000;
 export async function createGraphQLApi(options: GraphQLApiOptions): Promise<GraphQLApi> {
   const introspection = options.introspection ?? true;
   const schema = buildExecutableSchema(readSchemaSdl(), resolvers, SCALARS, subscriptionResolvers);
-  const db = options.observeQuery ? observedPool(options.pool, options.observeQuery) : options.pool;
+  const observe = options.observeQuery;
+  // The login user's pool: authentication (before any tenant is known) and the operator key.
+  const db = observe ? observedPool(options.pool, observe) : options.pool;
   const logger = options.logger;
   const clock = options.clock ?? systemClock;
   const ssrfPolicy = options.ssrfPolicy ?? DEFAULT_SSRF_POLICY;
-  const admin = new DeliveryAdmin(db, clock);
+  const role = options.databaseRole ?? DEFAULT_DATABASE_ROLE;
+  if (role !== "") await requireDatabaseRole(options.pool, role, logger);
   const limits = { maxDepth: options.maxDepth ?? 12, maxCost: options.maxCost ?? 10_000 };
   const logInternal = (err: unknown) => logger.error({ err: loggableError(err) }, "GraphQL request failed");
   // One LISTEN connection per process, opened with the pool's own settings (not taken from it).
@@ -89,6 +100,7 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       queryLimitsPlugin(limits),
+      pinReadsPlugin(),
     ],
     validationRules: [...recommendedRules],
     maxRecursiveSelections: MAX_SELECTIONS,
@@ -108,15 +120,19 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
   });
   await apollo.start();
 
-  const contextOf = (caller: Caller): GraphQLContext => ({
-    caller,
-    db,
-    loaders: new Loaders(db, new Date(clock.now())),
-    admin,
-    ssrfPolicy,
-    clock,
-    live,
-  });
+  const contextOf = (caller: Caller): GraphQLContext => {
+    const { db: callerDb, session } = databaseFor(options.pool, caller, role, observe);
+    return {
+      caller,
+      db: callerDb,
+      session,
+      loaders: new Loaders(callerDb, new Date(clock.now())),
+      admin: new DeliveryAdmin(callerDb, clock),
+      ssrfPolicy,
+      clock,
+      live,
+    };
+  };
   const context = async (req: IncomingMessage): Promise<GraphQLContext> =>
     contextOf(await authenticateCaller(db, req, options.operatorApiKey));
   const webSocket = graphqlWebSocket({
@@ -133,7 +149,7 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
     onInternalError: logInternal,
   });
   return {
-    handle: graphqlHttpHandler(apollo, context),
+    handle: graphqlHttpHandler(apollo, context, async (done) => done.session?.finish()),
     webSocket,
     schema,
     stop: async () => {

@@ -16,4 +16,11 @@ export {
 } from "./live/live-updates.ts";
 export { decodeCursor, encodeCursor, MAX_PAGE_SIZE } from "./pagination.ts";
 export { readSchemaSdl, SCHEMA_FILE } from "./schema/build-schema.ts";
+export {
+  checkDatabaseRole,
+  type DatabaseRoleCheck,
+  DatabaseRoleError,
+  DEFAULT_DATABASE_ROLE,
+} from "./tenancy/caller-database.ts";
+export { TENANT_SETTING, type TenantScope, tenantScopedPool } from "./tenancy/tenant-pool.ts";
 export type { GraphQLWebSocketHandler } from "./ws/graphql-ws.ts";

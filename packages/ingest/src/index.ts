@@ -1,3 +1,4 @@
+export type { AdmissionSettings } from "./admission.ts";
 export { type CommitOutcome, commitEvents } from "./commit-events.ts";
 export { EndpointCache } from "./endpoint-cache.ts";
 export { createIngestServer, type IngestServer, type IngestServerOptions } from "./ingest-server.ts";

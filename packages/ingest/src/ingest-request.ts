@@ -5,16 +5,20 @@ import type { IngestEndpoint, NewEvent } from "@kapsel/db";
 import { type MemoryBudget, readBody } from "@kapsel/http-body";
 import type { Logger } from "@kapsel/logger";
 import { verifySource } from "@kapsel/webhook-signatures";
+import type { IngestAdmission } from "./admission.ts";
 import type { CommitOutcome } from "./commit-events.ts";
 import type { EndpointCache } from "./endpoint-cache.ts";
 
 import { sendError, sendJson } from "./http-responses.ts";
 import { pickIdempotencyKey } from "./idempotency-key.ts";
+import { traceEventId } from "./ingest-tracing.ts";
 import { storedHeadersJson } from "./stored-headers.ts";
 
 export interface IngestDeps {
   endpoints: EndpointCache<IngestEndpoint>;
   committer: GroupCommitter<NewEvent, CommitOutcome>;
+  /** Backpressure and per-tenant rate limits, checked before the body is read (decision 0015). */
+  admission: IngestAdmission;
   budget: MemoryBudget;
   clock: Clock;
   logger: Logger;
@@ -34,9 +38,9 @@ const REJECTION_CODES = {
 } as const;
 
 /**
- * POST /ingest/:endpoint_id. The order is cheapest-refusal first: size header, endpoint, body,
- * signature, idempotency key; then the event waits for its group commit, and only a committed
- * event is answered with 2xx.
+ * POST /ingest/:endpoint_id. The order is cheapest-refusal first: size header, endpoint, admission
+ * (backpressure, tenant rate limit), body, signature, idempotency key; then the event waits for its
+ * group commit, and only a committed event is answered with 2xx.
  */
 export async function handleIngest(
   req: IncomingMessage,
@@ -51,6 +55,10 @@ export async function handleIngest(
   const endpoint = isId("endpoint", endpointId) ? await deps.endpoints.get(endpointId) : null;
   if (!endpoint) return reject(deps, res, "E1001");
   if (endpoint.status === "disabled") return reject(deps, res, "E1002");
+  const admission = await deps.admission.admit(endpoint);
+  if (admission.outcome === "refused") {
+    return reject(deps, res, admission.code, { retryAfterSeconds: admission.retryAfterSeconds });
+  }
 
   const read = await readBody(req, deps.maxBodyBytes, deps.budget);
   switch (read.outcome) {
@@ -97,8 +105,9 @@ async function acceptBody(
   if (key.outcome === "invalid") return reject(deps, res, "E1010");
 
   const contentType = req.headers["content-type"] ?? null;
+  const eventId = newId("event", now); // also the correlation id of its logs and spans
   const event: NewEvent = {
-    id: newId("event", now),
+    id: eventId,
     tenantId: endpoint.tenantId,
     endpointId: endpoint.id,
     payload: body,
@@ -106,6 +115,7 @@ async function acceptBody(
     contentType,
     headersJson: storedHeadersJson(req.headers),
     idempotencyKey: key.key,
+    traceContext: traceEventId(eventId),
   };
   const submitted = await deps.committer.submit(event);
   if (submitted.outcome === "overloaded") return reject(deps, res, "E3002", { retryAfterSeconds: 1 });
@@ -120,6 +130,8 @@ async function acceptBody(
       deps.metrics?.ingestOutcome("accepted");
       return sendJson(res, 202, { event_id: result.eventId, status: "accepted" });
     case "duplicate":
+      traceEventId(result.eventId);
+      deps.logger.debug({ eventId: result.eventId, endpointId: endpoint.id }, "duplicate event: original id answered");
       deps.metrics?.ingestOutcome("duplicate");
       return sendJson(res, 200, { event_id: result.eventId, status: "duplicate" });
     case "endpoint_unavailable":

@@ -4,11 +4,13 @@ import { type Clock, errorBody, GroupCommitter, systemClock } from "@kapsel/core
 import { findIngestEndpoint, type IngestEndpoint, type NewEvent, type Pool } from "@kapsel/db";
 import { MemoryBudget } from "@kapsel/http-body";
 import type { Logger } from "@kapsel/logger";
+import { type AdmissionSettings, IngestAdmission } from "./admission.ts";
 import { type CommitOutcome, commitEvents } from "./commit-events.ts";
 import { EndpointCache } from "./endpoint-cache.ts";
 
 import { sendError, sendJson } from "./http-responses.ts";
 import { handleIngest, type IngestDeps, type IngestOutcomeCounter } from "./ingest-request.ts";
+import { traceCommit, tracedOutcomes, traceIngestRequest } from "./ingest-tracing.ts";
 import { checkReadiness } from "./readiness.ts";
 
 export interface IngestServerOptions {
@@ -21,6 +23,8 @@ export interface IngestServerOptions {
   maxQueued: number;
   maxQueuedBytes: number;
   endpointCacheMs: number;
+  /** Rate limits and backpressure (decision 0015); every part has a default. */
+  admission?: AdmissionSettings;
   migrationsDir?: string;
   /** Counts ingest outcomes and serves GET /metrics (e.g. createMetrics from @kapsel/metrics). */
   metrics?: IngestServerMetrics;
@@ -43,8 +47,13 @@ const INGEST_PATH = /^\/ingest\/([^/?#]+)\/?(?:\?.*)?$/;
 
 export function createIngestServer(options: IngestServerOptions): IngestServer {
   const clock = options.clock ?? systemClock;
+  const admission = new IngestAdmission(options.pool, clock, options.logger, options.admission);
+  admission.start();
   const committer = new GroupCommitter<NewEvent, CommitOutcome>({
-    flush: (events) => commitEvents(options.pool, events, new Date(clock.now())),
+    flush: (events) =>
+      traceCommit(events, () =>
+        admission.latency.time(() => commitEvents(options.pool, events, new Date(clock.now()))),
+      ),
     maxBatch: options.maxBatch,
     maxConcurrent: options.maxConcurrentCommits,
     maxQueued: options.maxQueued,
@@ -56,11 +65,12 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
       clock,
     ),
     committer,
+    admission,
     budget: new MemoryBudget(options.maxQueuedBytes),
     clock,
     logger: options.logger,
     maxBodyBytes: options.maxBodyBytes,
-    metrics: options.metrics,
+    metrics: tracedOutcomes(options.metrics),
   };
   let closing = false;
 
@@ -70,7 +80,8 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
     if (ingest) {
       if (req.method !== "POST") return sendError(res, "E1008");
       if (closing) return sendError(res, "E3004", { retryAfterSeconds: 1, closeConnection: true });
-      return handleIngest(req, res, safeDecode(ingest[1]!), deps);
+      const endpointId = safeDecode(ingest[1]!);
+      return traceIngestRequest(req, endpointId, () => handleIngest(req, res, endpointId, deps));
     }
     if (req.method === "GET" && url === "/health") return sendJson(res, 200, { status: "ok" });
     if (req.method === "GET" && url === "/metrics" && options.metrics) {
@@ -126,6 +137,7 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
       server.closeIdleConnections();
       await committer.drain();
       await closed;
+      admission.stop();
     },
   };
 }

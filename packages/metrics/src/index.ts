@@ -2,6 +2,13 @@ import { listNonClosedBreakers, oldestPendingLeafAt, type Pool, readQueueGauges 
 import type { Logger } from "@kapsel/logger";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
+export {
+  createStatusServer,
+  type StatusReadiness,
+  type StatusServer,
+  type StatusServerOptions,
+} from "./status-server.ts";
+
 /** Most endpoints `kapsel_circuit_breaker_state` reports per scrape (only non-closed breakers). */
 export const MAX_BREAKER_SERIES = 100;
 /** `kapsel_queue_depth` counts pending events up to this many and saturates there. */
@@ -30,6 +37,8 @@ export interface KapselMetrics {
   ingestOutcome(outcome: string): void;
   /** One recorded HTTP delivery attempt and how long its HTTP exchange took. */
   deliveryAttempt(outcome: DeliveryAttemptOutcome, durationSeconds: number): void;
+  /** Rows the retention purge emptied: event payloads or attempt response bodies. */
+  retentionPurged(kind: "payload" | "response_body", count: number): void;
   /** The text for GET /metrics. Never rejects: without a database it reports what it can. */
   render(): Promise<string>;
 }
@@ -62,6 +71,12 @@ export function createMetrics(options: MetricsOptions): KapselMetrics {
     name: "kapsel_delivery_duration_seconds",
     help: "Duration of HTTP delivery attempts, in seconds.",
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const retentionPurgedTotal = new Counter({
+    name: "kapsel_retention_purged_total",
+    help: "Rows emptied by the retention purge, by kind (payload: events, response_body: attempts).",
+    labelNames: ["kind"] as const,
     registers: [registry],
   });
   if (options.workerPoolSize !== undefined) {
@@ -136,6 +151,7 @@ export function createMetrics(options: MetricsOptions): KapselMetrics {
       attemptsTotal.inc({ outcome });
       attemptDuration.observe(durationSeconds);
     },
+    retentionPurged: (kind, count) => retentionPurgedTotal.inc({ kind }, count),
     render: async () => {
       const fromDatabase = pool ? await refreshDatabaseGauges(pool) : false;
       databaseUp?.set(fromDatabase ? 1 : 0);

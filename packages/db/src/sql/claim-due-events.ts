@@ -26,6 +26,8 @@ export interface ClaimedEvent {
   retryAllClientErrors: boolean;
   /** The endpoint's breaker at claim time; anything but closed must pass the breaker gate. */
   breakerState: "closed" | "open" | "half_open";
+  /** W3C traceparent stored at ingest (null when tracing was off then). */
+  traceContext: string | null;
 }
 
 export interface ClaimRequest {
@@ -97,7 +99,7 @@ UPDATE events e
   FROM picked p, endpoints ep
   LEFT JOIN circuit_breakers cb ON cb.endpoint_id = ep.id
  WHERE e.id = p.id AND ep.id = e.endpoint_id
-RETURNING e.id, e.tenant_id, e.endpoint_id, e.payload, e.payload_sha256, e.content_type, e.attempts, e.retry_base, e.received_at,
+RETURNING e.id, e.tenant_id, e.endpoint_id, e.payload, e.payload_sha256, e.content_type, e.attempts, e.retry_base, e.received_at, e.trace_context,
           ep.url, ep.signing_secret, ep.previous_signing_secret, ep.previous_signing_secret_expires_at,
           ep.connect_timeout_ms, ep.response_timeout_ms, ep.max_attempts, ep.backoff_base_ms, ep.backoff_cap_ms,
           ep.retryable_statuses, ep.retry_all_client_errors, coalesce(cb.state::text, 'closed') AS breaker_state`;
@@ -140,6 +142,7 @@ export async function claimDueEvents(pool: Pool, request: ClaimRequest): Promise
       retryableStatuses: row.retryable_statuses,
       retryAllClientErrors: row.retry_all_client_errors,
       breakerState: row.breaker_state,
+      traceContext: row.trace_context,
     }),
   );
 }

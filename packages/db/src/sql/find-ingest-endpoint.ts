@@ -11,14 +11,17 @@ export interface IngestEndpoint {
   sourceEncoding: "hex" | "base64" | null;
   sourcePrefix: string | null;
   sourceToleranceSeconds: number;
+  /** The tenant's ingest rate limit (tokens per second); null: unlimited (decision 0015). */
+  ingestRatePerSecond: number | null;
 }
 
-// Served by the endpoints primary key.
+// Served by the endpoints and tenants primary keys.
 const SQL = `
-SELECT id, tenant_id, status, source_scheme, source_secret, source_header, source_encoding,
-       source_prefix, source_tolerance_seconds
-  FROM endpoints
- WHERE id = $1`;
+SELECT e.id, e.tenant_id, e.status, e.source_scheme, e.source_secret, e.source_header, e.source_encoding,
+       e.source_prefix, e.source_tolerance_seconds, t.ingest_rate_per_second
+  FROM endpoints e
+  JOIN tenants t ON t.id = e.tenant_id
+ WHERE e.id = $1`;
 
 interface Row {
   id: string;
@@ -30,6 +33,7 @@ interface Row {
   source_encoding: IngestEndpoint["sourceEncoding"];
   source_prefix: string | null;
   source_tolerance_seconds: number;
+  ingest_rate_per_second: number | null;
 }
 
 export async function findIngestEndpoint(pool: Pool, id: string): Promise<IngestEndpoint | null> {
@@ -46,5 +50,6 @@ export async function findIngestEndpoint(pool: Pool, id: string): Promise<Ingest
     sourceEncoding: row.source_encoding,
     sourcePrefix: row.source_prefix,
     sourceToleranceSeconds: row.source_tolerance_seconds,
+    ingestRatePerSecond: row.ingest_rate_per_second,
   };
 }

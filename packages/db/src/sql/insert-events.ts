@@ -10,6 +10,8 @@ export interface NewEvent {
   /** JSON text of the stored request headers. */
   headersJson: string;
   idempotencyKey: string | null;
+  /** W3C traceparent of the ingest span, when tracing is on (delivery joins that trace). */
+  traceContext?: string | null;
 }
 
 /** How long an idempotency key keeps answering with its first event. */
@@ -28,8 +30,8 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 const SQL = `
 WITH input AS MATERIALIZED (
   SELECT t.*
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::text[])
-      AS t(id, tenant_id, endpoint_id, payload, payload_sha256, content_type, headers, idempotency_key)
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::text[], $11::text[])
+      AS t(id, tenant_id, endpoint_id, payload, payload_sha256, content_type, headers, idempotency_key, trace_context)
     JOIN endpoints e ON e.id = t.endpoint_id AND e.status <> 'disabled'
 ),
 claimed AS (
@@ -44,9 +46,9 @@ claimed AS (
   RETURNING event_id
 )
 INSERT INTO events (id, tenant_id, endpoint_id, status, payload, payload_sha256, payload_size,
-                    content_type, headers, idempotency_key, received_at, next_attempt_at, updated_at)
+                    content_type, headers, idempotency_key, received_at, next_attempt_at, updated_at, trace_context)
 SELECT id, tenant_id, endpoint_id, 'pending', payload, payload_sha256, length(payload),
-       content_type, headers::jsonb, idempotency_key, $9, $9, $9
+       content_type, headers::jsonb, idempotency_key, $9, $9, $9, trace_context
   FROM input
  WHERE idempotency_key IS NULL OR id IN (SELECT event_id FROM claimed)
 RETURNING id`;
@@ -72,6 +74,7 @@ export async function insertEvents(pool: Pool, events: readonly NewEvent[], rece
       events.map((e) => e.idempotencyKey),
       receivedAt,
       IDEMPOTENCY_WINDOW_MS,
+      events.map((e) => e.traceContext ?? null),
     ],
   });
   return new Set(rows.map((row) => row.id));

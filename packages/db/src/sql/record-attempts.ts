@@ -25,6 +25,8 @@ export interface AttemptRecord {
   eventStatus: "delivered" | "pending" | "failed";
   nextAttemptAt: Date | null;
   lastError: string | null;
+  /** The receiver answered 410 Gone: the endpoint is disabled in the same transaction. */
+  disablesEndpoint: boolean;
 }
 
 /*

@@ -1,34 +1,42 @@
 import type { Pool } from "../pool.ts";
 
-export type ReplayResult = { outcome: "replayed" } | { outcome: "not_found" } | { outcome: "in_progress" };
+export type ReplayResult =
+  | { outcome: "replayed" }
+  | { outcome: "not_found" }
+  | { outcome: "in_progress" }
+  | { outcome: "purged" };
 
 // A finished event (delivered or failed) becomes due now with a fresh retry schedule; its attempt
-// numbers keep counting. Scoped to the tenant, so another tenant's id is simply "not found".
+// numbers keep counting. Scoped to the tenant, so another tenant's id is simply "not found". An
+// event whose payload retention purged has nothing left to send ("purged").
 // Served by the events primary key.
 const REPLAY_ONE = `
 WITH replayed AS (
   UPDATE events
      SET status = 'pending', next_attempt_at = $3, retry_base = attempts, last_error = NULL, failed_at = NULL,
          updated_at = $3
-   WHERE id = $1 AND tenant_id = $2 AND status IN ('delivered', 'failed')
+   WHERE id = $1 AND tenant_id = $2 AND status IN ('delivered', 'failed') AND payload IS NOT NULL
   RETURNING id
 )
 SELECT (SELECT count(*) FROM replayed)::int AS replayed,
        (SELECT count(*) FROM events WHERE id = $1 AND tenant_id = $2)::int AS existing,
+       (SELECT count(*) FROM events WHERE id = $1 AND tenant_id = $2 AND payload IS NULL)::int AS purged,
        pg_notify('kapsel_events', '')`;
 
 export async function replayEvent(pool: Pool, tenantId: string, eventId: string, now: Date): Promise<ReplayResult> {
-  const { rows } = await pool.query<{ replayed: number; existing: number }>({
+  const { rows } = await pool.query<{ replayed: number; existing: number; purged: number }>({
     name: "replay_event",
     text: REPLAY_ONE,
     values: [eventId, tenantId, now],
   });
   const row = rows[0]!;
   if (row.replayed === 1) return { outcome: "replayed" };
-  return row.existing === 0 ? { outcome: "not_found" } : { outcome: "in_progress" };
+  if (row.existing === 0) return { outcome: "not_found" };
+  return row.purged === 1 ? { outcome: "purged" } : { outcome: "in_progress" };
 }
 
-// Every event of the endpoint that failed at or after `since`. Served by events_endpoint_received_idx.
+// Every event of the endpoint that failed at or after `since` (those retention purged are skipped).
+// Served by events_endpoint_received_idx.
 const REPLAY_FAILED = `
 WITH replayed AS (
   UPDATE events e
@@ -36,6 +44,7 @@ WITH replayed AS (
          updated_at = $4
     FROM endpoints ep
    WHERE ep.id = $1 AND ep.tenant_id = $2 AND e.endpoint_id = ep.id AND e.status = 'failed' AND e.failed_at >= $3
+     AND e.payload IS NOT NULL
   RETURNING e.id
 )
 SELECT (SELECT count(*) FROM replayed)::int AS replayed,

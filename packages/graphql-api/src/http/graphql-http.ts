@@ -12,10 +12,13 @@ export type GraphQLHttpHandler = (req: IncomingMessage, res: ServerResponse) => 
  * Serves GraphQL on a plain node:http request: reads and caps the body, hands the request to
  * Apollo Server (which parses, validates, authenticates through `context`, and executes) and
  * writes its answer. Apollo answers GET (queries only) and POST, and 405 for other methods.
+ * `finish` gets the request's context once execution is over, before the answer is written (the
+ * request's database transaction ends there).
  */
 export function graphqlHttpHandler<T extends BaseContext>(
   apollo: ApolloServer<T>,
   context: (req: IncomingMessage) => Promise<T>,
+  finish: (context: T) => Promise<void> = async () => undefined,
   maxBodyBytes = MAX_GRAPHQL_BODY_BYTES,
 ): GraphQLHttpHandler {
   return async (req, res) => {
@@ -41,7 +44,16 @@ export function graphqlHttpHandler<T extends BaseContext>(
       search: url.includes("?") ? url.slice(url.indexOf("?")) : "",
       body,
     };
-    const answer = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: request, context: () => context(req) });
+    let created: T | undefined;
+    const answer = await apollo
+      .executeHTTPGraphQLRequest({
+        httpGraphQLRequest: request,
+        context: async () => {
+          created = await context(req);
+          return created;
+        },
+      })
+      .finally(() => (created ? finish(created) : undefined));
     for (const [name, value] of answer.headers) res.setHeader(name, value);
     res.statusCode = answer.status ?? 200;
     if (answer.body.kind === "complete") {

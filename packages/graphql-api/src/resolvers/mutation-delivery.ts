@@ -53,6 +53,9 @@ export const deliveryMutations: ResolverMap = {
       }
       const replayed = await context.admin.replayEvent(tenantId, eventId);
       if (replayed.outcome === "not_found") return failed(notFound("eventId", "event"));
+      if (replayed.outcome === "purged") {
+        return failed(conflict(["eventId"], "The event's payload was purged by retention: there is nothing to send."));
+      }
       if (replayed.outcome === "in_progress") {
         return failed(
           conflict(

@@ -1,0 +1,61 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { EndpointList } from "../../../components/endpoint-list.tsx";
+import { EmptyState, ErrorState } from "../../../components/states.tsx";
+import { describeFailure } from "../../../graphql/graphql-result.ts";
+import { ENDPOINTS_LIST, ENDPOINTS_PAGE_SIZE, type EndpointsListData } from "../../../graphql/queries.ts";
+import { serverGraphql } from "../../../graphql/server-client.ts";
+
+export const metadata: Metadata = { title: "Endpoints · Kapsel" };
+
+interface Props {
+  searchParams: Promise<{ after?: string | string[] }>;
+}
+
+export default async function EndpointsPage({ searchParams }: Props) {
+  const { after } = await searchParams;
+  const cursor = typeof after === "string" && after.length > 0 ? after : null;
+  const result = await serverGraphql<EndpointsListData>({
+    operationName: "EndpointsList",
+    query: ENDPOINTS_LIST,
+    variables: { first: ENDPOINTS_PAGE_SIZE, after: cursor },
+  });
+  return (
+    <>
+      <div className="page-head">
+        <h1>Endpoints</h1>
+        <Link href="/endpoints/new" className="button button-primary">
+          New endpoint
+        </Link>
+      </div>
+      <p className="muted lede">
+        Where your webhooks are delivered. Success rate, latency and failures cover the last 24 hours.
+      </p>
+      {result.kind !== "data" ? (
+        <ErrorState title="The endpoints could not be loaded." message={describeFailure(result)} />
+      ) : result.data.endpoints.edges.length === 0 ? (
+        <EmptyState title={cursor ? "No more endpoints." : "No endpoints yet"}>
+          <p>Create one to get a URL your sources can post webhooks to.</p>
+          <Link href="/endpoints/new" className="button">
+            Create an endpoint
+          </Link>
+        </EmptyState>
+      ) : (
+        <>
+          <EndpointList endpoints={result.data.endpoints.edges.map((e) => e.node)} />
+          <nav className="pager" aria-label="Endpoint pages">
+            {cursor ? <Link href="/endpoints">First page</Link> : null}
+            {result.data.endpoints.pageInfo.hasNextPage && result.data.endpoints.pageInfo.endCursor ? (
+              <Link
+                href={`/endpoints?after=${encodeURIComponent(result.data.endpoints.pageInfo.endCursor)}`}
+                className="button"
+              >
+                Next page
+              </Link>
+            ) : null}
+          </nav>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,79 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { EventLive } from "../../../../components/event/event-live.tsx";
+import { PayloadViewer } from "../../../../components/event/payload-viewer.tsx";
+import { ErrorState } from "../../../../components/states.tsx";
+import { pinnedVerifierKeys } from "../../../../config/console-env.ts";
+import { formatTimestamp } from "../../../../format/format.ts";
+import { describeFailure } from "../../../../graphql/graphql-result.ts";
+import { ATTEMPTS_SHOWN, EVENT_DETAIL, type EventDetailData } from "../../../../graphql/queries.ts";
+import { serverGraphql } from "../../../../graphql/server-client.ts";
+
+export const metadata: Metadata = { title: "Event · Kapsel" };
+
+export default async function EventPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const result = await serverGraphql<EventDetailData>({
+    operationName: "EventDetail",
+    query: EVENT_DETAIL,
+    variables: { id, attempts: ATTEMPTS_SHOWN },
+  });
+  if (result.kind !== "data") {
+    return (
+      <>
+        <h1>Event {id}</h1>
+        <ErrorState title="This event could not be loaded." message={describeFailure(result)} />
+      </>
+    );
+  }
+  const event = result.data.event;
+  if (event === null) notFound();
+  const { endpoint, attempts, receivedAt } = event;
+  return (
+    <>
+      <p className="breadcrumbs">
+        <Link href="/endpoints">Endpoints</Link> /{" "}
+        <Link href={`/endpoints/${endpoint.id}`}>{endpoint.name || endpoint.id}</Link> / Event
+      </p>
+      <h1 className="break">
+        Event <span className="mono">{event.id}</span>
+      </h1>
+      <dl className="settings">
+        <div>
+          <dt>Correlation id</dt>
+          <dd className="mono" data-testid="correlation-id">
+            {event.id}
+          </dd>
+        </div>
+        <div>
+          <dt>Received</dt>
+          <dd>{formatTimestamp(receivedAt)}</dd>
+        </div>
+        <div>
+          <dt>Endpoint</dt>
+          <dd className="mono break">{endpoint.url}</dd>
+        </div>
+      </dl>
+      <p className="hint">Kapsel's logs and traces carry the correlation id: search them for it.</p>
+      {attempts.pageInfo.hasNextPage ? (
+        <p className="alert alert-warn">Only the latest {ATTEMPTS_SHOWN} attempts are shown.</p>
+      ) : null}
+      <EventLive
+        initialState={{
+          id: event.id,
+          status: event.status,
+          attemptCount: event.attemptCount,
+          nextAttemptAt: event.nextAttemptAt,
+          lastError: event.lastError,
+          deliveredAt: event.deliveredAt,
+          failedAt: event.failedAt,
+        }}
+        receivedAt={receivedAt}
+        initialAttempts={attempts.edges.map((e) => e.node)}
+        pinnedKeys={pinnedVerifierKeys()}
+      />
+      <PayloadViewer event={event} />
+    </>
+  );
+}

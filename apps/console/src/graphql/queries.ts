@@ -1,0 +1,74 @@
+/** Read operations. Every one is named: the API logs operation names and tests match on them. */
+import { ATTEMPT_FIELDS, ENDPOINT_SETTINGS_FIELDS, EVENT_STATE_FIELDS, STATS_FIELDS } from "./fragments.ts";
+import type { Attempt, Connection, EndpointDetail, EndpointSummary, EventDetail, EventState } from "./types.ts";
+
+export const VIEWER = `query Viewer { viewer { id name } }`;
+export interface ViewerData {
+  viewer: { id: string; name: string };
+}
+
+export const ENDPOINTS_PAGE_SIZE = 25;
+export const ENDPOINTS_LIST = `query EndpointsList($first: Int!, $after: String) {
+  endpoints(first: $first, after: $after) {
+    edges { cursor node { id name url status disabledReason circuitBreaker { state } stats(windowHours: 24) { ${STATS_FIELDS} } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+export interface EndpointsListData {
+  endpoints: Connection<EndpointSummary>;
+}
+
+export const EVENTS_PAGE_SIZE = 20;
+export const ENDPOINT_DETAIL = `query EndpointDetail($id: ID!, $first: Int!, $after: String, $status: EventStatus) {
+  endpoint(id: $id) {
+    ${ENDPOINT_SETTINGS_FIELDS}
+    circuitBreaker {
+      state windowStartedAt windowSuccesses windowFailures openedAt nextProbeAt cooldownMs
+      transitions(first: 20) { from to reason at }
+    }
+    stats(windowHours: 24) { ${STATS_FIELDS} }
+    events(first: $first, after: $after, status: $status) {
+      edges { cursor node { id status receivedAt attemptCount nextAttemptAt lastError } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+export interface EndpointDetailData {
+  endpoint: EndpointDetail | null;
+}
+
+/** Most attempts the event page shows; older ones are summarised (see the page). */
+export const ATTEMPTS_SHOWN = 100;
+export const EVENT_DETAIL = `query EventDetail($id: ID!, $attempts: Int!) {
+  event(id: $id) {
+    ${EVENT_STATE_FIELDS}
+    receivedAt payloadSha256 payloadSize contentType payload payloadEncoding headers idempotencyKey
+    endpoint { id name url }
+    attempts(first: $attempts) { edges { cursor node { ${ATTEMPT_FIELDS} } } pageInfo { hasNextPage endCursor } }
+  }
+}`;
+export interface EventDetailData {
+  event: EventDetail | null;
+}
+
+/**
+ * The receipt panel's query, issued by the browser. Only `json` is used: the panel verifies the
+ * document itself and trusts no other field of the answer.
+ */
+export const ATTEMPT_RECEIPT = `query AttemptReceipt($id: ID!) { attempt(id: $id) { id receipt { json } } }`;
+export interface AttemptReceiptData {
+  attempt: { id: string; receipt: { json: string } | null } | null;
+}
+
+/** What the server subscribes to for the SSE bridge: each new attempt and the event's new state. */
+export const EVENT_ATTEMPTS_SUBSCRIPTION = `subscription EventAttempts($eventId: ID!) {
+  eventAttempts(eventId: $eventId) { ${ATTEMPT_FIELDS} event { ${EVENT_STATE_FIELDS} } }
+}`;
+
+/** The browser's reconciliation after the live stream (re)connects: updates missed meanwhile. */
+export const EVENT_LIVE_STATE = `query EventLiveState($id: ID!, $attempts: Int!) {
+  event(id: $id) { ${EVENT_STATE_FIELDS} attempts(first: $attempts) { edges { node { ${ATTEMPT_FIELDS} } } } }
+}`;
+export interface EventLiveStateData {
+  event: (EventState & { attempts: { edges: { node: Attempt }[] } }) | null;
+}

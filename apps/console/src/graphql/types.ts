@@ -1,0 +1,142 @@
+/** TypeScript shapes of the schema parts the console selects (packages/graphql-api/schema.graphql). */
+
+export type EndpointStatus = "ACTIVE" | "PAUSED" | "DISABLED";
+export type BreakerState = "CLOSED" | "OPEN" | "HALF_OPEN";
+export type EventStatus = "RECEIVED" | "PENDING" | "DELIVERING" | "DELIVERED" | "FAILED";
+export type AttemptResult = "SUCCESS" | "RETRYABLE_FAILURE" | "PERMANENT_FAILURE";
+export type PayloadEncoding = "UTF8" | "BASE64";
+export type SourceScheme = "NONE" | "STANDARD_WEBHOOKS" | "GITHUB" | "STRIPE" | "SHOPIFY" | "HMAC_SHA256";
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: PageInfo;
+}
+
+export interface EndpointStats {
+  windowHours: number;
+  total: number;
+  succeeded: number;
+  retryableFailures: number;
+  permanentFailures: number;
+  successRate: number | null;
+  p50LatencyMs: number | null;
+  p95LatencyMs: number | null;
+}
+
+export interface BreakerTransition {
+  from: BreakerState;
+  to: BreakerState;
+  reason: string;
+  at: string;
+}
+
+export interface CircuitBreaker {
+  state: BreakerState;
+  windowStartedAt: string;
+  windowSuccesses: number;
+  windowFailures: number;
+  openedAt: string | null;
+  nextProbeAt: string | null;
+  cooldownMs: number;
+  transitions: BreakerTransition[];
+}
+
+export interface EndpointSummary {
+  id: string;
+  name: string;
+  url: string;
+  status: EndpointStatus;
+  disabledReason: string | null;
+  circuitBreaker: { state: BreakerState };
+  stats: EndpointStats;
+}
+
+export interface EndpointSettings {
+  id: string;
+  name: string;
+  url: string;
+  status: EndpointStatus;
+  disabledReason: string | null;
+  sourceScheme: SourceScheme;
+  sourceHeader: string | null;
+  sourceEncoding: string | null;
+  sourcePrefix: string | null;
+  sourceToleranceSeconds: number;
+  signingRotationEndsAt: string | null;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  connectTimeoutMs: number;
+  responseTimeoutMs: number;
+  maxInFlight: number;
+  retryableStatuses: number[];
+  retryAllClientErrors: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface EventSummary {
+  id: string;
+  status: EventStatus;
+  receivedAt: string;
+  attemptCount: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+}
+
+export interface EndpointDetail extends EndpointSettings {
+  circuitBreaker: CircuitBreaker;
+  stats: EndpointStats;
+  events: Connection<EventSummary>;
+}
+
+export interface Attempt {
+  id: string;
+  attemptNumber: number;
+  startedAt: string;
+  durationMs: number;
+  requestUrl: string;
+  responseStatus: number | null;
+  responseBody: string | null;
+  responseBodyEncoding: PayloadEncoding | null;
+  responseBodyTruncated: boolean;
+  result: AttemptResult;
+  errorClass: string | null;
+  errorMessage: string | null;
+  leafIndex: number | null;
+}
+
+/** The event fields that change while it is delivered (sent along with live attempts). */
+export interface EventState {
+  id: string;
+  status: EventStatus;
+  attemptCount: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  deliveredAt: string | null;
+  failedAt: string | null;
+}
+
+export interface EventDetail extends EventState {
+  receivedAt: string;
+  payloadSha256: string;
+  payloadSize: number;
+  contentType: string | null;
+  payload: string | null;
+  payloadEncoding: PayloadEncoding | null;
+  headers: Record<string, string>;
+  idempotencyKey: string | null;
+  endpoint: { id: string; name: string; url: string };
+  attempts: Connection<Attempt>;
+}
+
+export interface UserError {
+  code: "VALIDATION" | "URL_NOT_ALLOWED" | "NOT_FOUND" | "CONFLICT";
+  message: string;
+  field: string[] | null;
+}
