@@ -15,6 +15,7 @@ export const GRAPHQL_ERROR_CODES = {
   QUERY_TOO_COSTLY: "E4006",
   REQUEST_TOO_LARGE: "E4008",
   RECEIPT_PENDING: "E3103",
+  DATABASE_UNAVAILABLE: "E3001",
   INTERNAL_SERVER_ERROR: "E3001",
   GRAPHQL_PARSE_FAILED: "E4007",
   GRAPHQL_VALIDATION_FAILED: "E4007",
@@ -70,6 +71,8 @@ export function formatError(
   onInternal: (error: unknown) => void,
 ): GraphQLFormattedError {
   const code = formatted.extensions?.code;
+  // Known to the client, but the operator needs the cause in the logs.
+  if (code === "DATABASE_UNAVAILABLE") onInternal(error);
   if (typeof code === "string" && code in GRAPHQL_ERROR_CODES && code !== "INTERNAL_SERVER_ERROR") {
     return {
       ...formatted,

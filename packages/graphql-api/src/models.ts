@@ -57,6 +57,8 @@ export interface EventModel {
   contentType: string | null;
   headers: unknown;
   idempotencyKey: string | null;
+  /** W3C trace id of the ingest request, when tracing was on. */
+  traceId: string | null;
 }
 
 export interface AttemptModel {

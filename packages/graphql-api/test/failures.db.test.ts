@@ -26,7 +26,7 @@ function capturingLogger(logged: unknown[]): Logger {
 }
 
 describe("internal failures", () => {
-  it("answer a generic INTERNAL_SERVER_ERROR and log the cause, when the database is down", async () => {
+  it("answer 503 DATABASE_UNAVAILABLE with Retry-After and log the cause, when the database is down", async () => {
     const logged: unknown[] = [];
     const pool = createPool({ connectionString: `postgres://kapsel:x@127.0.0.1:${await freePort()}/none` });
     const graphql = await createGraphQLApi({ pool, logger: capturingLogger(logged) });
@@ -38,13 +38,14 @@ describe("internal failures", () => {
         headers: { "content-type": "application/json", authorization: "Bearer kap_sk_somethingThatLooksLikeAKey000" },
         body: JSON.stringify({ query: "{ viewer { id } }" }),
       });
-      expect(res.status).toBe(500);
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("5");
       const body = await res.json();
       expect(body).toEqual({
         errors: [
           {
-            message: "The request could not be served. Retry later.",
-            extensions: { code: "INTERNAL_SERVER_ERROR", kapselCode: "E3001" },
+            message: "The database is unavailable. Retry after the Retry-After delay.",
+            extensions: { code: "DATABASE_UNAVAILABLE", kapselCode: "E3001" },
           },
         ],
       });

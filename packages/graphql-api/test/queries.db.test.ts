@@ -161,6 +161,17 @@ describe("GraphQL queries", () => {
     expect(binary.attempts.edges).toEqual([]);
   });
 
+  it("event: the trace id of the ingest request, when tracing stored one", async () => {
+    const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    await api.db.pool.query("UPDATE events SET trace_context = $2 WHERE id = $1", [
+      pendingIds[1],
+      `00-${traceId}-00f067aa0ba902b7-01`,
+    ]);
+    const query = `query($a: ID!, $b: ID!) { traced: event(id: $a) { traceId } untraced: event(id: $b) { traceId } }`;
+    const { body } = await api.gql(query, { key, variables: { a: pendingIds[1], b: delivered.eventIds[0] } });
+    expect(body.data).toEqual({ traced: { traceId }, untraced: { traceId: null } });
+  });
+
   it("attempt: request, response and outcome; attempts filter by result", async () => {
     const query = `query($id: ID!) { attempt(id: $id) {
       id attemptNumber startedAt durationMs requestUrl requestHeaders responseStatus responseHeaders responseBody

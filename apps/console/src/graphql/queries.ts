@@ -42,7 +42,7 @@ export const ATTEMPTS_SHOWN = 100;
 export const EVENT_DETAIL = `query EventDetail($id: ID!, $attempts: Int!) {
   event(id: $id) {
     ${EVENT_STATE_FIELDS}
-    receivedAt payloadSha256 payloadSize contentType payload payloadEncoding headers idempotencyKey
+    receivedAt payloadSha256 payloadSize contentType payload payloadEncoding headers idempotencyKey traceId
     endpoint { id name url }
     attempts(first: $attempts) { edges { cursor node { ${ATTEMPT_FIELDS} } } pageInfo { hasNextPage endCursor } }
   }

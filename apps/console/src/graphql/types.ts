@@ -131,6 +131,8 @@ export interface EventDetail extends EventState {
   payloadEncoding: PayloadEncoding | null;
   headers: Record<string, string>;
   idempotencyKey: string | null;
+  /** W3C trace id of the ingest request, when tracing was on. */
+  traceId: string | null;
   endpoint: { id: string; name: string; url: string };
   attempts: Connection<Attempt>;
 }

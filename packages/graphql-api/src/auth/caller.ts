@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { HeaderMap } from "@apollo/server";
 import { API_KEY_PREFIX, hashApiKey } from "@kapsel/core";
 import type { Pool } from "@kapsel/db";
+import { GraphQLError } from "graphql/index.js";
 import { apiError } from "../errors.ts";
 import { authenticateApiKey } from "../sql/api-keys.ts";
 import { isOperatorKey } from "./operator-key.ts";
@@ -32,10 +33,31 @@ export async function authenticateBearer(
   if (presented !== "" && isOperatorKey(presented, operatorKey)) return { role: "operator" };
   const found =
     presented.startsWith(API_KEY_PREFIX) && presented.length <= MAX_KEY_LENGTH
-      ? await authenticateApiKey(db, hashApiKey(presented))
+      ? await lookUpKey(db, hashApiKey(presented))
       : null;
   if (found) return { role: "tenant", tenantId: found.tenantId, apiKeyId: found.keyId };
   throw apiError("UNAUTHENTICATED", "Send a valid API key as 'Authorization: Bearer <key>'.", {
     http: { status: 401, headers: new HeaderMap([["www-authenticate", 'Bearer realm="kapsel"']]) },
   });
+}
+
+/** Seconds a client is asked to wait when the database cannot authenticate it. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The key lookup is the request's first database work: when it fails the database is down or
+ * unreachable, which the client should retry (503 + Retry-After), not read as a bug (500).
+ */
+async function lookUpKey(db: Pool, keyHash: Buffer): Promise<Awaited<ReturnType<typeof authenticateApiKey>>> {
+  try {
+    return await authenticateApiKey(db, keyHash);
+  } catch (error) {
+    throw new GraphQLError("The database is unavailable. Retry after the Retry-After delay.", {
+      originalError: error instanceof Error ? error : undefined,
+      extensions: {
+        code: "DATABASE_UNAVAILABLE",
+        http: { status: 503, headers: new HeaderMap([["retry-after", String(DATABASE_RETRY_AFTER_SECONDS)]]) },
+      },
+    });
+  }
 }

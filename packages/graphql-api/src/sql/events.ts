@@ -7,7 +7,7 @@ import { afterCursor, groupBy, Params, utcText } from "./sql-builder.ts";
 // when a query asks for it.
 const COLUMNS = `e.id, e.tenant_id, e.endpoint_id, e.status, e.received_at, e.attempts, e.next_attempt_at, e.last_error,
   e.delivered_at, e.failed_at, e.payload_sha256, e.payload_size, e.content_type, e.headers, e.idempotency_key,
-  ${utcText("e.received_at")} AS sort_at`;
+  e.trace_context, ${utcText("e.received_at")} AS sort_at`;
 
 interface Row {
   id: string;
@@ -25,6 +25,7 @@ interface Row {
   content_type: string | null;
   headers: unknown;
   idempotency_key: string | null;
+  trace_context: string | null;
   sort_at: string;
 }
 
@@ -45,7 +46,14 @@ const toEvent = (r: Row): EventModel => ({
   contentType: r.content_type,
   headers: r.headers,
   idempotencyKey: r.idempotency_key,
+  traceId: traceIdOf(r.trace_context),
 });
+
+/** The trace id inside a W3C traceparent (`00-<trace id>-<span id>-<flags>`). */
+function traceIdOf(traceparent: string | null): string | null {
+  const traceId = traceparent?.split("-")[1];
+  return traceId && /^[0-9a-f]{32}$/.test(traceId) ? traceId : null;
+}
 
 /** The tenant's events among `ids`. Served by the events primary key. */
 export async function eventsByIds(

@@ -46,6 +46,14 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
             {event.id}
           </dd>
         </div>
+        {event.traceId ? (
+          <div>
+            <dt>Trace id</dt>
+            <dd className="mono" data-testid="trace-id">
+              {event.traceId}
+            </dd>
+          </div>
+        ) : null}
         <div>
           <dt>Received</dt>
           <dd>{formatTimestamp(receivedAt)}</dd>
@@ -55,7 +63,12 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
           <dd className="mono break">{endpoint.url}</dd>
         </div>
       </dl>
-      <p className="hint">Kapsel's logs and traces carry the correlation id: search them for it.</p>
+      <p className="hint">
+        Kapsel's logs and traces carry the correlation id: search them for it.{" "}
+        {event.traceId
+          ? "The trace id finds the ingest request and every delivery attempt in your tracing backend."
+          : null}
+      </p>
       {attempts.pageInfo.hasNextPage ? (
         <p className="alert alert-warn">Only the latest {ATTEMPTS_SHOWN} attempts are shown.</p>
       ) : null}
