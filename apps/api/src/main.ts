@@ -38,8 +38,19 @@ const pool = createPool({
   onIdleError: (err) => logger.warn({ err }, "idle database connection lost; it will be replaced"),
 });
 
+// Tenants' query operations read from the replica when one is configured (docs/operations.md).
+const readPool = config.API_READ_DATABASE_URL
+  ? createPool({
+      connectionString: config.API_READ_DATABASE_URL,
+      max: config.DATABASE_POOL_SIZE,
+      applicationName: "kapsel-api-read",
+      onIdleError: (err) => logger.warn({ err }, "idle read-replica connection lost; it will be replaced"),
+    })
+  : undefined;
+
 const graphql = await createGraphQLApi({
   pool,
+  readPool,
   logger,
   operatorApiKey: config.OPERATOR_API_KEY,
   introspection: config.GRAPHQL_INTROSPECTION,
@@ -52,6 +63,7 @@ const graphql = await createGraphQLApi({
   if (!(error instanceof DatabaseRoleError)) throw error;
   console.error(formatConfigProblems([error.message]));
   await pool.end();
+  await readPool?.end();
   process.exit(2);
 });
 const metrics = createMetrics({ pool, logger });
@@ -68,6 +80,7 @@ async function shutdown(signal: string): Promise<void> {
   await api.close();
   await graphql.stop();
   await pool.end();
+  await readPool?.end();
   await tracing.shutdown();
   process.exit(0);
 }

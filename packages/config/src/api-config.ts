@@ -8,6 +8,11 @@ export const apiConfigSchema = z
   .object({
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: positiveInt(10),
+    /**
+     * A read replica (hot standby) of DATABASE_URL: tenants' GraphQL query operations read from it;
+     * everything that writes, authentication and subscriptions stay on DATABASE_URL. Unset: none.
+     */
+    API_READ_DATABASE_URL: z.preprocess((v) => (v === "" ? undefined : v), databaseUrl.optional()),
     API_HOST: host("127.0.0.1"),
     API_PORT: port(3100),
     LOG_LEVEL: logLevel,

@@ -13,9 +13,21 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv)
       const given = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
       return given === undefined
         ? `${name}: ${issue.message}`
-        : `${name}: ${issue.message} (got ${JSON.stringify(given)})`;
+        : `${name}: ${issue.message} (got ${JSON.stringify(shownValue(name, given))})`;
     }),
   };
+}
+
+/** Settings whose whole value is a secret: never echoed. */
+const SECRET_NAME = /(KEY|SECRET|PASSWORD|TOKEN)/;
+
+/**
+ * What an error line may show of a value: secrets are withheld, and the password in a URL
+ * (e.g. postgres://user:password@host) is masked, since these lines go to logs.
+ */
+function shownValue(name: string, value: string): string {
+  if (SECRET_NAME.test(name)) return "(value not shown)";
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@]*):[^@/]*@/i, "$1:***@");
 }
 
 /** The message a process prints before exiting on bad configuration. */

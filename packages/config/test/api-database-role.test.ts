@@ -24,3 +24,35 @@ describe("API_DATABASE_ROLE", () => {
     });
   });
 });
+
+describe("API_READ_DATABASE_URL", () => {
+  it("is optional; empty means none", () => {
+    const unset = parseEnv(apiConfigSchema, { DATABASE_URL });
+    const empty = parseEnv(apiConfigSchema, { DATABASE_URL, API_READ_DATABASE_URL: "" });
+    expect(unset.ok && unset.config.API_READ_DATABASE_URL).toBeUndefined();
+    expect(empty.ok && empty.config.API_READ_DATABASE_URL).toBeUndefined();
+  });
+
+  it("takes a postgres:// URL and refuses anything else without echoing its password", () => {
+    const replica = "postgres://kapsel:pw@replica:5432/kapsel";
+    const ok = parseEnv(apiConfigSchema, { DATABASE_URL, API_READ_DATABASE_URL: replica });
+    expect(ok.ok && ok.config.API_READ_DATABASE_URL).toBe(replica);
+    const bad = parseEnv(apiConfigSchema, { DATABASE_URL, API_READ_DATABASE_URL: "mysql://kapsel:s3cret@replica/db" });
+    expect(bad.ok).toBe(false);
+    expect(JSON.stringify(bad)).toContain("API_READ_DATABASE_URL");
+    expect(JSON.stringify(bad)).not.toContain("s3cret");
+  });
+});
+
+describe("configuration errors", () => {
+  it("mask the password of a URL and withhold secret settings", () => {
+    const bad = parseEnv(apiConfigSchema, { DATABASE_URL: "mysql://kapsel:s3cret@db/kapsel", API_PORT: "x" });
+    expect(bad).toEqual({
+      ok: false,
+      problems: [
+        'DATABASE_URL: must be a postgres:// or postgresql:// URL (got "mysql://kapsel:***@db/kapsel")',
+        'API_PORT: must be a port number 0-65535 (got "x")',
+      ],
+    });
+  });
+});

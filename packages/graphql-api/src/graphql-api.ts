@@ -29,6 +29,11 @@ import { type GraphQLWebSocketHandler, graphqlWebSocket } from "./ws/graphql-ws.
 
 export interface GraphQLApiOptions {
   pool: Pool;
+  /**
+   * API_READ_DATABASE_URL's pool: a read replica that tenants' query operations read from (their
+   * mutations, subscriptions and authentication use `pool`). Default: `pool`.
+   */
+  readPool?: Pool;
   logger: Logger;
   /** OPERATOR_API_KEY: the key that may list tenants. Unset: no operator access. */
   operatorApiKey?: string | undefined;
@@ -80,7 +85,9 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
   const clock = options.clock ?? systemClock;
   const ssrfPolicy = options.ssrfPolicy ?? DEFAULT_SSRF_POLICY;
   const role = options.databaseRole ?? DEFAULT_DATABASE_ROLE;
+  const readPool = options.readPool ?? options.pool;
   if (role !== "") await requireDatabaseRole(options.pool, role, logger);
+  if (role !== "" && readPool !== options.pool) await requireDatabaseRole(readPool, role, logger);
   const limits = { maxDepth: options.maxDepth ?? 12, maxCost: options.maxCost ?? 10_000 };
   const logInternal = (err: unknown) => logger.error({ err: loggableError(err) }, "GraphQL request failed");
   // One LISTEN connection per process, opened with the pool's own settings (not taken from it).
@@ -121,7 +128,7 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
   await apollo.start();
 
   const contextOf = (caller: Caller): GraphQLContext => {
-    const { db: callerDb, session } = databaseFor(options.pool, caller, role, observe);
+    const { db: callerDb, session } = databaseFor(options.pool, caller, role, observe, readPool);
     return {
       caller,
       db: callerDb,

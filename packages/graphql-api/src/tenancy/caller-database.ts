@@ -18,17 +18,19 @@ export interface CallerDatabase {
  * The database a caller's resolvers get. A tenant's statements run under row-level security, as
  * `role` with the tenant set (TenantRequestSession); the operator key (tenant management, no
  * tenant data) uses the login user's pool. An empty role switches row-level security off for
- * everyone (only to measure its cost).
+ * everyone (only to measure its cost). A tenant's query operations read from `readPool` (the read
+ * replica, when configured; it needs row-level security on, since only sessions route reads).
  */
 export function databaseFor(
   pool: Pool,
   caller: Caller,
   role: string,
   observe: QueryObserver | undefined,
+  readPool: Pool = pool,
 ): CallerDatabase {
   const session =
     caller.role === "tenant" && role !== ""
-      ? new TenantRequestSession(pool, { role, tenantId: caller.tenantId })
+      ? new TenantRequestSession(pool, { role, tenantId: caller.tenantId }, readPool)
       : null;
   const db = session ? session.db : pool;
   return { db: observe ? observedPool(db, observe) : db, session };

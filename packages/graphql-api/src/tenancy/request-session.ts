@@ -24,9 +24,14 @@ export class TenantRequestSession {
   private broken = false;
   private tail: Promise<unknown> = Promise.resolve();
 
+  /**
+   * `pool` serves every statement that may write; `readPool` (a read replica when the operator
+   * configured one, else the same pool) serves the pinned read-only transaction.
+   */
   constructor(
-    private readonly pool: Pool,
+    pool: Pool,
     scope: TenantScope,
+    private readonly readPool: Pool = pool,
   ) {
     this.scoped = tenantScopedPool(pool, scope);
     this.begin = beginSql(scope, "READ ONLY");
@@ -75,7 +80,7 @@ export class TenantRequestSession {
 
   private async run(args: QueryArgs): Promise<unknown> {
     if (this.broken) throw new Error("the request's database connection failed");
-    this.client ??= await this.pool.connect();
+    this.client ??= await this.readPool.connect();
     const client = this.client;
     try {
       if (!this.open) {
