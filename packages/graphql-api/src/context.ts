@@ -6,6 +6,7 @@ import type { Caller } from "./auth/caller.ts";
 import { apiError } from "./errors.ts";
 import type { LiveUpdates } from "./live/live-updates.ts";
 import type { Loaders } from "./loaders/loaders.ts";
+import type { LogStateCache } from "./loaders/log-state-cache.ts";
 import type { TenantRequestSession } from "./tenancy/request-session.ts";
 
 /** What every resolver gets: the authenticated caller, the database, the request's loaders, and what mutations use. */
@@ -13,6 +14,8 @@ export interface GraphQLContext {
   caller: Caller;
   db: Pool;
   loaders: Loaders;
+  /** The log's latest checkpoint and keys, shared by the process's requests (receipts). */
+  logState: LogStateCache;
   /** Replay and breaker operations, tenant-scoped (packages/delivery). */
   admin: DeliveryAdmin;
   /** Where endpoint URLs may point: the same policy the delivery workers enforce. */

@@ -19,6 +19,7 @@ import { type GraphQLHttpHandler, graphqlHttpHandler, MAX_GRAPHQL_BODY_BYTES } f
 import { queryLimitsPlugin } from "./limits/limits-plugin.ts";
 import { LiveUpdates } from "./live/live-updates.ts";
 import { Loaders } from "./loaders/loaders.ts";
+import { LogStateCache } from "./loaders/log-state-cache.ts";
 import { observedPool, type QueryObserver } from "./observed-pool.ts";
 import { resolvers, subscriptionResolvers } from "./resolvers/index.ts";
 import { buildExecutableSchema, readSchemaSdl } from "./schema/build-schema.ts";
@@ -127,6 +128,7 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
   });
   await apollo.start();
 
+  const logState = new LogStateCache(clock);
   const contextOf = (caller: Caller): GraphQLContext => {
     const { db: callerDb, session } = databaseFor(options.pool, caller, role, observe, readPool);
     return {
@@ -134,6 +136,7 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
       db: callerDb,
       session,
       loaders: new Loaders(callerDb, new Date(clock.now())),
+      logState,
       admin: new DeliveryAdmin(callerDb, clock),
       ssrfPolicy,
       clock,

@@ -1,3 +1,4 @@
+import { ManualClock } from "@kapsel/core";
 import { insertTenant, type Receiver, startReceiver } from "@kapsel/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commitAll, deliverEvents, type GraphQLHarness, registerLogSigner, startGraphQL } from "./harness.ts";
@@ -10,7 +11,7 @@ let receiver: Receiver;
 let key: string;
 
 beforeAll(async () => {
-  api = await startGraphQL();
+  api = await startGraphQL({ clock: new ManualClock() });
   receiver = await startReceiver();
   const tenant = await insertTenant(api.db.pool);
   key = tenant.apiKey;
@@ -59,11 +60,18 @@ describe("query count", () => {
     expect(small).toHaveLength(9);
   });
 
-  it("receipts cost one proof read each on top of a constant", async () => {
+  it("receipts cost one proof read each on top of a constant; the checkpoint and keys are shared", async () => {
     const query = `query($n: Int) { events(first: $n) { edges { node {
       attempts(first: 1) { edges { node { receipt { leafIndex treeSize } } } } } } } }`;
+    const readsLogState = (statements: string[]) =>
+      statements.filter((s) => s.includes("signed_tree_heads") || s.includes("attestation_keys")).length;
+    const first = await statementsFor(query, { n: 1 });
     const one = await statementsFor(query, { n: 1 });
     const ten = await statementsFor(query, { n: 10 });
-    expect(ten.length - one.length).toBe(9); // the inclusion proof of each receipt; leaves, head, keys once
+    expect(ten.length - one.length).toBe(9); // the inclusion proof of each receipt; leaves once
+    // The latest checkpoint and the keys: read by the first request, then reused (LogStateCache;
+    // the manual clock does not move, so the cached checkpoint does not age).
+    expect(readsLogState(first)).toBe(2);
+    expect(readsLogState(one) + readsLogState(ten)).toBe(0);
   });
 });

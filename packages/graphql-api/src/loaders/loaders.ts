@@ -1,4 +1,4 @@
-import { type AttestationKeyRow, latestTreeHead, listAttestationKeys, type Pool, type TreeHead } from "@kapsel/db";
+import type { Pool } from "@kapsel/db";
 import DataLoader from "dataloader";
 import type {
   AttemptModel,
@@ -27,8 +27,6 @@ type Batch<V> = (keys: readonly string[]) => Promise<Map<string, V>>;
  */
 export class Loaders {
   private readonly loaders = new Map<string, DataLoader<string, unknown>>();
-  private head: Promise<TreeHead | null> | undefined;
-  private keys: Promise<AttestationKeyRow[]> | undefined;
 
   constructor(
     private readonly db: Pool,
@@ -92,25 +90,12 @@ export class Loaders {
     );
   }
 
-  /** The latest signed checkpoint, read once per request: every receipt in it uses the same one. */
-  latestHead(): Promise<TreeHead | null> {
-    this.head ??= latestTreeHead(this.db);
-    return this.head;
-  }
-
-  attestationKeys(): Promise<AttestationKeyRow[]> {
-    this.keys ??= listAttestationKeys(this.db);
-    return this.keys;
-  }
-
   /**
    * Forgets everything read so far. Mutations call it after a change, so the fields of their payload
    * (and of the mutations after them in the same document) read the new state.
    */
   forgetAll(): void {
     for (const loader of this.loaders.values()) loader.clearAll();
-    this.head = undefined;
-    this.keys = undefined;
   }
 
   /** Empty loaders on the same database: a subscription reads each of its updates afresh. */

@@ -19,24 +19,25 @@ export type ReceiptOutcome = { outcome: "receipt"; receipt: ReceiptModel } | { o
 
 /**
  * The receipt of an attempt the tenant owns (the caller checked that), like buildReceipt in
- * @kapsel/attestation-log but through the request's loaders: leaves are read in one batch and the
- * latest checkpoint and keys once per request, so a page of receipts costs one proof read each.
+ * @kapsel/attestation-log but through the request's loaders: leaves are read in one batch, and the
+ * latest checkpoint and keys come from the process's LogStateCache, so a page of receipts costs one
+ * proof read each.
  */
 export async function receiptOf(context: GraphQLContext, tenantId: string, attemptId: string): Promise<ReceiptOutcome> {
   const leaf = await context.loaders.leaf(tenantId).load(attemptId);
   if (!leaf) return { outcome: "pending" };
-  const head = await context.loaders.latestHead();
+  const head = await context.logState.latestHead(context.db, leaf.leafIndex);
   if (!head || head.treeSize <= leaf.leafIndex) return { outcome: "pending" };
   const proof = await inclusionProofFromReader(databaseHashReader(context.db), leaf.leafIndex, head.treeSize);
   if (!proof.ok) throw new Error(`cannot prove leaf ${leaf.leafIndex} in tree ${head.treeSize}: ${proof.reason}`);
-  const signingKey = (await context.loaders.attestationKeys()).find((k) => k.keyId === head.keyId);
+  const verifierKey = await context.logState.verifierKey(context.db, head.keyId);
   const receipt = createReceipt({
     leaf: new Uint8Array(leaf.leaf),
     leafIndex: leaf.leafIndex,
     treeSize: head.treeSize,
     inclusionProof: proof.proof,
     checkpoint: head.checkpoint,
-    verifierKeys: signingKey ? [signingKey.verifierKey] : [],
+    verifierKeys: verifierKey ? [verifierKey] : [],
   });
   return {
     outcome: "receipt",
