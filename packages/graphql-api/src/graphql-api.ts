@@ -155,6 +155,7 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
     maxSelections: MAX_SELECTIONS,
     maxPayloadBytes: MAX_GRAPHQL_BODY_BYTES,
     context: contextOf,
+    onKeyRevoked: (listener) => live.onKeyRevoked(listener),
     formatError: (formatted, error) => formatError(formatted, error, logInternal),
     onInternalError: logInternal,
   });

@@ -217,6 +217,31 @@ describe("subscriptions over WebSocket", () => {
     }
   });
 
+  it("closes the subscriptions of a key as soon as it is revoked (close code 4403), and only those", async () => {
+    const created = await h.gql('mutation { createApiKey(name: "console") { apiKey { id } key } }', {
+      key: tenant.apiKey,
+    });
+    const { apiKey, key } = created.body.data.createApiKey;
+    const endpoint = await insertEndpoint(h.db.pool, tenant.id);
+    const revokedClient = connect(key);
+    const revokedSub = subscribe(revokedClient, BREAKER, { id: endpoint.id });
+    const keptClient = connect(tenant.apiKey);
+    const keptSub = subscribe(keptClient, BREAKER, { id: endpoint.id });
+    await Promise.all([acknowledged(revokedClient), acknowledged(keptClient)]);
+
+    const revoked = await h.gql("mutation($id: ID!) { revokeApiKey(id: $id) { userErrors { code } } }", {
+      key: tenant.apiKey,
+      variables: { id: apiKey.id },
+    });
+    expect(revoked.body.data.revokeApiKey.userErrors).toEqual([]);
+    await waitFor(() => revokedSub.error !== undefined);
+    expect((revokedSub.error as { code: number }).code).toBe(4403);
+    // The tenant's other key keeps its subscription open.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(keptSub.error).toBeUndefined();
+    expect(keptSub.completed).toBe(false);
+  });
+
   it("accepts the key from the upgrade request's Authorization header", async () => {
     const apiKey = tenant.apiKey;
     class WithHeader extends WebSocket {

@@ -5,6 +5,8 @@ import pg from "pg";
 export const ATTEMPTS_CHANNEL = "kapsel_attempts";
 /** Sent by the trigger on circuit_breaker_transitions: '<endpoint_id>'. */
 export const BREAKERS_CHANNEL = "kapsel_breakers";
+/** Migration 20261123100000_api_key_revocation_notify: the id of each API key just revoked. */
+export const API_KEYS_CHANNEL = "kapsel_api_keys";
 /** The listener's application_name in pg_stat_activity. */
 export const LIVE_UPDATES_APPLICATION_NAME = "kapsel-live-updates";
 
@@ -21,9 +23,9 @@ export interface AttemptNotice {
 type Listener<T> = (notice: T) => void;
 
 /**
- * The process's live updates: one dedicated connection LISTENs on both channels (the triggers of
- * migration 20261123040000_live_updates) and fans each notification out to the subscribers of its
- * key (an event id, an endpoint id). Nothing is kept for keys nobody subscribes to. If the
+ * The process's live updates: one dedicated connection LISTENs on the attempt and breaker channels
+ * (the triggers of migration 20261123040000_live_updates) and on revoked API keys (20261123100000),
+ * and fans each notification out to the subscribers of its key (an event id, an endpoint id). Nothing is kept for keys nobody subscribes to. If the
  * connection drops it reconnects with capped exponential backoff (like the delivery workers'
  * WakeupListener); subscribers stay registered, and notifications sent while it was down are
  * lost, as LISTEN offers no replay.
@@ -35,6 +37,7 @@ export class LiveUpdates {
   private timer: NodeJS.Timeout | null = null;
   private readonly attempts = new Map<string, Set<Listener<AttemptNotice>>>();
   private readonly breakers = new Map<string, Set<Listener<string>>>();
+  private readonly revokedKeyListeners = new Set<Listener<string>>();
 
   constructor(
     private readonly config: pg.ClientConfig,
@@ -54,6 +57,7 @@ export class LiveUpdates {
     this.client = null;
     this.attempts.clear();
     this.breakers.clear();
+    this.revokedKeyListeners.clear();
     await client?.end().catch(() => undefined);
   }
 
@@ -65,6 +69,12 @@ export class LiveUpdates {
   /** Calls `listener` (with the endpoint id) after each transition of `endpointId`'s breaker. */
   onBreaker(endpointId: string, listener: Listener<string>): () => void {
     return subscribe(this.breakers, endpointId, listener);
+  }
+
+  /** Calls `listener` with the id of every API key revoked from now on; returns the function that stops it. */
+  onKeyRevoked(listener: Listener<string>): () => void {
+    this.revokedKeyListeners.add(listener);
+    return () => this.revokedKeyListeners.delete(listener);
   }
 
   /** How many keys have subscribers (tests check that nothing is kept after unsubscribing). */
@@ -79,6 +89,8 @@ export class LiveUpdates {
       for (const listener of [...(this.attempts.get(eventId) ?? [])]) listener({ tenantId, eventId, attemptId });
     } else if (channel === BREAKERS_CHANNEL && payload) {
       for (const listener of [...(this.breakers.get(payload) ?? [])]) listener(payload);
+    } else if (channel === API_KEYS_CHANNEL && payload) {
+      for (const listener of [...this.revokedKeyListeners]) listener(payload);
     }
   }
 
@@ -90,7 +102,7 @@ export class LiveUpdates {
     client.on("end", () => this.reconnect(client));
     try {
       await client.connect();
-      await client.query(`LISTEN ${ATTEMPTS_CHANNEL}; LISTEN ${BREAKERS_CHANNEL}`);
+      await client.query(`LISTEN ${ATTEMPTS_CHANNEL}; LISTEN ${BREAKERS_CHANNEL}; LISTEN ${API_KEYS_CHANNEL}`);
       if (this.stopped) {
         await client.end().catch(() => undefined);
         return;

@@ -17,7 +17,7 @@ import {
 } from "graphql/index.js";
 import { CloseCode, type FormattedExecutionResult } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
-import { WebSocketServer } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
 import { authenticateBearer, type Caller } from "../auth/caller.ts";
 import type { GraphQLContext } from "../context.ts";
 import { apiError, type GraphQLErrorCode } from "../errors.ts";
@@ -43,6 +43,8 @@ export interface GraphQLWebSocketOptions {
   maxPayloadBytes: number;
   /** The context of one subscription. */
   context(caller: Caller): GraphQLContext;
+  /** Calls back with the id of every API key revoked (LiveUpdates.onKeyRevoked); returns the unsubscribe. */
+  onKeyRevoked(listener: (apiKeyId: string) => void): () => void;
   /** GraphQL's own formatting of every error sent (codes, internal errors hidden and logged). */
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
   onInternalError(error: unknown): void;
@@ -54,13 +56,19 @@ const CLOSE_GRACE_MS = 1_000;
 /**
  * The WebSocket side of /graphql (graphql-ws' `graphql-transport-ws` protocol). The connection is
  * authenticated once, at `connection_init`, by `connectionParams.authorization` or else the upgrade
- * request's Authorization header (both "Bearer <key>"); without a valid key it is closed with 4401.
+ * request's Authorization header (both "Bearer <key>"); without a valid key it is closed with 4401,
+ * and when its key is revoked later, with 4403 (LiveUpdates hears of every revocation).
  * Only subscriptions are served; each document goes through the same token cap, validation rules,
  * selection cap and depth/cost limits as on HTTP before anything runs.
  */
 export function graphqlWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSocketHandler {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
   const callers = new WeakMap<object, Caller>();
+  // The open sockets of each tenant API key: a revoked key's sockets are closed at once.
+  const socketsByKey = new Map<string, Set<WebSocket>>();
+  const stopWatchingRevocations = options.onKeyRevoked((apiKeyId) => {
+    for (const socket of socketsByKey.get(apiKeyId) ?? []) socket.close(FORBIDDEN_CLOSE_CODE, "API key revoked");
+  });
   const rules: ValidationRule[] = [
     ...specifiedRules,
     ...recommendedRules,
@@ -76,7 +84,9 @@ export function graphqlWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSo
         const fromParams = ctx.connectionParams?.authorization;
         const header = typeof fromParams === "string" ? fromParams : ctx.extra.request.headers.authorization;
         try {
-          callers.set(ctx, await authenticateBearer(options.db, header, options.operatorApiKey));
+          const caller = await authenticateBearer(options.db, header, options.operatorApiKey);
+          callers.set(ctx, caller);
+          if (caller.role === "tenant") track(socketsByKey, caller.apiKeyId, ctx.extra.socket);
           return true;
         } catch (error) {
           const unauthenticated = error instanceof GraphQLError && error.extensions.code === "UNAUTHENTICATED";
@@ -136,6 +146,10 @@ export function graphqlWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSo
         return { ...result, errors: format(result.errors) };
       },
       onError: (_ctx, _id, _payload, errors) => format(errors),
+      onClose: (ctx) => {
+        const caller = callers.get(ctx);
+        if (caller?.role === "tenant") untrack(socketsByKey, caller.apiKeyId, ctx.extra.socket);
+      },
     },
     wss,
   );
@@ -151,6 +165,7 @@ export function graphqlWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSo
     },
     close() {
       closing ??= (async () => {
+        stopWatchingRevocations();
         const disposed = Promise.resolve(server.dispose()).catch(() => undefined);
         const grace = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
         await Promise.race([disposed, grace]);
@@ -160,6 +175,21 @@ export function graphqlWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSo
       return closing;
     },
   };
+}
+
+/** Sent to the sockets of a revoked key (graphql-ws' Forbidden: the client must not reconnect with it). */
+const FORBIDDEN_CLOSE_CODE = CloseCode.Forbidden;
+
+function track(map: Map<string, Set<WebSocket>>, key: string, socket: WebSocket): void {
+  const sockets = map.get(key) ?? new Set<WebSocket>();
+  sockets.add(socket);
+  map.set(key, sockets);
+}
+
+function untrack(map: Map<string, Set<WebSocket>>, key: string, socket: WebSocket): void {
+  const sockets = map.get(key);
+  sockets?.delete(socket);
+  if (sockets?.size === 0) map.delete(key);
 }
 
 /**
