@@ -10,9 +10,15 @@ import { updateInput } from "../src/view/endpoint-edit.ts";
 import { payloadView } from "../src/view/payload-view.ts";
 
 describe("stats chart", () => {
-  it("splits the outcome bar by counts and puts p50/p95 on a round scale", () => {
+  it("draws one bar per hour scaled to the busiest hour, and puts p50/p95 on a round scale", () => {
+    const hour = (h: number, succeeded: number, failed: number) => ({
+      start: `2026-11-23T${String(h).padStart(2, "0")}:00:00.000Z`,
+      total: succeeded + failed,
+      succeeded,
+      failed,
+    });
     const chart = buildStatsChart({
-      windowHours: 24,
+      windowHours: 4,
       total: 10,
       succeeded: 7,
       retryableFailures: 2,
@@ -20,17 +26,23 @@ describe("stats chart", () => {
       successRate: 0.7,
       p50LatencyMs: 120,
       p95LatencyMs: 830,
+      hourly: [hour(8, 0, 0), hour(9, 5, 3), hour(10, 0, 0), hour(11, 2, 0)],
     });
-    expect(chart.segments.map((s) => s.kind)).toEqual(["succeeded", "retryable", "permanent"]);
-    expect(chart.segments.map((s) => s.width)).toEqual([0.7, 0.2, 0.1]);
-    expect(chart.segments[2]!.start).toBeCloseTo(0.9, 9);
+    expect(chart.barWidth).toBe(0.25);
+    expect(chart.bars.map((b) => [b.x, b.succeededHeight, b.failedHeight])).toEqual([
+      [0, 0, 0],
+      [0.25, 5 / 8, 3 / 8],
+      [0.5, 0, 0],
+      [0.75, 2 / 8, 0],
+    ]);
+    expect(chart.bars[1]!.label).toBe("09:00 UTC: 8 attempts, 3 failed");
     expect(chart.marks.map((m) => [m.label, m.position])).toEqual([
       ["p50 120 ms", 0.12],
       ["p95 830 ms", 0.83],
     ]);
     expect(chart.failedAttempts).toBe(3);
     expect(chart.successRate).toBe("70.0%");
-    expect(chart.summary).toContain("7 succeeded, 2 failed, retried, 1 failed for good");
+    expect(chart.summary).toContain("10 attempts in the last 4 h: 7 succeeded, 2 failed, retried, 1 failed for good");
   });
 
   it("is empty without attempts rather than inventing data", () => {
@@ -43,9 +55,10 @@ describe("stats chart", () => {
       successRate: null,
       p50LatencyMs: null,
       p95LatencyMs: null,
+      hourly: [],
     });
     expect(chart.empty).toBe(true);
-    expect(chart.segments).toEqual([]);
+    expect(chart.bars).toEqual([]);
     expect(chart.successRate).toBe("—");
   });
 

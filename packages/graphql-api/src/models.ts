@@ -113,6 +113,9 @@ export interface TransitionModel {
 }
 
 export interface StatsModel {
+  /** Whose statistics: what `hourly` loads by. */
+  tenantId: string;
+  endpointId: string;
   windowHours: number;
   since: Date;
   total: number;
@@ -121,6 +124,15 @@ export interface StatsModel {
   permanentFailures: number;
   successRate: number | null;
   p50LatencyMs: number | null;
+  p95LatencyMs: number | null;
+}
+
+export interface StatsBucketModel {
+  start: Date;
+  total: number;
+  succeeded: number;
+  failed: number;
+  successRate: number | null;
   p95LatencyMs: number | null;
 }
 

@@ -1,10 +1,11 @@
-/** The endpoint's 24 h outcome bar and latency marks, as inline SVG (aggregates only). */
+/** The endpoint's last 24 h as inline SVG: attempts per hour (succeeded / failed) and p50/p95 latency. */
 import type { EndpointStats } from "../graphql/types.ts";
 import { buildStatsChart } from "../stats/stats-chart-model.ts";
 
 const WIDTH = 220;
-const HEIGHT = 54;
-const AXIS_Y = 34;
+const HEIGHT = 64;
+const BARS_HEIGHT = 26;
+const AXIS_Y = 44;
 
 export function StatsChart({ stats }: { stats: EndpointStats }) {
   const chart = buildStatsChart(stats);
@@ -26,16 +27,24 @@ export function StatsChart({ stats }: { stats: EndpointStats }) {
       aria-label={chart.summary}
     >
       <title>{chart.summary}</title>
-      {chart.segments.map((s) => (
-        <rect
-          key={s.kind}
-          className={`chart-${s.kind}`}
-          x={s.start * WIDTH}
-          y={0}
-          width={Math.max(s.width * WIDTH, 1)}
-          height={14}
-        />
-      ))}
+      {chart.bars.map((bar) => {
+        const x = bar.x * WIDTH;
+        const width = Math.max(chart.barWidth * WIDTH - 1, 1);
+        const succeeded = bar.succeededHeight * BARS_HEIGHT;
+        const failed = bar.failedHeight * BARS_HEIGHT;
+        return (
+          <g key={bar.x}>
+            <title>{bar.label}</title>
+            {succeeded > 0 ? (
+              <rect className="chart-succeeded" x={x} y={BARS_HEIGHT - succeeded} width={width} height={succeeded} />
+            ) : null}
+            {failed > 0 ? (
+              <rect className="chart-failed" x={x} y={BARS_HEIGHT - succeeded - failed} width={width} height={failed} />
+            ) : null}
+          </g>
+        );
+      })}
+      <line className="chart-baseline" x1={0} x2={WIDTH} y1={BARS_HEIGHT + 0.5} y2={BARS_HEIGHT + 0.5} />
       <line className="chart-axis" x1={0} x2={WIDTH} y1={AXIS_Y} y2={AXIS_Y} />
       {chart.marks.map((m) => (
         <g key={m.kind} className={`chart-mark-${m.kind}`}>

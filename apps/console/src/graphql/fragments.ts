@@ -1,6 +1,7 @@
 /** Field selections shared by several operations (kept as strings: no GraphQL client library). */
 
-export const STATS_FIELDS = `windowHours total succeeded retryableFailures permanentFailures successRate p50LatencyMs p95LatencyMs`;
+export const STATS_FIELDS = `windowHours total succeeded retryableFailures permanentFailures successRate p50LatencyMs p95LatencyMs
+  hourly { start total succeeded failed }`;
 
 export const ENDPOINT_SETTINGS_FIELDS = `id name url status disabledReason sourceScheme sourceHeader sourceEncoding sourcePrefix
   sourceToleranceSeconds signingRotationEndsAt maxAttempts backoffBaseMs backoffCapMs connectTimeoutMs

@@ -26,6 +26,15 @@ export interface EndpointStats {
   successRate: number | null;
   p50LatencyMs: number | null;
   p95LatencyMs: number | null;
+  /** One bucket per hour of the window, oldest first. */
+  hourly: StatsBucket[];
+}
+
+export interface StatsBucket {
+  start: string;
+  total: number;
+  succeeded: number;
+  failed: number;
 }
 
 export interface BreakerTransition {

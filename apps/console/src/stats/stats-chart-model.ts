@@ -1,17 +1,18 @@
 /**
- * The endpoint's 24 h chart as data. The API gives aggregates only (outcome counts and p50/p95
- * latency), so the chart is an outcome bar and two latency marks; no time series is invented.
+ * The endpoint's 24 h chart as data: one bar per hour (its attempts, succeeded and failed, scaled
+ * to the busiest hour) and the window's p50/p95 latency marks.
  */
 import { formatDuration, formatPercent } from "../format/format.ts";
 import type { EndpointStats } from "../graphql/types.ts";
 
-export interface OutcomeSegment {
-  kind: "succeeded" | "retryable" | "permanent";
+export interface HourBar {
+  /** Position of the hour on the time axis, 0..1 (oldest hour at 0). */
+  x: number;
+  /** Heights as shares of the busiest hour, 0..1. */
+  succeededHeight: number;
+  failedHeight: number;
+  /** For people: "17:00 UTC: 12 attempts, 3 failed". */
   label: string;
-  count: number;
-  /** Share of the bar, 0..1. */
-  start: number;
-  width: number;
 }
 
 export interface LatencyMark {
@@ -25,7 +26,9 @@ export interface StatsChartModel {
   empty: boolean;
   /** One sentence for screen readers and tooltips. */
   summary: string;
-  segments: OutcomeSegment[];
+  bars: HourBar[];
+  /** Width of one hour's slot on the time axis, 0..1. */
+  barWidth: number;
   marks: LatencyMark[];
   /** Right end of the latency scale, as text ("0" is the left end). */
   scaleMaxLabel: string;
@@ -50,7 +53,8 @@ export function buildStatsChart(stats: EndpointStats): StatsChartModel {
     return {
       empty: true,
       summary: `No delivery attempts in the last ${stats.windowHours} h.`,
-      segments: [],
+      bars: [],
+      barWidth: 0,
       marks: [],
       scaleMaxLabel: "",
       successRate,
@@ -58,19 +62,19 @@ export function buildStatsChart(stats: EndpointStats): StatsChartModel {
       failedAttempts,
     };
   }
-  const parts: [OutcomeSegment["kind"], string, number][] = [
-    ["succeeded", "succeeded", stats.succeeded],
-    ["retryable", "failed, retried", stats.retryableFailures],
-    ["permanent", "failed for good", stats.permanentFailures],
+  const parts: [string, number][] = [
+    ["succeeded", stats.succeeded],
+    ["failed, retried", stats.retryableFailures],
+    ["failed for good", stats.permanentFailures],
   ];
-  let start = 0;
-  const segments: OutcomeSegment[] = [];
-  for (const [kind, label, count] of parts) {
-    if (count === 0) continue;
-    const width = count / stats.total;
-    segments.push({ kind, label, count, start, width });
-    start += width;
-  }
+  const busiest = Math.max(1, ...stats.hourly.map((h) => h.total));
+  const barWidth = stats.hourly.length > 0 ? 1 / stats.hourly.length : 0;
+  const bars: HourBar[] = stats.hourly.map((hour, i) => ({
+    x: i * barWidth,
+    succeededHeight: hour.succeeded / busiest,
+    failedHeight: hour.failed / busiest,
+    label: `${hour.start.slice(11, 16)} UTC: ${hour.total} attempt${hour.total === 1 ? "" : "s"}, ${hour.failed} failed`,
+  }));
   const scaleMax = niceCeiling(Math.max(stats.p95LatencyMs ?? 0, stats.p50LatencyMs ?? 0));
   const marks: LatencyMark[] = [];
   if (stats.p50LatencyMs !== null) {
@@ -89,12 +93,13 @@ export function buildStatsChart(stats: EndpointStats): StatsChartModel {
   }
   const summary =
     `${stats.total} attempt${stats.total === 1 ? "" : "s"} in the last ${stats.windowHours} h: ` +
-    parts.map(([, label, count]) => `${count} ${label}`).join(", ") +
+    parts.map(([label, count]) => `${count} ${label}`).join(", ") +
     `. Latency p50 ${formatDuration(stats.p50LatencyMs)}, p95 ${p95}.`;
   return {
     empty: false,
     summary,
-    segments,
+    bars,
+    barWidth,
     marks,
     scaleMaxLabel: formatDuration(scaleMax),
     successRate,

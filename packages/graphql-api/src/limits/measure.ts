@@ -23,7 +23,13 @@ export interface CostModel {
 // Fields whose resolution reads more than a batched row: receipts read a proof each, stats
 // aggregate attempts, payloads may be megabytes. The SDL descriptions state these costs.
 export const DEFAULT_COST_MODEL: CostModel = {
-  weights: { "Query.receipt": 10, "DeliveryAttempt.receipt": 10, "Endpoint.stats": 5, "Event.payload": 5 },
+  weights: {
+    "Query.receipt": 10,
+    "DeliveryAttempt.receipt": 10,
+    "Endpoint.stats": 5,
+    "EndpointStats.hourly": 5,
+    "Event.payload": 5,
+  },
 };
 
 export interface Measure {

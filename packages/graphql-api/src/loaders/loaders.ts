@@ -6,6 +6,7 @@ import type {
   EndpointModel,
   EventModel,
   LeafModel,
+  StatsBucketModel,
   StatsModel,
   TransitionModel,
 } from "../models.ts";
@@ -16,6 +17,7 @@ import { type EndpointPageQuery, endpointPagesByTenant, endpointsByIds } from ".
 import { eventPagesByEndpoint, eventPayloads, eventsByIds } from "../sql/events.ts";
 import { leavesByAttempt } from "../sql/leaves.ts";
 import { endpointStats } from "../sql/stats.ts";
+import { endpointHourlyStats } from "../sql/stats-hourly.ts";
 
 type Batch<V> = (keys: readonly string[]) => Promise<Map<string, V>>;
 
@@ -65,10 +67,20 @@ export class Loaders {
   }
 
   stats(tenantId: string, windowHours: number): DataLoader<string, StatsModel | null> {
-    const since = new Date(this.now.getTime() - windowHours * 3_600_000);
     return this.loader(`stats|${tenantId}|${windowHours}`, null, (ids) =>
-      endpointStats(this.db, tenantId, ids, since, windowHours),
+      endpointStats(this.db, tenantId, ids, this.windowStart(windowHours), windowHours),
     );
+  }
+
+  /** The same window as `stats`, hour by hour. */
+  hourlyStats(tenantId: string, windowHours: number): DataLoader<string, StatsBucketModel[]> {
+    return this.loader(`hourlyStats|${tenantId}|${windowHours}`, [], (ids) =>
+      endpointHourlyStats(this.db, tenantId, ids, this.windowStart(windowHours), windowHours),
+    );
+  }
+
+  private windowStart(windowHours: number): Date {
+    return new Date(this.now.getTime() - windowHours * 3_600_000);
   }
 
   /** Keyed by tenant id (Tenant.endpoints); the resolver allows only the caller's own tenant. */

@@ -1,6 +1,6 @@
 import { type GraphQLContext, requireTenant } from "../context.ts";
 import { apiError } from "../errors.ts";
-import { type BreakerModel, type EndpointModel, fromEnum, type TenantModel } from "../models.ts";
+import { type BreakerModel, type EndpointModel, fromEnum, type StatsModel, type TenantModel } from "../models.ts";
 import { parsePageArgs, toConnection } from "../pagination.ts";
 import type { ResolverMap } from "../schema/build-schema.ts";
 import { initialBreaker } from "../sql/breakers.ts";
@@ -37,6 +37,11 @@ export const tenantEndpointResolvers: ResolverMap = {
       const query = { ...parsePageArgs("events", args), status: args.status ? fromEnum(args.status) : null };
       return toConnection("events", await context.loaders.eventPages(endpoint.tenantId, query).load(endpoint.id));
     },
+  },
+
+  EndpointStats: {
+    hourly: (stats: StatsModel, _: unknown, context: GraphQLContext) =>
+      context.loaders.hourlyStats(stats.tenantId, stats.windowHours).load(stats.endpointId),
   },
 
   CircuitBreaker: {

@@ -42,6 +42,8 @@ export async function endpointStats(
       return [
         id,
         {
+          tenantId,
+          endpointId: id,
           windowHours,
           since,
           total: r?.total ?? 0,
