@@ -57,6 +57,7 @@ describe("Prisma schema and SQL migrations", () => {
         id: "ten_1",
         name: "Acme",
         ingestRatePerSecond: 50,
+        ingestRateBurst: 200,
         retentionDays: 7,
         createdAt: at("2026-01-01T00:00:00Z"),
         updatedAt: at("2026-01-02T00:00:00Z"),

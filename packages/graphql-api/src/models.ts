@@ -8,6 +8,7 @@ export interface TenantModel {
   sortAt: string;
   name: string;
   ingestRatePerSecond: number | null;
+  ingestRateBurst: number | null;
   retentionDays: number;
   createdAt: Date;
 }

@@ -18,9 +18,9 @@ const CREATE_KEY = `mutation($name: String!) { createApiKey(name: $name) { key a
 const REVOKE_KEY = `mutation($id: ID!) { revokeApiKey(id: $id) { apiKey { id revokedAt } ${USER_ERRORS} } }`;
 const CREATE_TENANT = `mutation($name: String!) { createTenant(name: $name) {
   tenant { id name retentionDays ingestRatePerSecond } apiKey { id name prefix } key ${USER_ERRORS} } }`;
-const UPDATE_TENANT = `mutation($id: ID!, $name: String, $rate: Int, $days: Int) {
-  updateTenant(id: $id, name: $name, ingestRatePerSecond: $rate, retentionDays: $days) {
-    tenant { id name ingestRatePerSecond retentionDays } ${USER_ERRORS} } }`;
+const UPDATE_TENANT = `mutation($id: ID!, $name: String, $rate: Int, $burst: Int, $days: Int) {
+  updateTenant(id: $id, name: $name, ingestRatePerSecond: $rate, ingestRateBurst: $burst, retentionDays: $days) {
+    tenant { id name ingestRatePerSecond ingestRateBurst retentionDays } ${USER_ERRORS} } }`;
 
 // biome-ignore lint/suspicious/noExplicitAny: GraphQL answers are untyped JSON
 async function run(key: string, query: string, variables: Record<string, unknown> = {}): Promise<any> {
@@ -147,23 +147,33 @@ describe("tenants (operator key only)", () => {
     expect(invalid).toMatchObject({ tenant: null, key: null, userErrors: [{ code: "VALIDATION", field: ["name"] }] });
   });
 
-  it("updateTenant: changes what is given; null removes the rate limit", async () => {
+  it("updateTenant: changes what is given; null removes the rate limit or the tenant's own burst", async () => {
     const { tenant } = (await run(OPERATOR_KEY, CREATE_TENANT, { name: "Hooli" })).createTenant;
-    const updated = (await run(OPERATOR_KEY, UPDATE_TENANT, { id: tenant.id, rate: 250, days: 7 })).updateTenant;
+    const updated = (await run(OPERATOR_KEY, UPDATE_TENANT, { id: tenant.id, rate: 250, burst: 1000, days: 7 }))
+      .updateTenant;
     expect(updated).toEqual({
-      tenant: { id: tenant.id, name: "Hooli", ingestRatePerSecond: 250, retentionDays: 7 },
+      tenant: { id: tenant.id, name: "Hooli", ingestRatePerSecond: 250, ingestRateBurst: 1000, retentionDays: 7 },
       userErrors: [],
     });
-    const renamed = (await run(OPERATOR_KEY, UPDATE_TENANT, { id: tenant.id, name: "Hooli XYZ", rate: null }))
-      .updateTenant;
-    expect(renamed.tenant).toEqual({ id: tenant.id, name: "Hooli XYZ", ingestRatePerSecond: null, retentionDays: 7 });
+    const renamed = (
+      await run(OPERATOR_KEY, UPDATE_TENANT, { id: tenant.id, name: "Hooli XYZ", rate: null, burst: null })
+    ).updateTenant;
+    expect(renamed.tenant).toEqual({
+      id: tenant.id,
+      name: "Hooli XYZ",
+      ingestRatePerSecond: null,
+      ingestRateBurst: null,
+      retentionDays: 7,
+    });
 
-    const invalid = (await run(OPERATOR_KEY, UPDATE_TENANT, { id: tenant.id, name: null, rate: 0, days: 3651 }))
-      .updateTenant;
+    const invalid = (
+      await run(OPERATOR_KEY, UPDATE_TENANT, { id: tenant.id, name: null, rate: 0, burst: 0, days: 3651 })
+    ).updateTenant;
     expect(invalid.tenant).toBeNull();
     expect(invalid.userErrors.map((e: { field: string[] }) => e.field[0])).toEqual([
       "name",
       "ingestRatePerSecond",
+      "ingestRateBurst",
       "retentionDays",
     ]);
     const missing = (await run(OPERATOR_KEY, UPDATE_TENANT, { id: newId("tenant"), days: 10 })).updateTenant;

@@ -74,7 +74,7 @@ export class IngestAdmission {
     if (shed) return { outcome: "refused", code: shed.code, retryAfterSeconds: shed.retryAfterSeconds };
     if (endpoint.ingestRatePerSecond === null) return ADMITTED;
     return this.limiter
-      .take(endpoint.tenantId, endpoint.ingestRatePerSecond)
+      .take(endpoint.tenantId, endpoint.ingestRatePerSecond, endpoint.ingestRateBurst)
       .then((decision) =>
         decision.outcome === "allowed"
           ? ADMITTED

@@ -7,7 +7,7 @@ export interface TenantRateLimiterOptions {
   /** Takes tokens from the tenant's shared bucket (leaseRateTokens from @kapsel/db). */
   lease: (request: RateTokenLease) => Promise<LeasedRateTokens | null>;
   clock: Clock;
-  /** A tenant's bucket holds this many seconds of its rate (its largest burst). */
+  /** A tenant's bucket holds this many seconds of its rate (its largest burst), unless the tenant sets its own burst. */
   burstSeconds: number;
 }
 
@@ -47,7 +47,8 @@ export class TenantRateLimiter {
 
   constructor(private readonly options: TenantRateLimiterOptions) {}
 
-  async take(tenantId: string, ratePerSecond: number): Promise<RateDecision> {
+  /** `burst`: the tenant's own bucket size (tenants.ingest_rate_burst); null: `burstSeconds` of its rate. */
+  async take(tenantId: string, ratePerSecond: number, burst: number | null = null): Promise<RateDecision> {
     const local = this.localLease(tenantId);
     for (let round = 0; round < MAX_LEASE_ROUNDS; round++) {
       const now = this.options.clock.now();
@@ -58,7 +59,7 @@ export class TenantRateLimiter {
       if (local.emptyUntil > now) return limited(local.emptyUntil - now);
       local.waiting++;
       try {
-        local.leasing ??= this.renew(tenantId, ratePerSecond, local).finally(() => {
+        local.leasing ??= this.renew(tenantId, ratePerSecond, burst, local).finally(() => {
           local.leasing = null;
         });
         await local.leasing;
@@ -69,8 +70,8 @@ export class TenantRateLimiter {
     return limited(0);
   }
 
-  private async renew(tenantId: string, ratePerSecond: number, local: LocalLease): Promise<void> {
-    const capacity = bucketCapacity(ratePerSecond, this.options.burstSeconds);
+  private async renew(tenantId: string, ratePerSecond: number, burst: number | null, local: LocalLease): Promise<void> {
+    const capacity = burst ?? bucketCapacity(ratePerSecond, this.options.burstSeconds);
     const share = Math.ceil(ratePerSecond * LEASE_SHARE_SECONDS);
     const want = Math.min(capacity, MAX_LEASE_TOKENS, Math.max(1, share, local.waiting));
     const nowMs = this.options.clock.now();

@@ -156,6 +156,20 @@ describe("POST /ingest under a tenant rate limit", () => {
     expect(await storedEvents(ep.id)).toBe(10);
   });
 
+  it("uses the tenant's own burst when it has one: that many at once, then its rate", async () => {
+    const tenantId = await limitedTenant(5);
+    await db.pool.query("UPDATE tenants SET ingest_rate_burst = 12 WHERE id = $1", [tenantId]);
+    const ep = await insertEndpoint(db.pool, tenantId);
+    const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => post(i % 2 ? first : second, ep.id)));
+    expect(burst.filter((a) => a.status === 202).length).toBe(12);
+    expect(burst.filter((a) => a.status === 429).length).toBe(8);
+    first.clock.advance(1000);
+    second.clock.advance(1000);
+    const later = await Promise.all(Array.from({ length: 12 }, (_, i) => post(i % 2 ? first : second, ep.id)));
+    expect(later.filter((a) => a.status === 202).length).toBe(5); // refilled at 5/s, not back to 12
+    expect(await storedEvents(ep.id)).toBe(17);
+  });
+
   it("leaves tenants without a limit alone, and a changed limit applies at once (no endpoint cache here)", async () => {
     const { id: tenantId } = await insertTenant(db.pool);
     const ep = await insertEndpoint(db.pool, tenantId);

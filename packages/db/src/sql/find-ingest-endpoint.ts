@@ -13,12 +13,15 @@ export interface IngestEndpoint {
   sourceToleranceSeconds: number;
   /** The tenant's ingest rate limit (tokens per second); null: unlimited (decision 0015). */
   ingestRatePerSecond: number | null;
+  /** How many tokens the tenant's bucket holds; null: the ingest processes' default (a second of the rate). */
+  ingestRateBurst: number | null;
 }
 
 // Served by the endpoints and tenants primary keys.
 const SQL = `
 SELECT e.id, e.tenant_id, e.status, e.source_scheme, e.source_secret, e.source_header, e.source_encoding,
-       e.source_prefix, e.source_tolerance_seconds, t.ingest_rate_per_second
+       e.source_prefix, e.source_tolerance_seconds, t.ingest_rate_per_second,
+       t.ingest_rate_burst
   FROM endpoints e
   JOIN tenants t ON t.id = e.tenant_id
  WHERE e.id = $1`;
@@ -34,6 +37,7 @@ interface Row {
   source_prefix: string | null;
   source_tolerance_seconds: number;
   ingest_rate_per_second: number | null;
+  ingest_rate_burst: number | null;
 }
 
 export async function findIngestEndpoint(pool: Pool, id: string): Promise<IngestEndpoint | null> {
@@ -51,5 +55,6 @@ export async function findIngestEndpoint(pool: Pool, id: string): Promise<Ingest
     sourcePrefix: row.source_prefix,
     sourceToleranceSeconds: row.source_tolerance_seconds,
     ingestRatePerSecond: row.ingest_rate_per_second,
+    ingestRateBurst: row.ingest_rate_burst,
   };
 }

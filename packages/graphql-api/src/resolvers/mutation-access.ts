@@ -10,6 +10,7 @@ export const ACCESS_LIMITS = {
   apiKeyName: { min: 1, max: 100 },
   tenantName: { min: 1, max: 200 },
   ingestRatePerSecond: { min: 1, max: 1_000_000 },
+  ingestRateBurst: { min: 1, max: 1_000_000 },
   retentionDays: { min: 1, max: 3650 },
 } as const;
 
@@ -84,7 +85,13 @@ export const accessMutations: ResolverMap = {
 
     updateTenant: async (
       _: unknown,
-      args: { id: string; name?: string | null; ingestRatePerSecond?: number | null; retentionDays?: number | null },
+      args: {
+        id: string;
+        name?: string | null;
+        ingestRatePerSecond?: number | null;
+        ingestRateBurst?: number | null;
+        retentionDays?: number | null;
+      },
       context: GraphQLContext,
     ) => {
       requireOperator(context, "change tenants");
@@ -101,6 +108,12 @@ export const accessMutations: ResolverMap = {
         const problem = checkInt("ingestRatePerSecond", args.ingestRatePerSecond, ACCESS_LIMITS.ingestRatePerSecond);
         if (problem) errors.push(problem);
         else changes.ingestRatePerSecond = args.ingestRatePerSecond;
+      }
+      if (args.ingestRateBurst === null) changes.ingestRateBurst = null;
+      else if (args.ingestRateBurst !== undefined) {
+        const problem = checkInt("ingestRateBurst", args.ingestRateBurst, ACCESS_LIMITS.ingestRateBurst);
+        if (problem) errors.push(problem);
+        else changes.ingestRateBurst = args.ingestRateBurst;
       }
       if (args.retentionDays === null) {
         errors.push(invalid(["retentionDays"], "retentionDays cannot be null; omit it to keep the current value."));

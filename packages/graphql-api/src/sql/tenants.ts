@@ -3,12 +3,13 @@ import type { TenantModel } from "../models.ts";
 import { type Page, type PageArgs, toPage } from "../pagination.ts";
 import { afterCursor, Params, utcText } from "./sql-builder.ts";
 
-export const COLUMNS = `t.id, t.name, t.ingest_rate_per_second, t.retention_days, t.created_at, ${utcText("t.created_at")} AS sort_at`;
+export const COLUMNS = `t.id, t.name, t.ingest_rate_per_second, t.ingest_rate_burst, t.retention_days, t.created_at, ${utcText("t.created_at")} AS sort_at`;
 
 export interface Row {
   id: string;
   name: string;
   ingest_rate_per_second: number | null;
+  ingest_rate_burst: number | null;
   retention_days: number;
   created_at: Date;
   sort_at: string;
@@ -19,6 +20,7 @@ export const toTenant = (r: Row): TenantModel => ({
   sortAt: r.sort_at,
   name: r.name,
   ingestRatePerSecond: r.ingest_rate_per_second,
+  ingestRateBurst: r.ingest_rate_burst,
   retentionDays: r.retention_days,
   createdAt: r.created_at,
 });
@@ -62,6 +64,8 @@ export interface TenantChanges {
   name?: string;
   /** null removes the tenant-specific limit. */
   ingestRatePerSecond?: number | null;
+  /** null: the ingest processes' default burst. */
+  ingestRateBurst?: number | null;
   retentionDays?: number;
 }
 
@@ -77,6 +81,8 @@ export async function updateTenant(
   if (changes.name !== undefined) sets.push(`name = ${params.add(changes.name)}`);
   if (changes.ingestRatePerSecond !== undefined)
     sets.push(`ingest_rate_per_second = ${params.add(changes.ingestRatePerSecond)}::integer`);
+  if (changes.ingestRateBurst !== undefined)
+    sets.push(`ingest_rate_burst = ${params.add(changes.ingestRateBurst)}::integer`);
   if (changes.retentionDays !== undefined) sets.push(`retention_days = ${params.add(changes.retentionDays)}`);
   const { rows } = await db.query<Row>(
     `UPDATE tenants t SET ${sets.join(", ")} WHERE t.id = ${params.add(id)} RETURNING ${COLUMNS}`,
