@@ -14,7 +14,7 @@ import { formatRlsComparison, type RlsPair } from "./api-rls-report.ts";
 import { seedEvents } from "./api-seed.ts";
 import { startApiServer } from "./api-server.ts";
 import { countStatements } from "./api-sql-count.ts";
-import { Cleanup } from "./cleanup.ts";
+import { type Cleanup, runBench } from "./cleanup.ts";
 import { startCpuSample } from "./cpu-sampler.ts";
 import { waitForIdleCpu } from "./wait-for-idle.ts";
 
@@ -155,22 +155,4 @@ async function main(cleanup: Cleanup): Promise<number> {
   return 0;
 }
 
-const cleanup = new Cleanup();
-const abort = (why: string, error?: unknown) => {
-  if (error) console.error(error);
-  console.error(`\n${why}: stopping the API process and PostgreSQL, removing the temp folder`);
-  void cleanup.runAll().finally(() => process.exit(why === "error" ? 1 : 130));
-};
-process.once("SIGINT", () => abort("SIGINT"));
-process.once("SIGTERM", () => abort("SIGTERM"));
-process.on("uncaughtException", (error) => abort("error", error));
-
-let exitCode = 1;
-try {
-  exitCode = await main(cleanup);
-} catch (error) {
-  console.error(error);
-} finally {
-  await cleanup.runAll();
-}
-process.exit(exitCode);
+await runBench(main, "the API process and PostgreSQL");

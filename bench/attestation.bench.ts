@@ -9,7 +9,7 @@ import { buildLog, randomAttempts } from "./attestation-log-build.ts";
 import { closeClientSockets, requestReceipts, startApi, verifyReceipts } from "./attestation-receipts.ts";
 import { formatLatency, formatSummary, int, latency, ms, type SummaryRow } from "./attestation-report.ts";
 import { measureVerification } from "./attestation-verify.ts";
-import { Cleanup } from "./cleanup.ts";
+import { type Cleanup, runBench } from "./cleanup.ts";
 import { type CpuUsage, startCpuSample } from "./cpu-sampler.ts";
 import { waitForIdleCpu } from "./wait-for-idle.ts";
 
@@ -163,22 +163,4 @@ const formatCpu = (usage: CpuUsage | null) =>
     : "not measured (no /proc)";
 const rate = (run: { latenciesMs: number[]; seconds: number }) => run.latenciesMs.length / run.seconds;
 
-const cleanup = new Cleanup();
-const abort = (why: string, error?: unknown) => {
-  if (error) console.error(error);
-  console.error(`\n${why}: stopping the API process and PostgreSQL, removing the temp folder`);
-  void cleanup.runAll().finally(() => process.exit(why === "error" ? 1 : 130));
-};
-process.once("SIGINT", () => abort("SIGINT"));
-process.once("SIGTERM", () => abort("SIGTERM"));
-process.on("uncaughtException", (error) => abort("error", error));
-
-let exitCode = 1;
-try {
-  exitCode = await main(cleanup);
-} catch (error) {
-  console.error(error);
-} finally {
-  await cleanup.runAll();
-}
-process.exit(exitCode);
+await runBench(main, "the API process and PostgreSQL");

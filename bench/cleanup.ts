@@ -24,3 +24,32 @@ export class Cleanup {
     return this.running;
   }
 }
+
+/**
+ * A benchmark's entry point: runs `main`, then its cleanup, and exits with main's code. Ctrl-C,
+ * SIGTERM or an uncaught exception run the cleanup first (saying what `stopping` names), so no
+ * process, database or temp folder is left behind; what main throws after that is teardown noise.
+ */
+export async function runBench(main: (cleanup: Cleanup) => Promise<number>, stopping: string): Promise<never> {
+  const cleanup = new Cleanup();
+  let aborting = false;
+  const abort = (why: string, error?: unknown) => {
+    aborting = true;
+    if (error) console.error(error);
+    console.error(`\n${why}: stopping ${stopping}, removing the temp folder`);
+    void cleanup.runAll().finally(() => process.exit(why === "error" ? 1 : 130));
+  };
+  process.once("SIGINT", () => abort("SIGINT"));
+  process.once("SIGTERM", () => abort("SIGTERM"));
+  process.on("uncaughtException", (error) => abort("error", error));
+
+  let exitCode = 1;
+  try {
+    exitCode = await main(cleanup);
+  } catch (error) {
+    if (!aborting) console.error(error);
+  } finally {
+    await cleanup.runAll();
+  }
+  process.exit(exitCode);
+}

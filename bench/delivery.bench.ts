@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { startChild } from "./child-process.ts";
-import { Cleanup } from "./cleanup.ts";
+import { type Cleanup, runBench } from "./cleanup.ts";
 import { readDeliveryBenchConfig } from "./delivery-config.ts";
 import type { DeliveryBenchContext, RunResult } from "./delivery-context.ts";
 import { startDeliveryBenchServer } from "./delivery-database.ts";
@@ -85,24 +85,4 @@ async function main(cleanup: Cleanup): Promise<number> {
   return problems.length === 0 ? 0 : 1;
 }
 
-const cleanup = new Cleanup();
-let aborting = false;
-const abort = (why: string, error?: unknown) => {
-  aborting = true; // what main() fails with after this is teardown noise (pools already closed)
-  if (error) console.error(error);
-  console.error(`\n${why}: stopping the workers, the receiver and PostgreSQL, removing the temp folder`);
-  void cleanup.runAll().finally(() => process.exit(why === "error" ? 1 : 130));
-};
-process.once("SIGINT", () => abort("SIGINT"));
-process.once("SIGTERM", () => abort("SIGTERM"));
-process.on("uncaughtException", (error) => abort("error", error));
-
-let exitCode = 1;
-try {
-  exitCode = await main(cleanup);
-} catch (error) {
-  if (!aborting) console.error(error);
-} finally {
-  await cleanup.runAll();
-}
-process.exit(exitCode);
+await runBench(main, "the workers, the receiver and PostgreSQL");

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { signSourceRequest } from "@kapsel/webhook-signatures";
-import { Cleanup } from "./cleanup.ts";
+import { type Cleanup, runBench } from "./cleanup.ts";
 import { readBenchConfig } from "./ingest-config.ts";
 import { type BenchDatabase, countStoredEvents, startBenchDatabase } from "./ingest-database.ts";
 import { DISTURBED_NOTE, describeLimit, disturbed, RUN_HEADER, type Run, targetSummary } from "./ingest-report.ts";
@@ -133,22 +133,4 @@ function signedHeaders(
   return { withoutId, withId: { ...withoutId, "x-github-delivery": "[<id>]" } };
 }
 
-const cleanup = new Cleanup();
-const abort = (why: string, error?: unknown) => {
-  if (error) console.error(error);
-  console.error(`\n${why}: stopping the servers and PostgreSQL, removing the temp folder`);
-  void cleanup.runAll().finally(() => process.exit(why === "error" ? 1 : 130));
-};
-process.once("SIGINT", () => abort("SIGINT"));
-process.once("SIGTERM", () => abort("SIGTERM"));
-process.on("uncaughtException", (error) => abort("error", error));
-
-let exitCode = 1;
-try {
-  exitCode = await main(cleanup);
-} catch (error) {
-  console.error(error);
-} finally {
-  await cleanup.runAll();
-}
-process.exit(exitCode);
+await runBench(main, "the servers and PostgreSQL");
