@@ -1,7 +1,6 @@
-import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
-import { createPool, migrate, type Pool, startEmbeddedPostgres } from "@kapsel/db";
-import { freePort, insertEndpoint, insertTenant } from "@kapsel/test-support";
+import { createPool, migrate, type Pool } from "@kapsel/db";
+import { insertEndpoint, insertTenant } from "@kapsel/test-support";
+import { durabilitySettings, startBenchPostgres } from "./bench-postgres.ts";
 import type { Cleanup } from "./cleanup.ts";
 
 // Durable defaults (fsync, synchronous_commit stay on); memory and checkpoint spacing raised as a
@@ -38,19 +37,10 @@ export async function startApiBenchDatabase(
   parentDir: string,
   endpoints: number,
 ): Promise<ApiBenchDatabase> {
-  const root = await mkdtemp(join(parentDir, "kapsel-api-bench-"));
-  cleanup.defer("remove temp dir", () => rm(root, { recursive: true, force: true }));
-  await chmod(root, 0o755); // as root, PostgreSQL runs as the `postgres` OS user and must enter it
-  const dataDir = join(root, "data");
-  const logFile = join(root, "postgres.log");
-  const server = await startEmbeddedPostgres({
-    dataDir,
-    logFile,
-    port: await freePort(),
-    password: "kapsel-bench",
+  const { server, logFile, postmasterPid } = await startBenchPostgres(cleanup, parentDir, {
+    prefix: "kapsel-api-bench-",
     settings: SETTINGS,
   });
-  cleanup.defer("stop PostgreSQL", () => server.stop());
   const admin = createPool({ connectionString: server.url, max: 1 });
   await admin.query("CREATE DATABASE kapsel_api_bench");
   await admin.end();
@@ -70,16 +60,8 @@ export async function startApiBenchDatabase(
     logFile,
     measured,
     other,
-    postmasterPid: async () => {
-      const pid = Number((await readFile(join(dataDir, "postmaster.pid"), "utf8").catch(() => "")).split("\n")[0]);
-      return Number.isInteger(pid) && pid > 0 ? pid : null;
-    },
-    durability: async () => {
-      const { rows } = await pool.query<{ name: string; setting: string }>(
-        "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit') ORDER BY name",
-      );
-      return rows.map((r) => `${r.name}=${r.setting}`).join(" ");
-    },
+    postmasterPid,
+    durability: () => durabilitySettings(pool, ["fsync", "synchronous_commit"]),
   };
 }
 

@@ -1,7 +1,6 @@
-import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
-import { createPool, migrate, type Pool, startEmbeddedPostgres } from "@kapsel/db";
-import { freePort, insertEndpoint, insertTenant } from "@kapsel/test-support";
+import { createPool, migrate, type Pool } from "@kapsel/db";
+import { insertEndpoint, insertTenant } from "@kapsel/test-support";
+import { createFromTemplate, durabilitySettings, startBenchPostgres } from "./bench-postgres.ts";
 import type { Cleanup } from "./cleanup.ts";
 
 // Durable defaults on purpose (fsync, synchronous_commit, full_page_writes stay on): a checkpoint
@@ -32,17 +31,10 @@ export async function startAttestationBenchServer(
   cleanup: Cleanup,
   parentDir: string,
 ): Promise<AttestationBenchServer> {
-  const root = await mkdtemp(join(parentDir, "kapsel-attestation-bench-"));
-  cleanup.defer("remove temp dir", () => rm(root, { recursive: true, force: true }));
-  await chmod(root, 0o755); // as root, PostgreSQL runs as the `postgres` OS user and must enter it
-  const dataDir = join(root, "data");
-  const server = await startEmbeddedPostgres({
-    dataDir,
-    port: await freePort(),
-    password: "kapsel-bench",
+  const { server, postmasterPid } = await startBenchPostgres(cleanup, parentDir, {
+    prefix: "kapsel-attestation-bench-",
     settings: SETTINGS,
   });
-  cleanup.defer("stop PostgreSQL", () => server.stop());
   const admin = createPool({ connectionString: server.url, max: 1, applicationName: "attestation-bench-admin" });
   cleanup.defer("close admin pool", () => admin.end());
 
@@ -54,7 +46,7 @@ export async function startAttestationBenchServer(
 
   return {
     database: async (name) => {
-      await createFromTemplate(admin, name);
+      await createFromTemplate(admin, name, TEMPLATE);
       const url = server.urlFor(name);
       const pool = createPool({ connectionString: url, max: 2, applicationName: "attestation-bench" });
       cleanup.defer(`close pool of ${name}`, () => pool.end());
@@ -62,28 +54,7 @@ export async function startAttestationBenchServer(
       const endpoint = await insertEndpoint(pool, tenant.id, { url: "https://receiver.example/webhooks" });
       return { url, pool, tenantId: tenant.id, apiKey: tenant.apiKey, endpointId: endpoint.id };
     },
-    durability: async () => {
-      const { rows } = await admin.query<{ name: string; setting: string }>(
-        "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes') ORDER BY name",
-      );
-      return rows.map((r) => `${r.name}=${r.setting}`).join(" ");
-    },
-    postmasterPid: async () => {
-      const pid = Number((await readFile(join(dataDir, "postmaster.pid"), "utf8").catch(() => "")).split("\n")[0]);
-      return Number.isInteger(pid) && pid > 0 ? pid : null;
-    },
+    durability: () => durabilitySettings(admin, ["fsync", "synchronous_commit", "full_page_writes"]),
+    postmasterPid,
   };
-}
-
-/** The template can still show the migrating backend for a moment after its pool closed: retry. */
-async function createFromTemplate(admin: Pool, name: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`);
-      return;
-    } catch (error) {
-      if (attempt >= 50 || !String(error).includes("being accessed by other users")) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }

@@ -1,8 +1,6 @@
-import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
-import { createPool, migrate, type Pool, startEmbeddedPostgres } from "@kapsel/db";
-import { freePort } from "@kapsel/test-support";
+import { createPool, migrate, type Pool } from "@kapsel/db";
 import { makeWorkerUtils } from "graphile-worker";
+import { createFromTemplate, startBenchPostgres } from "./bench-postgres.ts";
 import type { Cleanup } from "./cleanup.ts";
 import { PG_STATS_SETTINGS } from "./delivery-pg-stats.ts";
 
@@ -46,17 +44,10 @@ export async function startDeliveryBenchServer(
   parentDir: string,
   pgStats: boolean,
 ): Promise<DeliveryBenchServer> {
-  const root = await mkdtemp(join(parentDir, "kapsel-delivery-bench-"));
-  cleanup.defer("remove temp dir", () => rm(root, { recursive: true, force: true }));
-  await chmod(root, 0o755); // as root, PostgreSQL runs as the `postgres` OS user and must enter it
-  const dataDir = join(root, "data");
-  const server = await startEmbeddedPostgres({
-    dataDir,
-    port: await freePort(),
-    password: "kapsel-bench",
+  const { server, postmasterPid } = await startBenchPostgres(cleanup, parentDir, {
+    prefix: "kapsel-delivery-bench-",
     settings: pgStats ? { ...SETTINGS, ...PG_STATS_SETTINGS } : SETTINGS,
   });
-  cleanup.defer("stop PostgreSQL", () => server.stop());
   const admin = createPool({ connectionString: server.url, max: 1, applicationName: "delivery-bench-admin" });
   cleanup.defer("close admin pool", () => admin.end());
 
@@ -87,23 +78,6 @@ export async function startDeliveryBenchServer(
   return {
     kapselDatabase: (name) => copy(name, KAPSEL_TEMPLATE),
     graphileDatabase: (name) => copy(name, GRAPHILE_TEMPLATE),
-    postmasterPid: async () => {
-      const text = await readFile(join(dataDir, "postmaster.pid"), "utf8").catch(() => "");
-      const pid = Number(text.split("\n")[0]);
-      return Number.isInteger(pid) && pid > 0 ? pid : null;
-    },
+    postmasterPid,
   };
-}
-
-/** A template may still show a backend that is exiting after its pool closed: retry briefly. */
-async function createFromTemplate(admin: Pool, name: string, template: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-      return;
-    } catch (error) {
-      if (attempt >= 50 || !String(error).includes("being accessed by other users")) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }

@@ -1,7 +1,6 @@
-import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
-import { createPool, migrate, type Pool, startEmbeddedPostgres } from "@kapsel/db";
-import { freePort, insertEndpoint, insertTenant } from "@kapsel/test-support";
+import { createPool, migrate, type Pool } from "@kapsel/db";
+import { insertEndpoint, insertTenant } from "@kapsel/test-support";
+import { startBenchPostgres } from "./bench-postgres.ts";
 import type { Cleanup } from "./cleanup.ts";
 
 export interface BenchDatabase {
@@ -23,18 +22,10 @@ const SETTINGS = { shared_buffers: "256MB", max_wal_size: "2GB", max_connections
 
 /** A fresh PostgreSQL cluster in a temp folder, migrated, with one tenant and two endpoints. */
 export async function startBenchDatabase(cleanup: Cleanup, parentDir: string): Promise<BenchDatabase> {
-  const root = await mkdtemp(join(parentDir, "kapsel-bench-"));
-  cleanup.defer("remove temp dir", () => rm(root, { recursive: true, force: true }));
-  await chmod(root, 0o755); // as root, PostgreSQL runs as the `postgres` OS user and must enter it
-  const dataDir = join(root, "data");
-
-  const server = await startEmbeddedPostgres({
-    dataDir,
-    port: await freePort(),
-    password: "kapsel-bench",
+  const { server, postmasterPid } = await startBenchPostgres(cleanup, parentDir, {
+    prefix: "kapsel-bench-",
     settings: SETTINGS,
   });
-  cleanup.defer("stop PostgreSQL", () => server.stop());
   const url = server.urlFor("kapsel_bench");
   const admin = createPool({ connectionString: server.url, max: 1 });
   await admin.query("CREATE DATABASE kapsel_bench");
@@ -56,11 +47,7 @@ export async function startBenchDatabase(cleanup: Cleanup, parentDir: string): P
     plainEndpointId: plain.id,
     githubEndpointId: github.id,
     githubSecret,
-    postmasterPid: async () => {
-      const text = await readFile(join(dataDir, "postmaster.pid"), "utf8").catch(() => "");
-      const pid = Number(text.split("\n")[0]);
-      return Number.isInteger(pid) && pid > 0 ? pid : null;
-    },
+    postmasterPid,
   };
 }
 
