@@ -1,4 +1,5 @@
 export { type EmbeddedPostgres, type EmbeddedPostgresOptions, startEmbeddedPostgres } from "./embedded-postgres.ts";
+export { ListenConnection, type ListenConnectionOptions } from "./listen-connection.ts";
 export { DEFAULT_MIGRATIONS_DIR, type MigrationFile, readMigrations } from "./migrations-on-disk.ts";
 export { type MigrateResult, migrate, pendingMigrations } from "./migrator.ts";
 export { createPool, isReachable, type Pool, type PoolClient, type PoolOptions, withTransaction } from "./pool.ts";

@@ -1,5 +1,5 @@
+import { ListenConnection, type ListenConnectionOptions } from "@kapsel/db";
 import type { Logger } from "@kapsel/logger";
-import pg from "pg";
 
 /** Sent by the trigger on delivery_attempts: '<tenant_id> <event_id> <attempt_id>'. */
 export const ATTEMPTS_CHANNEL = "kapsel_attempts";
@@ -9,9 +9,6 @@ export const BREAKERS_CHANNEL = "kapsel_breakers";
 export const API_KEYS_CHANNEL = "kapsel_api_keys";
 /** The listener's application_name in pg_stat_activity. */
 export const LIVE_UPDATES_APPLICATION_NAME = "kapsel-live-updates";
-
-const MIN_RETRY_MS = 100;
-const MAX_RETRY_MS = 10_000;
 
 /** A new attempt of an event. */
 export interface AttemptNotice {
@@ -25,40 +22,38 @@ type Listener<T> = (notice: T) => void;
 /**
  * The process's live updates: one dedicated connection LISTENs on the attempt and breaker channels
  * (the triggers of migration 20261123040000_live_updates) and on revoked API keys (20261123100000),
- * and fans each notification out to the subscribers of its key (an event id, an endpoint id). Nothing is kept for keys nobody subscribes to. If the
- * connection drops it reconnects with capped exponential backoff (like the delivery workers'
- * WakeupListener); subscribers stay registered, and notifications sent while it was down are
+ * and fans each notification out to the subscribers of its key (an event id, an endpoint id).
+ * Nothing is kept for keys nobody subscribes to. If the connection drops it reconnects
+ * (ListenConnection); subscribers stay registered, and notifications sent while it was down are
  * lost, as LISTEN offers no replay.
  */
 export class LiveUpdates {
-  private client: pg.Client | null = null;
-  private stopped = false;
-  private retryMs = MIN_RETRY_MS;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly connection: ListenConnection;
   private readonly attempts = new Map<string, Set<Listener<AttemptNotice>>>();
   private readonly breakers = new Map<string, Set<Listener<string>>>();
   private readonly revokedKeyListeners = new Set<Listener<string>>();
 
-  constructor(
-    private readonly config: pg.ClientConfig,
-    private readonly logger: Logger,
-  ) {}
+  constructor(config: ListenConnectionOptions["config"], logger: Logger) {
+    this.connection = new ListenConnection({
+      config,
+      applicationName: LIVE_UPDATES_APPLICATION_NAME,
+      channels: [ATTEMPTS_CHANNEL, BREAKERS_CHANNEL, API_KEYS_CHANNEL],
+      onNotification: (channel, payload) => this.dispatch(channel, payload),
+      onConnectFailed: (error, retryMs) =>
+        logger.warn({ err: error, retryMs }, "live updates listener could not connect; retrying"),
+    });
+  }
 
   /** Connects; settles once the first attempt succeeded or failed (a failure retries in the background). */
   start(): Promise<void> {
-    return this.connect();
+    return this.connection.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const client = this.client;
-    this.client = null;
     this.attempts.clear();
     this.breakers.clear();
     this.revokedKeyListeners.clear();
-    await client?.end().catch(() => undefined);
+    await this.connection.stop();
   }
 
   /** Calls `listener` for each new attempt of `eventId`; returns the function that unsubscribes. */
@@ -92,39 +87,6 @@ export class LiveUpdates {
     } else if (channel === API_KEYS_CHANNEL && payload) {
       for (const listener of [...this.revokedKeyListeners]) listener(payload);
     }
-  }
-
-  private async connect(): Promise<void> {
-    if (this.stopped) return;
-    const client = new pg.Client({ ...this.config, application_name: LIVE_UPDATES_APPLICATION_NAME });
-    client.on("notification", (message) => this.dispatch(message.channel, message.payload));
-    client.on("error", () => this.reconnect(client));
-    client.on("end", () => this.reconnect(client));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${ATTEMPTS_CHANNEL}; LISTEN ${BREAKERS_CHANNEL}; LISTEN ${API_KEYS_CHANNEL}`);
-      if (this.stopped) {
-        await client.end().catch(() => undefined);
-        return;
-      }
-      this.client = client;
-      this.retryMs = MIN_RETRY_MS;
-    } catch (error) {
-      this.logger.warn({ err: error, retryMs: this.retryMs }, "live updates listener could not connect; retrying");
-      this.reconnect(client);
-    }
-  }
-
-  private reconnect(client: pg.Client): void {
-    if (this.stopped || (this.client !== null && this.client !== client)) return;
-    if (this.timer) return;
-    this.client = null;
-    client.end().catch(() => undefined);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.connect();
-    }, this.retryMs);
-    this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
   }
 }
 
