@@ -1,5 +1,6 @@
 import { ListenConnection, type ListenConnectionOptions } from "@kapsel/db";
 import type { Logger } from "@kapsel/logger";
+import { addToKeyedSet } from "./keyed-sets.ts";
 
 /** Sent by the trigger on delivery_attempts: '<tenant_id> <event_id> <attempt_id>'. */
 export const ATTEMPTS_CHANNEL = "kapsel_attempts";
@@ -58,12 +59,12 @@ export class LiveUpdates {
 
   /** Calls `listener` for each new attempt of `eventId`; returns the function that unsubscribes. */
   onAttempt(eventId: string, listener: Listener<AttemptNotice>): () => void {
-    return subscribe(this.attempts, eventId, listener);
+    return addToKeyedSet(this.attempts, eventId, listener);
   }
 
   /** Calls `listener` (with the endpoint id) after each transition of `endpointId`'s breaker. */
   onBreaker(endpointId: string, listener: Listener<string>): () => void {
-    return subscribe(this.breakers, endpointId, listener);
+    return addToKeyedSet(this.breakers, endpointId, listener);
   }
 
   /** Calls `listener` with the id of every API key revoked from now on; returns the function that stops it. */
@@ -88,21 +89,6 @@ export class LiveUpdates {
       for (const listener of [...this.revokedKeyListeners]) listener(payload);
     }
   }
-}
-
-function subscribe<T>(map: Map<string, Set<Listener<T>>>, key: string, listener: Listener<T>): () => void {
-  let listeners = map.get(key);
-  if (!listeners) {
-    listeners = new Set();
-    map.set(key, listeners);
-  }
-  listeners.add(listener);
-  return () => {
-    const current = map.get(key);
-    if (!current) return;
-    current.delete(listener);
-    if (current.size === 0) map.delete(key);
-  };
 }
 
 /**

@@ -22,6 +22,7 @@ import { authenticateBearer, type Caller } from "../auth/caller.ts";
 import type { GraphQLContext } from "../context.ts";
 import { apiError, type GraphQLErrorCode } from "../errors.ts";
 import { checkOperationLimits, countSelections, type QueryLimits } from "../limits/limits-plugin.ts";
+import { addToKeyedSet } from "../live/keyed-sets.ts";
 
 /** Serves graphql-ws (subscriptions) on the node:http server's `upgrade` event for /graphql. */
 export interface GraphQLWebSocketHandler {
@@ -64,10 +65,13 @@ const CLOSE_GRACE_MS = 1_000;
 export function graphqlWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSocketHandler {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
   const callers = new WeakMap<object, Caller>();
+  // Removes a closed socket from socketsByKey.
+  const untrack = new WeakMap<object, () => void>();
   // The open sockets of each tenant API key: a revoked key's sockets are closed at once.
   const socketsByKey = new Map<string, Set<WebSocket>>();
   const stopWatchingRevocations = options.onKeyRevoked((apiKeyId) => {
-    for (const socket of socketsByKey.get(apiKeyId) ?? []) socket.close(FORBIDDEN_CLOSE_CODE, "API key revoked");
+    // 4403 Forbidden: graphql-ws clients do not reconnect with the revoked key.
+    for (const socket of socketsByKey.get(apiKeyId) ?? []) socket.close(CloseCode.Forbidden, "API key revoked");
   });
   const rules: ValidationRule[] = [
     ...specifiedRules,
@@ -86,7 +90,8 @@ export function graphqlWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSo
         try {
           const caller = await authenticateBearer(options.db, header, options.operatorApiKey);
           callers.set(ctx, caller);
-          if (caller.role === "tenant") track(socketsByKey, caller.apiKeyId, ctx.extra.socket);
+          if (caller.role === "tenant")
+            untrack.set(ctx, addToKeyedSet(socketsByKey, caller.apiKeyId, ctx.extra.socket));
           return true;
         } catch (error) {
           const unauthenticated = error instanceof GraphQLError && error.extensions.code === "UNAUTHENTICATED";
@@ -146,10 +151,7 @@ export function graphqlWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSo
         return { ...result, errors: format(result.errors) };
       },
       onError: (_ctx, _id, _payload, errors) => format(errors),
-      onClose: (ctx) => {
-        const caller = callers.get(ctx);
-        if (caller?.role === "tenant") untrack(socketsByKey, caller.apiKeyId, ctx.extra.socket);
-      },
+      onClose: (ctx) => untrack.get(ctx)?.(),
     },
     wss,
   );
@@ -175,21 +177,6 @@ export function graphqlWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSo
       return closing;
     },
   };
-}
-
-/** Sent to the sockets of a revoked key (graphql-ws' Forbidden: the client must not reconnect with it). */
-const FORBIDDEN_CLOSE_CODE = CloseCode.Forbidden;
-
-function track(map: Map<string, Set<WebSocket>>, key: string, socket: WebSocket): void {
-  const sockets = map.get(key) ?? new Set<WebSocket>();
-  sockets.add(socket);
-  map.set(key, sockets);
-}
-
-function untrack(map: Map<string, Set<WebSocket>>, key: string, socket: WebSocket): void {
-  const sockets = map.get(key);
-  sockets?.delete(socket);
-  if (sockets?.size === 0) map.delete(key);
 }
 
 /**
