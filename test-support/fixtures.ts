@@ -89,3 +89,11 @@ export async function insertEvents(
   );
   return ids;
 }
+
+/** How many events are stored for `endpointId`: what ingest tests compare with the 2xx answers they got. */
+export async function countEvents(pool: Pool, endpointId: string): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE endpoint_id = $1", [
+    endpointId,
+  ]);
+  return rows[0]!.n;
+}

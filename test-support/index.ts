@@ -1,5 +1,6 @@
 export { type DeliveryHarness, startDelivery } from "./delivery-harness.ts";
 export {
+  countEvents,
   type EndpointFixture,
   type EndpointOptions,
   insertEndpoint,

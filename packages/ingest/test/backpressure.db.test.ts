@@ -1,4 +1,5 @@
 import {
+  countEvents,
   createTestDatabase,
   errorCode,
   type IngestAnswer,
@@ -19,10 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await db.drop();
 });
-
-async function count(endpointId: string): Promise<number> {
-  return (await db.pool.query("SELECT count(*)::int AS n FROM events WHERE endpoint_id = $1", [endpointId])).rows[0].n;
-}
 
 describe("backpressure", () => {
   it("answers 503 E3002 with Retry-After once the commit queue is full, and commits every event it acknowledged", async () => {
@@ -49,7 +46,7 @@ describe("backpressure", () => {
       expect(overloaded.length).toBeGreaterThan(0);
       expect(overloaded.every((r) => r.json.error.code === "E3002" && r.retryAfter === "1")).toBe(true);
       expect(accepted.length + overloaded.length).toBe(40);
-      expect(await count(ep.id)).toBe(accepted.length);
+      expect(await countEvents(db.pool, ep.id)).toBe(accepted.length);
     } finally {
       blocker.release();
       await ingest.close();
@@ -66,7 +63,7 @@ describe("backpressure", () => {
       expect(await errorCode(res)).toBe("E3002");
       const small = await fetch(`${ingest.url}/ingest/${ep.id}`, { method: "POST", body: Buffer.alloc(1024, 1) });
       expect(small.status).toBe(202); // the refused body's bytes were released
-      expect(await count(ep.id)).toBe(1);
+      expect(await countEvents(db.pool, ep.id)).toBe(1);
     } finally {
       await ingest.close();
     }
@@ -81,6 +78,6 @@ describe("backpressure", () => {
     const responses = await Promise.all(inFlight);
     await ingest.close();
     expect(responses.every((r) => r.status === 202)).toBe(true);
-    expect(await count(ep.id)).toBe(20);
+    expect(await countEvents(db.pool, ep.id)).toBe(20);
   });
 });

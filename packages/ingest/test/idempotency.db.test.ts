@@ -1,4 +1,5 @@
 import {
+  countEvents,
   createTestDatabase,
   type IngestHarness,
   insertEndpoint,
@@ -32,10 +33,6 @@ async function send(endpointId: string, headers: Record<string, string> = {}, bo
   return { status: res.status, json: (await res.json()) as { event_id: string; status: string } };
 }
 
-async function count(endpointId: string): Promise<number> {
-  return (await db.pool.query("SELECT count(*)::int AS n FROM events WHERE endpoint_id = $1", [endpointId])).rows[0].n;
-}
-
 describe("idempotency", () => {
   it("answers a repeated X-Idempotency-Key with 200, the original event id and 'duplicate', storing nothing new", async () => {
     const ep = await insertEndpoint(db.pool, tenantId);
@@ -44,7 +41,7 @@ describe("idempotency", () => {
     const again = await send(ep.id, { "x-idempotency-key": "order-42" }, '{"a":"different body"}');
     expect(again.status).toBe(200);
     expect(again.json).toEqual({ event_id: first.json.event_id, status: "duplicate" });
-    expect(await count(ep.id)).toBe(1);
+    expect(await countEvents(db.pool, ep.id)).toBe(1);
   });
 
   it("gives 200 concurrent identical requests exactly one event", async () => {
@@ -57,7 +54,7 @@ describe("idempotency", () => {
     const ids = new Set(results.map((r) => r.json.event_id));
     expect(ids.size).toBe(1);
     expect(duplicates.every((r) => r.json.status === "duplicate")).toBe(true);
-    expect(await count(ep.id)).toBe(1);
+    expect(await countEvents(db.pool, ep.id)).toBe(1);
   });
 
   it("holds across separate ingest processes' batches racing on one key", async () => {
@@ -78,7 +75,7 @@ describe("idempotency", () => {
       expect(results.filter((r) => r.status === 202)).toHaveLength(10);
       expect(results.filter((r) => r.status === 200)).toHaveLength(90);
       expect(new Set(results.map((r) => r.json.event_id)).size).toBe(10);
-      expect(await count(ep.id)).toBe(10);
+      expect(await countEvents(db.pool, ep.id)).toBe(10);
     } finally {
       await other.close();
     }
@@ -97,7 +94,7 @@ describe("idempotency", () => {
     // ...and the new event is now the one the key answers with.
     const repeat = await send(ep.id, { "x-idempotency-key": "daily" });
     expect(repeat.json).toEqual({ event_id: after.json.event_id, status: "duplicate" });
-    expect(await count(ep.id)).toBe(2);
+    expect(await countEvents(db.pool, ep.id)).toBe(2);
   });
 
   it("scopes keys to their endpoint", async () => {
@@ -130,6 +127,6 @@ describe("idempotency", () => {
     const results = await Promise.all(Array.from({ length: 50 }, () => send(ep.id)));
     expect(results.every((r) => r.status === 202)).toBe(true);
     expect(new Set(results.map((r) => r.json.event_id)).size).toBe(50);
-    expect(await count(ep.id)).toBe(50);
+    expect(await countEvents(db.pool, ep.id)).toBe(50);
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { request } from "node:http";
 import {
+  countEvents,
   createTestDatabase,
   errorCode,
   type IngestAnswer,
@@ -33,11 +34,6 @@ async function post(path: string, body: string | Buffer, headers: Record<string,
     headers: { "content-type": "application/json", ...headers },
   });
   return { status: res.status, headers: res.headers, json: (await res.json()) as IngestAnswer };
-}
-
-async function eventCount(endpointId: string): Promise<number> {
-  const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM events WHERE endpoint_id = $1", [endpointId]);
-  return rows[0].n;
 }
 
 describe("POST /ingest/:endpoint_id", () => {
@@ -78,7 +74,7 @@ describe("POST /ingest/:endpoint_id", () => {
     const ep = await insertEndpoint(db.pool, tenantId);
     const res = await post(`/ingest/${ep.id}`, "");
     expect(res.status).toBe(202);
-    expect(await eventCount(ep.id)).toBe(1);
+    expect(await countEvents(db.pool, ep.id)).toBe(1);
   });
 
   it("answers 404 E1001 for an unknown or malformed endpoint id and stores nothing", async () => {
@@ -103,12 +99,12 @@ describe("POST /ingest/:endpoint_id", () => {
     const res = await post(`/ingest/${disabled.id}`, "{}");
     expect(res.status).toBe(409);
     expect(res.json.error.code).toBe("E1002");
-    expect(await eventCount(disabled.id)).toBe(0);
+    expect(await countEvents(db.pool, disabled.id)).toBe(0);
 
     const paused = await insertEndpoint(db.pool, tenantId, { status: "paused" });
     const held = await post(`/ingest/${paused.id}`, "{}");
     expect(held.status).toBe(202);
-    expect(await eventCount(paused.id)).toBe(1);
+    expect(await countEvents(db.pool, paused.id)).toBe(1);
   });
 
   it("refuses at commit time an endpoint disabled after ingest cached it", async () => {
@@ -120,7 +116,7 @@ describe("POST /ingest/:endpoint_id", () => {
       const res = await fetch(`${cached.url}/ingest/${ep.id}`, { method: "POST", body: "{}" });
       expect(res.status).toBe(409);
       expect(await errorCode(res)).toBe("E1002");
-      expect(await eventCount(ep.id)).toBe(1);
+      expect(await countEvents(db.pool, ep.id)).toBe(1);
     } finally {
       await cached.close();
     }
@@ -134,7 +130,7 @@ describe("POST /ingest/:endpoint_id", () => {
     const other = await fetch(`${ingest.url}/somewhere`, { method: "POST", body: "{}" });
     expect(other.status).toBe(404);
     expect(await errorCode(other)).toBe("E1009");
-    expect(await eventCount(ep.id)).toBe(0);
+    expect(await countEvents(db.pool, ep.id)).toBe(0);
   });
 
   it("rejects an invalid X-Idempotency-Key with 400 E1010", async () => {
@@ -142,7 +138,7 @@ describe("POST /ingest/:endpoint_id", () => {
     const res = await post(`/ingest/${ep.id}`, "{}", { "x-idempotency-key": "x".repeat(256) });
     expect(res.status).toBe(400);
     expect(res.json.error.code).toBe("E1010");
-    expect(await eventCount(ep.id)).toBe(0);
+    expect(await countEvents(db.pool, ep.id)).toBe(0);
   });
 });
 
@@ -188,7 +184,7 @@ describe("body size limit", () => {
       req.write(Buffer.alloc(1024));
     });
     expect(status).toBe(413);
-    expect(await eventCount(ep.id)).toBe(0);
+    expect(await countEvents(db.pool, ep.id)).toBe(0);
   });
 
   it("answers 413 to a chunked body that grows past 10 MiB and stores nothing; 10 MiB exactly is accepted", async () => {
@@ -230,7 +226,7 @@ describe("body size limit", () => {
     });
     expect(result.status).toBe(413);
     expect(JSON.parse(result.body).error.code).toBe("E1003");
-    expect(await eventCount(ep.id)).toBe(1);
+    expect(await countEvents(db.pool, ep.id)).toBe(1);
   });
 });
 

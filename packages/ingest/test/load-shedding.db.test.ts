@@ -1,4 +1,5 @@
 import {
+  countEvents,
   createTestDatabase,
   insertEndpoint,
   insertEvents,
@@ -19,11 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await db.drop();
 });
-
-async function storedEvents(endpointId: string): Promise<number> {
-  const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM events WHERE endpoint_id = $1", [endpointId]);
-  return rows[0].n;
-}
 
 async function post(url: string, endpointId: string) {
   const res = await fetch(`${url}/ingest/${endpointId}`, { method: "POST", body: '{"n":1}' });
@@ -48,12 +44,12 @@ describe("load shedding before the body is read", () => {
         return refused !== null;
       });
       expect(refused).toEqual({ status: 503, retryAfter: "10", code: "E3003" });
-      expect(await storedEvents(ep.id)).toBe(accepted);
+      expect(await countEvents(db.pool, ep.id)).toBe(accepted);
 
       // Delivery catches up (here: the backlog goes away); the next sample lets events in again.
       await db.pool.query("DELETE FROM events WHERE endpoint_id = $1", [backlog.id]);
       await waitFor(async () => (await post(ingest.url, ep.id)).status === 202);
-      expect(await storedEvents(ep.id)).toBe(accepted + 1);
+      expect(await countEvents(db.pool, ep.id)).toBe(accepted + 1);
     } finally {
       await ingest.close();
     }
@@ -89,7 +85,7 @@ describe("load shedding before the body is read", () => {
       // ...and lapses after a second without commits, so a request probes the database again.
       monotonic += 1001;
       expect((await post(ingest.url, ep.id)).status).toBe(202);
-      expect(await storedEvents(ep.id)).toBe(2); // exactly the two acknowledged events
+      expect(await countEvents(db.pool, ep.id)).toBe(2); // exactly the two acknowledged events
     } finally {
       blocker.release();
       await ingest.close();

@@ -1,6 +1,7 @@
 import { fullBucket, ManualClock, type TokenBucketState, takeTokens } from "@kapsel/core";
 import { createPrismaClient, leaseRateTokens } from "@kapsel/db";
 import {
+  countEvents,
   createTestDatabase,
   type IngestHarness,
   insertEndpoint,
@@ -25,11 +26,6 @@ async function limitedTenant(ratePerSecond: number): Promise<string> {
   const { id } = await insertTenant(db.pool);
   await db.pool.query("UPDATE tenants SET ingest_rate_per_second = $2 WHERE id = $1", [id, ratePerSecond]);
   return id;
-}
-
-async function storedEvents(endpointId: string): Promise<number> {
-  const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM events WHERE endpoint_id = $1", [endpointId]);
-  return rows[0].n;
 }
 
 describe("the shared token bucket (lease statement)", () => {
@@ -144,7 +140,7 @@ describe("POST /ingest under a tenant rate limit", () => {
     expect(accepted.length).toBe(5);
     expect(limited.length).toBe(25);
     expect(limited.every((a) => a.body.error?.code === "E1011" && a.retryAfter === "1")).toBe(true);
-    expect(await storedEvents(ep.id)).toBe(accepted.length);
+    expect(await countEvents(db.pool, ep.id)).toBe(accepted.length);
     expect(outcomes.filter((o) => o === "rejected_E1011").length).toBe(25);
 
     // A second later the bucket holds another second of rate.
@@ -153,7 +149,7 @@ describe("POST /ingest under a tenant rate limit", () => {
     const later = await Promise.all(Array.from({ length: 12 }, (_, i) => post(i % 2 ? first : second, ep.id)));
     expect(later.filter((a) => a.status === 202).length).toBe(5);
     expect(later.filter((a) => a.status === 429).length).toBe(7);
-    expect(await storedEvents(ep.id)).toBe(10);
+    expect(await countEvents(db.pool, ep.id)).toBe(10);
   });
 
   it("uses the tenant's own burst when it has one: that many at once, then its rate", async () => {
@@ -167,7 +163,7 @@ describe("POST /ingest under a tenant rate limit", () => {
     second.clock.advance(1000);
     const later = await Promise.all(Array.from({ length: 12 }, (_, i) => post(i % 2 ? first : second, ep.id)));
     expect(later.filter((a) => a.status === 202).length).toBe(5); // refilled at 5/s, not back to 12
-    expect(await storedEvents(ep.id)).toBe(17);
+    expect(await countEvents(db.pool, ep.id)).toBe(17);
   });
 
   it("leaves tenants without a limit alone, and a changed limit applies at once (no endpoint cache here)", async () => {
@@ -183,6 +179,6 @@ describe("POST /ingest under a tenant rate limit", () => {
     await db.pool.query("UPDATE tenants SET ingest_rate_per_second = 2 WHERE id = $1", [tenantId]);
     const limitedNow = await Promise.all(Array.from({ length: 6 }, () => post(first, ep.id)));
     expect(limitedNow.filter((a) => a.status === 202).length).toBe(2);
-    expect(await storedEvents(ep.id)).toBe(42);
+    expect(await countEvents(db.pool, ep.id)).toBe(42);
   });
 });
