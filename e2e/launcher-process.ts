@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -65,12 +66,17 @@ export function bannerCurl(banner: string): string {
   return line.trim();
 }
 
-/** Processes whose command line mentions `needle` (e.g. a data folder), other than pgrep itself. */
+/**
+ * Processes whose command line mentions `needle` (e.g. a data folder), read from /proc rather than
+ * through pgrep: a missing pgrep would make "nothing left running" pass without looking.
+ */
 export async function processesMentioning(needle: string): Promise<string[]> {
-  const { execFile } = await import("node:child_process");
-  return new Promise((resolve) => {
-    execFile("pgrep", ["-af", needle], (_error, stdout) => {
-      resolve(stdout.split("\n").filter((line) => line.trim() !== "" && !line.includes("pgrep")));
-    });
-  });
+  const found: string[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const commandLine = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => ""); // may have exited
+    const text = commandLine.split("\0").join(" ").trim();
+    if (text.includes(needle)) found.push(`${entry} ${text}`);
+  }
+  return found;
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { ensureConsoleBuild } from "../../apps/launcher/src/console-build.ts";
 import { freePort } from "../../test-support/free-port.ts";
 import { bannerValue, launchNpmStart } from "../launcher-process.ts";
+import { resolveChromium } from "./browser.ts";
 import { startControllableReceiver } from "./controllable-receiver.ts";
 import { type ConsoleStack, STACK_FILE_ENV } from "./stack.ts";
 
@@ -13,6 +14,8 @@ import { type ConsoleStack, STACK_FILE_ENV } from "./stack.ts";
  * Returns the teardown: Ctrl-C to the launcher's process group, then the receiver.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
+  // Resolved once here; the workers that launch the browser inherit the setting (playwright.config.ts).
+  process.env.CHROMIUM_PATH = await resolveChromium();
   // Built here, once and visibly, so the launcher's banner wait does not include the build.
   const build = await ensureConsoleBuild({ print: (line) => console.log(line) });
   if (build.outcome === "failed") throw new Error(`next build failed:\n${build.output}`);

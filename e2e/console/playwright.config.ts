@@ -1,8 +1,9 @@
 import { defineConfig } from "@playwright/test";
 
 // The console suite (docs/decisions/0014-playwright-runner.md): one real stack started by the
-// global setup with `npm start`, Debian's Chromium (Playwright's own download is unavailable
-// here), one worker, no retries: a flaky spec gets fixed, not retried.
+// global setup with `npm start`, the Chromium shipped by the npm package @sparticuz/chromium or
+// CHROMIUM_PATH (Playwright's own download is unavailable here), one worker, no retries: a flaky
+// spec gets fixed, not retried.
 export default defineConfig({
   testDir: ".",
   testMatch: "*.spec.ts",
@@ -20,7 +21,8 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      // Set by the global setup (browser.ts) before any worker starts; workers inherit it.
+      executablePath: process.env.CHROMIUM_PATH,
       args: [
         "--headless",
         "--no-sandbox",
