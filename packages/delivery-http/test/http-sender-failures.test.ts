@@ -89,8 +89,8 @@ describe("connection failures", () => {
       "timeout",
     );
     expect(result.durationMs).toBeGreaterThanOrEqual(90);
-    // undici's own connect timer has ~1 s granularity; ours is precise.
-    expect(result.durationMs).toBeLessThan(700);
+    // Our timer fired, not undici's own (~1 s granularity): the message is ours. No upper bound on
+    // the duration: timings are for benchmarks, and a busy machine would fail it.
     expect(result.message).toContain("connect timeout after 100 ms");
     expect(silent.connections()).toBe(1);
   });
@@ -102,7 +102,7 @@ describe("connection failures", () => {
       "timeout",
     );
     expect(result.durationMs).toBeGreaterThanOrEqual(70);
-    expect(result.durationMs).toBeLessThan(700);
+    expect(result.message).toContain("connect timeout after 80 ms");
   });
 
   it("classifies a name that does not exist as dns", async () => {
@@ -136,7 +136,6 @@ describe("response failures", () => {
     const target = await track(startHttpServer(() => {}));
     const result = expectError(await sender().send(request(target.origin, { responseTimeoutMs: 150 })), "timeout");
     expect(result.durationMs).toBeGreaterThanOrEqual(140);
-    expect(result.durationMs).toBeLessThan(1_500);
   });
 
   it("times out when the body stalls after the headers", async () => {
@@ -148,7 +147,6 @@ describe("response failures", () => {
     );
     const result = expectError(await sender().send(request(target.origin, { responseTimeoutMs: 150 })), "timeout");
     expect(result.durationMs).toBeGreaterThanOrEqual(140);
-    expect(result.durationMs).toBeLessThan(1_500);
   });
 
   it("applies the response timeout to the whole body, not just to gaps between chunks", async () => {
@@ -161,7 +159,8 @@ describe("response failures", () => {
     );
     const result = expectError(await sender().send(request(target.origin, { responseTimeoutMs: 200 })), "timeout");
     expect(result.durationMs).toBeGreaterThanOrEqual(190);
-    expect(result.durationMs).toBeLessThan(1_500);
+    // undici's body timeout restarts with every chunk, so only our deadline can end this drip.
+    expect(result.message).toContain("no complete response within 200 ms");
   });
 
   it("classifies a connection destroyed before any response as reset", async () => {
