@@ -135,7 +135,7 @@ async function acceptBody(
   if (charged.outcome === "refused") {
     return reject(deps, res, charged.code, { retryAfterSeconds: charged.retryAfterSeconds });
   }
-  const key = pickIdempotencyKey(req.headers, verification.deliveryId);
+  const key = pickIdempotencyKey(req.headers, verification);
   if (key.outcome === "invalid") return reject(deps, res, "E1010");
 
   const contentType = req.headers["content-type"] ?? null;
