@@ -42,21 +42,14 @@ export function errorResponseBody(code: GraphQLErrorCode, message: string): stri
 }
 
 /**
- * What may be logged of an unexpected error. PostgreSQL errors carry the offending row in `detail`
- * (e.g. "Failing row contains (...)" of a CHECK violation on endpoints, secrets included) and the
- * statement's parameters may be in `where`; only the message (which names constraints, never
- * values), the SQLSTATE and the names of what failed are kept.
+ * The error an unexpected GraphQL failure is about (Apollo wraps it), with the field path, for the
+ * log. The logger's error serializer (@kapsel/logger) keeps names and codes only: PostgreSQL
+ * errors carry the offending row in `detail` (e.g. "Failing row contains (...)" of a CHECK
+ * violation on endpoints, secrets included), which never reaches a log line.
  */
-export function loggableError(error: unknown): unknown {
-  const cause = error instanceof GraphQLError && error.originalError ? error.originalError : error;
-  if (!(cause instanceof Error)) return cause;
-  const fields = cause as Error & Record<string, unknown>;
-  if (typeof fields.severity !== "string" || typeof fields.code !== "string") return cause;
-  const kept: Record<string, unknown> = { name: cause.name, message: cause.message, code: fields.code };
-  for (const key of ["constraint", "table", "column", "routine"])
-    if (fields[key] !== undefined) kept[key] = fields[key];
-  if (error instanceof GraphQLError && error.path) kept.path = error.path;
-  return kept;
+export function loggableError(error: unknown): { err: unknown; path?: readonly (string | number)[] } {
+  if (!(error instanceof GraphQLError)) return { err: error };
+  return { err: error.originalError ?? error, ...(error.path ? { path: error.path } : {}) };
 }
 
 const INTERNAL_MESSAGE = "The request could not be served. Retry later.";

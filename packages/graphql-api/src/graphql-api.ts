@@ -90,7 +90,7 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
   if (role !== "") await requireDatabaseRole(options.pool, role, logger);
   if (role !== "" && readPool !== options.pool) await requireDatabaseRole(readPool, role, logger);
   const limits = { maxDepth: options.maxDepth ?? 12, maxCost: options.maxCost ?? 10_000 };
-  const logInternal = (err: unknown) => logger.error({ err: loggableError(err) }, "GraphQL request failed");
+  const logInternal = (err: unknown) => logger.error(loggableError(err), "GraphQL request failed");
   // One LISTEN connection per process, opened with the pool's own settings (not taken from it).
   const live = new LiveUpdates(options.pool.options, logger);
   await live.start();
