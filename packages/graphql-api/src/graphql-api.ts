@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import { ApolloServer } from "@apollo/server";
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -143,8 +142,6 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
       live,
     };
   };
-  const context = async (req: IncomingMessage): Promise<GraphQLContext> =>
-    contextOf(await authenticateCaller(db, req, options.operatorApiKey));
   const webSocket = graphqlWebSocket({
     schema,
     db,
@@ -160,7 +157,12 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
     onInternalError: logInternal,
   });
   return {
-    handle: graphqlHttpHandler(apollo, context, async (done) => done.session?.finish()),
+    handle: graphqlHttpHandler(
+      apollo,
+      (req) => authenticateCaller(db, req, options.operatorApiKey),
+      contextOf,
+      async (done) => done.session?.finish(),
+    ),
     webSocket,
     schema,
     stop: async () => {

@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { insertEndpoint, insertTenant } from "@kapsel/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type GraphQLHarness, OPERATOR_KEY, startGraphQL } from "./harness.ts";
@@ -38,6 +39,28 @@ describe("GraphQL authentication", () => {
     // Authentication comes first: an invalid document or introspection tells an anonymous caller nothing.
     expectUnauthenticated(await api.post(JSON.stringify({ query: "{ nope" })));
     expectUnauthenticated(await api.post(JSON.stringify({ query: "{ __schema { types { name } } }" })));
+  });
+
+  it("answers a caller without a valid key before reading its body, and closes the connection", async () => {
+    // A body that claims 900 KB and never comes: waiting for it would hold the request open.
+    const answer = await new Promise<{ status: number; connection: string | undefined; text: string }>(
+      (resolve, reject) => {
+        const req = request(`${api.url}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "content-length": "900000" },
+        });
+        req.on("response", (res) => {
+          let text = "";
+          res.on("data", (chunk) => (text += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, text }));
+        });
+        req.on("error", reject);
+        req.write('{"query":"{ viewer');
+      },
+    );
+    expect(answer.status).toBe(401);
+    expect(answer.connection).toBe("close");
+    expect(JSON.parse(answer.text).errors[0].extensions.code).toBe("UNAUTHENTICATED");
   });
 
   it("refuses a revoked key", async () => {
