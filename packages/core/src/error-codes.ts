@@ -115,6 +115,11 @@ export const ERROR_CODES = {
     name: "url_not_allowed",
     message: "The URL points to a destination deliveries may not reach (loopback, private, metadata or internal).",
   },
+  E4013: {
+    status: 429,
+    name: "too_many_subscriptions",
+    message: "This API key runs as many subscriptions as it may; complete one first.",
+  },
 } as const satisfies Record<string, { status: number; name: string; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -26,6 +26,7 @@ import { SCALARS } from "./schema/scalars.ts";
 import { DEFAULT_DATABASE_ROLE, databaseFor, requireDatabaseRole } from "./tenancy/caller-database.ts";
 import { pinReadsPlugin } from "./tenancy/pin-reads-plugin.ts";
 import { type GraphQLWebSocketHandler, graphqlWebSocket } from "./ws/graphql-ws.ts";
+import { DEFAULT_KEY_SOCKET_LIMITS, type KeySocketLimits } from "./ws/key-sockets.ts";
 
 export interface GraphQLApiOptions {
   pool: Pool;
@@ -40,6 +41,8 @@ export interface GraphQLApiOptions {
   /** GRAPHQL_INTROSPECTION (default true). */
   introspection?: boolean;
   /** GRAPHQL_MAX_DEPTH (default 12). */
+  /** Per tenant API key: open WebSockets and running subscriptions (defaults 20 and 100). */
+  webSocketLimits?: Partial<KeySocketLimits>;
   maxDepth?: number;
   /** GRAPHQL_MAX_COST (default 10000). */
   maxCost?: number;
@@ -147,12 +150,13 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
     db,
     operatorApiKey: options.operatorApiKey,
     introspection,
-    limits,
+    limits: { ...limits, ...DEFAULT_KEY_SOCKET_LIMITS, ...options.webSocketLimits },
     maxTokens: MAX_TOKENS,
     maxSelections: MAX_SELECTIONS,
     maxPayloadBytes: MAX_GRAPHQL_BODY_BYTES,
     context: contextOf,
     onKeyRevoked: (listener) => live.onKeyRevoked(listener),
+    onListenerReconnected: (listener) => live.onReconnected(listener),
     formatError: (formatted, error) => formatError(formatted, error, logInternal),
     onInternalError: logInternal,
   });
