@@ -300,7 +300,7 @@ describe("GraphQL requests", () => {
     // filter by the caller's tenant) finds nothing. Without the role switch it finds its tenant.
     const viewer = "{ viewer { name } }";
     for (const [databaseRole, expected] of [
-      [undefined, { data: null, code: "UNAUTHENTICATED" }],
+      [undefined, { data: { viewer: null }, code: "UNAUTHENTICATED" }],
       ["", { data: { viewer: { name: "RLS" } }, code: undefined }],
     ] as const) {
       const api = await startGraphQL(databaseRole === undefined ? {} : { databaseRole });
