@@ -16,6 +16,7 @@ import type { GraphQLContext } from "./context.ts";
 import { formatError, loggableError } from "./errors.ts";
 import { type GraphQLHttpHandler, graphqlHttpHandler, MAX_GRAPHQL_BODY_BYTES } from "./http/graphql-http.ts";
 import { queryLimitsPlugin } from "./limits/limits-plugin.ts";
+import { mutationFieldsPlugin } from "./limits/mutation-fields.ts";
 import { LiveUpdates } from "./live/live-updates.ts";
 import { Loaders } from "./loaders/loaders.ts";
 import { LogStateCache } from "./loaders/log-state-cache.ts";
@@ -107,6 +108,7 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       queryLimitsPlugin(limits),
+      mutationFieldsPlugin(),
       pinReadsPlugin(),
     ],
     validationRules: [...recommendedRules],

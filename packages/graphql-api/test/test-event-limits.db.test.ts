@@ -1,0 +1,73 @@
+import { ManualClock } from "@kapsel/core";
+import { countEvents, type EndpointFixture, insertEndpoint, insertTenant } from "@kapsel/test-support";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type GraphQLHarness, startGraphQL } from "./harness.ts";
+
+// sendTestEvent stores an event and makes the workers send a request: cheap to ask for, not to
+// serve. One operation holds at most 10 mutation fields; test events spend the tenant's ingest
+// rate limit; their payloads are capped.
+
+const clock = new ManualClock(Date.now());
+let api: GraphQLHarness;
+
+beforeAll(async () => {
+  api = await startGraphQL({ clock });
+});
+afterAll(() => api.close());
+
+async function tenantWithEndpoint(): Promise<{ key: string; tenantId: string; endpoint: EndpointFixture }> {
+  const tenant = await insertTenant(api.db.pool);
+  return { key: tenant.apiKey, tenantId: tenant.id, endpoint: await insertEndpoint(api.db.pool, tenant.id) };
+}
+
+const aliasedSends = (count: number) =>
+  `mutation($id: ID!) { ${Array.from({ length: count }, (_, i) => `s${i}: sendTestEvent(endpointId: $id) { event { id } userErrors { code } }`).join(" ")} }`;
+
+describe("mutation fields per operation", () => {
+  it("refuses 500 aliased sendTestEvent before any runs: no event stored", async () => {
+    const { key, endpoint } = await tenantWithEndpoint();
+    const before = api.queries.length;
+    const { status, body } = await api.gql(aliasedSends(500), { key, variables: { id: endpoint.id } });
+    expect(status).toBe(400);
+    expect(body.data).toBeUndefined();
+    expect(body.errors).toEqual([
+      {
+        message:
+          "The operation holds more than 10 mutation fields (aliases and fragments count); nothing was run. Send at most 10 per operation.",
+        extensions: { code: "TOO_MANY_MUTATIONS", kapselCode: "E4011", maxMutationFields: 10 },
+      },
+    ]);
+    expect(api.queries.length - before).toBe(1); // authentication only
+    expect(await countEvents(api.db.pool, endpoint.id)).toBe(0);
+  });
+
+  it("allows 10, refuses 11", async () => {
+    const { key, endpoint } = await tenantWithEndpoint();
+    const ten = await api.gql(aliasedSends(10), { key, variables: { id: endpoint.id } });
+    expect(ten.body.errors, ten.text).toBeUndefined();
+    expect(Object.keys(ten.body.data)).toHaveLength(10);
+    expect(await countEvents(api.db.pool, endpoint.id)).toBe(10);
+    const eleven = await api.gql(aliasedSends(11), { key, variables: { id: endpoint.id } });
+    expect(eleven.body.errors[0].extensions.code).toBe("TOO_MANY_MUTATIONS");
+    expect(await countEvents(api.db.pool, endpoint.id)).toBe(10);
+  });
+
+  it("counts fields in fragments and inline fragments, each time they are spread", async () => {
+    const { key, endpoint } = await tenantWithEndpoint();
+    const send = (alias: string) => `${alias}: sendTestEvent(endpointId: $id) { userErrors { code } }`;
+    const query = `mutation($id: ID!) { ${send("a")} ${send("b")} ...F ...F ... on Mutation { ${send("c")} ${send("d")} } }
+      fragment F on Mutation { ${send("f1")} ${send("f2")} ${send("f3")} ${send("f4")} }`;
+    const { status, body } = await api.gql(query, { key, variables: { id: endpoint.id } });
+    expect(status).toBe(400);
+    expect(body.errors[0].extensions.code).toBe("TOO_MANY_MUTATIONS");
+    expect(await countEvents(api.db.pool, endpoint.id)).toBe(0);
+  });
+
+  it("leaves queries alone: aliases there are bounded by the cost limit", async () => {
+    const { key } = await tenantWithEndpoint();
+    const query = `{ ${Array.from({ length: 30 }, (_, i) => `v${i}: viewer { id }`).join(" ")} }`;
+    const { body } = await api.gql(query, { key });
+    expect(body.errors).toBeUndefined();
+    expect(Object.keys(body.data)).toHaveLength(30);
+  });
+});
