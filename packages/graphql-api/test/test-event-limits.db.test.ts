@@ -71,3 +71,38 @@ describe("mutation fields per operation", () => {
     expect(Object.keys(body.data)).toHaveLength(30);
   });
 });
+
+const SEND = `mutation($id: ID!, $payload: JSON) { sendTestEvent(endpointId: $id, payload: $payload) {
+  event { id payloadSize } userErrors { __typename code message field kapselCode } } }`;
+
+describe("test event payloads", () => {
+  it("are capped at 64 KiB of JSON, counted in bytes: a VALIDATION user error, nothing stored", async () => {
+    const { key, endpoint } = await tenantWithEndpoint();
+    const send = async (payload: unknown) =>
+      (await api.gql(SEND, { key, variables: { id: endpoint.id, payload } })).body.data.sendTestEvent;
+
+    // {"x":"…"} is 8 bytes around the string.
+    const largest = await send({ x: "a".repeat(64 * 1024 - 8) });
+    expect(largest.userErrors).toEqual([]);
+    expect(largest.event.payloadSize).toBe(65536);
+
+    for (const [payload, bytes] of [
+      [{ x: "a".repeat(64 * 1024 - 7) }, 65537],
+      [{ x: "é".repeat(40_000) }, 80_008], // 40,000 characters, two bytes each
+    ] as const) {
+      expect(await send(payload)).toEqual({
+        event: null,
+        userErrors: [
+          {
+            __typename: "ValidationError",
+            code: "VALIDATION",
+            message: `payload is ${bytes} bytes as JSON; a test event carries at most 65536 (64 KiB).`,
+            field: ["payload"],
+            kapselCode: "E4003",
+          },
+        ],
+      });
+    }
+    expect(await countEvents(api.db.pool, endpoint.id)).toBe(1);
+  });
+});

@@ -2,7 +2,7 @@ import { isId, newId } from "@kapsel/core";
 import { type GraphQLContext, requireTenant } from "../context.ts";
 import type { EndpointModel } from "../models.ts";
 import { toEnum } from "../models.ts";
-import { conflict, failed, notFound, succeeded } from "../mutations/user-errors.ts";
+import { conflict, failed, invalid, notFound, succeeded } from "../mutations/user-errors.ts";
 import type { ResolverMap } from "../schema/build-schema.ts";
 import { insertTestEvent } from "../sql/test-events.ts";
 
@@ -13,6 +13,12 @@ export function defaultTestPayload(endpointId: string, at: Date): unknown {
     data: { message: "A test event sent with the Kapsel API.", endpointId, sentAt: at.toISOString() },
   };
 }
+
+/**
+ * Largest test event payload, in bytes of its JSON: a test shows that deliveries arrive, which a
+ * small body does as well as a large one. Real events come through ingest (INGEST_MAX_BODY_BYTES).
+ */
+export const MAX_TEST_PAYLOAD_BYTES = 64 * 1024;
 
 /** Headers stored with a test event (ingest stores the source's; this marks where it came from). */
 export const TEST_EVENT_HEADERS = Object.freeze({ "content-type": "application/json", "kapsel-test-event": "true" });
@@ -86,12 +92,21 @@ export const deliveryMutations: ResolverMap = {
       const at = new Date(context.clock.now());
       const body =
         args.payload === undefined || args.payload === null ? defaultTestPayload(args.endpointId, at) : args.payload;
+      const payload = Buffer.from(JSON.stringify(body), "utf8");
+      if (payload.length > MAX_TEST_PAYLOAD_BYTES) {
+        return failed(
+          invalid(
+            ["payload"],
+            `payload is ${payload.length} bytes as JSON; a test event carries at most ${MAX_TEST_PAYLOAD_BYTES} (64 KiB).`,
+          ),
+        );
+      }
       const id = newId("event", at.getTime());
       const inserted = await insertTestEvent(context.db, {
         id,
         tenantId,
         endpointId: args.endpointId,
-        payload: Buffer.from(JSON.stringify(body), "utf8"),
+        payload,
         headers: TEST_EVENT_HEADERS,
         now: at,
       });
