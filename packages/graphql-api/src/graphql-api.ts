@@ -49,6 +49,11 @@ export interface GraphQLApiOptions {
    * workers use). Default: public destinations only.
    */
   ssrfPolicy?: SsrfPolicy;
+  /**
+   * INGEST_RATE_BURST_SECONDS (default 1): sendTestEvent spends the tenant's ingest rate limit and
+   * must size its bucket as ingest does.
+   */
+  rateBurstSeconds?: number;
   /** Time source of mutations (replay schedules, rotation grace periods). Default: the system clock. */
   clock?: Clock;
   /** Sees every SQL statement the API sends (tests count queries with it). */
@@ -85,6 +90,7 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
   const logger = options.logger;
   const clock = options.clock ?? systemClock;
   const ssrfPolicy = options.ssrfPolicy ?? DEFAULT_SSRF_POLICY;
+  const rateBurstSeconds = options.rateBurstSeconds ?? 1;
   const role = options.databaseRole ?? DEFAULT_DATABASE_ROLE;
   const readPool = options.readPool ?? options.pool;
   if (role !== "") await requireDatabaseRole(options.pool, role, logger);
@@ -141,6 +147,7 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
       admin: new DeliveryAdmin(callerDb, clock),
       ssrfPolicy,
       clock,
+      rateBurstSeconds,
       live,
     };
   };

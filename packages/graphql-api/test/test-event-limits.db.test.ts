@@ -1,4 +1,5 @@
-import { ManualClock } from "@kapsel/core";
+import { ManualClock, newId } from "@kapsel/core";
+import { leaseRateTokens } from "@kapsel/db";
 import { countEvents, type EndpointFixture, insertEndpoint, insertTenant } from "@kapsel/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type GraphQLHarness, startGraphQL } from "./harness.ts";
@@ -73,7 +74,8 @@ describe("mutation fields per operation", () => {
 });
 
 const SEND = `mutation($id: ID!, $payload: JSON) { sendTestEvent(endpointId: $id, payload: $payload) {
-  event { id payloadSize } userErrors { __typename code message field kapselCode } } }`;
+  event { id payloadSize }
+  userErrors { __typename code message field kapselCode ... on RateLimitedError { retryAfterSeconds } } } }`;
 
 describe("test event payloads", () => {
   it("are capped at 64 KiB of JSON, counted in bytes: a VALIDATION user error, nothing stored", async () => {
@@ -104,5 +106,76 @@ describe("test event payloads", () => {
       });
     }
     expect(await countEvents(api.db.pool, endpoint.id)).toBe(1);
+  });
+});
+
+describe("test events and the tenant's ingest rate limit", () => {
+  async function limitedTenant(ratePerSecond: number, burst: number) {
+    const fixture = await tenantWithEndpoint();
+    await api.db.pool.query("UPDATE tenants SET ingest_rate_per_second = $2, ingest_rate_burst = $3 WHERE id = $1", [
+      fixture.tenantId,
+      ratePerSecond,
+      burst,
+    ]);
+    const send = async (endpointId = fixture.endpoint.id) => {
+      const { body, text } = await api.gql(SEND, { key: fixture.key, variables: { id: endpointId } });
+      expect(body.errors, text).toBeUndefined();
+      return body.data.sendTestEvent;
+    };
+    return { ...fixture, send };
+  }
+
+  const rateLimited = (retryAfterSeconds: number) => ({
+    event: null,
+    userErrors: [
+      {
+        __typename: "RateLimitedError",
+        code: "RATE_LIMITED",
+        message: `The tenant's ingest rate limit is spent: test events count against it like ingested events. Retry in ${retryAfterSeconds} s.`,
+        field: null,
+        kapselCode: "E1011",
+        retryAfterSeconds,
+      },
+    ],
+  });
+
+  it("spend its tokens: past the burst a test event is RATE_LIMITED (E1011) with retryAfterSeconds, nothing stored", async () => {
+    const { endpoint, send } = await limitedTenant(1, 2);
+    expect((await send()).userErrors).toEqual([]);
+    expect((await send()).userErrors).toEqual([]);
+    expect(await send()).toEqual(rateLimited(1));
+    expect(await countEvents(api.db.pool, endpoint.id)).toBe(2);
+    clock.advance(1000); // one new token at 1 per second
+    expect((await send()).userErrors).toEqual([]);
+    expect(await send()).toEqual(rateLimited(1));
+    expect(await countEvents(api.db.pool, endpoint.id)).toBe(3);
+  });
+
+  it("share the bucket ingest leases from: tokens ingest took are gone for test events", async () => {
+    const { tenantId, endpoint, send } = await limitedTenant(1, 3);
+    expect((await send()).userErrors).toEqual([]);
+    // What an ingest process does (TenantRateLimiter's lease): the two tokens left go to it.
+    const lease = { tenantId, ratePerSecond: 1, capacity: 3, want: 2, nowMs: clock.now() };
+    expect(await leaseRateTokens(api.db.pool, lease)).toEqual({ granted: 2, tokens: 0 });
+    expect(await send()).toEqual(rateLimited(1));
+    expect(await countEvents(api.db.pool, endpoint.id)).toBe(1);
+  });
+
+  it("aliases in one operation each spend a token: the first ones run, the rest are RATE_LIMITED", async () => {
+    const { key, endpoint } = await limitedTenant(1, 3);
+    const { body, text } = await api.gql(aliasedSends(10), { key, variables: { id: endpoint.id } });
+    expect(body.errors, text).toBeUndefined();
+    const codes = Object.values(body.data).map((p) => (p as { userErrors: { code: string }[] }).userErrors[0]?.code);
+    expect(codes).toEqual([undefined, undefined, undefined, ...Array(7).fill("RATE_LIMITED")]);
+    expect(await countEvents(api.db.pool, endpoint.id)).toBe(3);
+  });
+
+  it("an unknown or disabled endpoint is answered as such and spends no token", async () => {
+    const { tenantId, send } = await limitedTenant(1, 1);
+    const disabled = await insertEndpoint(api.db.pool, tenantId, { status: "disabled" });
+    expect((await send(newId("endpoint"))).userErrors[0].code).toBe("NOT_FOUND");
+    expect((await send(disabled.id)).userErrors[0].code).toBe("CONFLICT");
+    expect((await send()).userErrors).toEqual([]); // the one token was still there
+    expect((await send()).userErrors[0].code).toBe("RATE_LIMITED");
   });
 });

@@ -2,8 +2,10 @@ import { isId, newId } from "@kapsel/core";
 import { type GraphQLContext, requireTenant } from "../context.ts";
 import type { EndpointModel } from "../models.ts";
 import { toEnum } from "../models.ts";
-import { conflict, failed, invalid, notFound, succeeded } from "../mutations/user-errors.ts";
+import { admitTestEvent } from "../mutations/test-event-rate.ts";
+import { conflict, failed, invalid, notFound, rateLimited, succeeded } from "../mutations/user-errors.ts";
 import type { ResolverMap } from "../schema/build-schema.ts";
+import { findTenant } from "../sql/tenants.ts";
 import { insertTestEvent } from "../sql/test-events.ts";
 
 /** What a test event's payload is when the caller gives none. */
@@ -29,6 +31,9 @@ async function liveEndpoint(context: GraphQLContext, tenantId: string, id: strin
   const endpoint = await context.loaders.endpoint(tenantId).load(id);
   return endpoint && !endpoint.deleted ? endpoint : null;
 }
+
+const endpointDisabled = () =>
+  conflict(["endpointId"], "The endpoint is DISABLED and accepts no events. Resume it first.");
 
 /** Reads an object again after a change, past the request's loader caches. */
 async function reread<T>(context: GraphQLContext, load: () => Promise<T>): Promise<T> {
@@ -101,6 +106,16 @@ export const deliveryMutations: ResolverMap = {
           ),
         );
       }
+      // Like ingest: the endpoint is looked up before the rate limit, so an unknown or disabled one
+      // spends no token; the insert checks both again in its own statement.
+      const endpoint = await liveEndpoint(context, tenantId, args.endpointId);
+      if (!endpoint) return failed(notFound("endpointId", "endpoint"));
+      if (endpoint.status === "DISABLED") return failed(endpointDisabled());
+      const tenant = await findTenant(context.db, tenantId);
+      if (tenant) {
+        const admission = await admitTestEvent(context.db, tenant, context.rateBurstSeconds, at.getTime());
+        if (admission.outcome === "limited") return failed(rateLimited(admission.retryAfterSeconds));
+      }
       const id = newId("event", at.getTime());
       const inserted = await insertTestEvent(context.db, {
         id,
@@ -111,9 +126,7 @@ export const deliveryMutations: ResolverMap = {
         now: at,
       });
       if (inserted.outcome === "not_found") return failed(notFound("endpointId", "endpoint"));
-      if (inserted.outcome === "disabled") {
-        return failed(conflict(["endpointId"], "The endpoint is DISABLED and accepts no events. Resume it first."));
-      }
+      if (inserted.outcome === "disabled") return failed(endpointDisabled());
       return succeeded({ event: await reread(context, () => context.loaders.event(tenantId).load(id)) });
     },
   },
