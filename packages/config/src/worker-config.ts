@@ -1,6 +1,16 @@
 import { z } from "zod";
 import { duration } from "./duration.ts";
-import { boolean, commaList, databaseUrl, host, logLevel, optionalPort, port, positiveInt } from "./env-types.ts";
+import {
+  boolean,
+  commaList,
+  databaseUrl,
+  host,
+  logLevel,
+  optionalPort,
+  port,
+  positiveInt,
+  rateBurstSeconds,
+} from "./env-types.ts";
 import { rolesSetting } from "./roles.ts";
 
 /** Settings of apps/worker (documented in docs/configuration.md). */
@@ -34,10 +44,7 @@ export const workerConfigSchema = z.object({
     .default(100),
   INGEST_UNVERIFIED_WINDOW_MS: positiveInt(10_000),
   /** Rate limits and backpressure (decision 0015). A limited tenant's bucket holds this many seconds of its rate. */
-  INGEST_RATE_BURST_SECONDS: z.coerce
-    .number({ error: "must be a number greater than 0" })
-    .positive("must be a number greater than 0")
-    .default(1),
+  INGEST_RATE_BURST_SECONDS: rateBurstSeconds,
   /** 0 = off: by default a delivery backlog never refuses ingest (absorbing outages is the job). */
   INGEST_MAX_QUEUE_DEPTH: z.coerce.number().int("must be a whole number").min(0, "must be 0 or more").default(0),
   INGEST_QUEUE_SAMPLE_MS: positiveInt(1000),

@@ -115,6 +115,11 @@ export const ERROR_CODES = {
     name: "url_not_allowed",
     message: "The URL points to a destination deliveries may not reach (loopback, private, metadata or internal).",
   },
+  E4011: {
+    status: 400,
+    name: "too_many_mutations",
+    message: "The GraphQL operation holds more mutation fields than the server allows in one operation.",
+  },
   E4013: {
     status: 429,
     name: "too_many_subscriptions",

@@ -16,6 +16,7 @@ import type { GraphQLContext } from "./context.ts";
 import { formatError, loggableError } from "./errors.ts";
 import { type GraphQLHttpHandler, graphqlHttpHandler, MAX_GRAPHQL_BODY_BYTES } from "./http/graphql-http.ts";
 import { queryLimitsPlugin } from "./limits/limits-plugin.ts";
+import { mutationFieldsPlugin } from "./limits/mutation-fields.ts";
 import { LiveUpdates } from "./live/live-updates.ts";
 import { Loaders } from "./loaders/loaders.ts";
 import { LogStateCache } from "./loaders/log-state-cache.ts";
@@ -51,6 +52,11 @@ export interface GraphQLApiOptions {
    * workers use). Default: public destinations only.
    */
   ssrfPolicy?: SsrfPolicy;
+  /**
+   * INGEST_RATE_BURST_SECONDS (default 1): sendTestEvent spends the tenant's ingest rate limit and
+   * must size its bucket as ingest does.
+   */
+  rateBurstSeconds?: number;
   /** Time source of mutations (replay schedules, rotation grace periods). Default: the system clock. */
   clock?: Clock;
   /** Sees every SQL statement the API sends (tests count queries with it). */
@@ -87,6 +93,7 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
   const logger = options.logger;
   const clock = options.clock ?? systemClock;
   const ssrfPolicy = options.ssrfPolicy ?? DEFAULT_SSRF_POLICY;
+  const rateBurstSeconds = options.rateBurstSeconds ?? 1;
   const role = options.databaseRole ?? DEFAULT_DATABASE_ROLE;
   const readPool = options.readPool ?? options.pool;
   if (role !== "") await requireDatabaseRole(options.pool, role, logger);
@@ -110,6 +117,7 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       queryLimitsPlugin(limits),
+      mutationFieldsPlugin(),
       pinReadsPlugin(),
     ],
     validationRules: [...recommendedRules],
@@ -142,6 +150,7 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
       admin: new DeliveryAdmin(callerDb, clock),
       ssrfPolicy,
       clock,
+      rateBurstSeconds,
       live,
     };
   };

@@ -73,7 +73,7 @@ describe("GraphQL authentication", () => {
   it("lets only the operator list tenants (FORBIDDEN for tenant keys)", async () => {
     const tenant = await api.gql("{ tenants { edges { node { id } } } }", { key: acme.apiKey });
     expect(tenant.status).toBe(200);
-    expect(tenant.body.data).toBeNull();
+    expect(tenant.body.data).toEqual({ tenants: null });
     expect(tenant.body.errors).toEqual([
       {
         message: "Only the operator key may list tenants.",
@@ -96,7 +96,7 @@ describe("GraphQL authentication", () => {
     const { body } = await api.gql("{ tenants { edges { node { id endpoints { edges { node { id } } } } } } }", {
       key: OPERATOR_KEY,
     });
-    expect(body.data).toBeNull();
+    expect(body.data.tenants.edges).toContainEqual({ node: { id: acme.id, endpoints: null } });
     expect(body.errors[0]).toMatchObject({
       path: ["tenants", "edges", 0, "node", "endpoints"],
       extensions: { code: "FORBIDDEN", kapselCode: "E4004" },
@@ -110,7 +110,7 @@ describe("GraphQL authentication", () => {
     expect(body.data).toEqual({ checkpoint: null, endpoint: null });
     expect(body.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual(["FORBIDDEN"]);
     const viewer = await api.gql("{ viewer { id } }", { key: OPERATOR_KEY });
-    expect(viewer.body).toMatchObject({ data: null, errors: [{ extensions: { code: "FORBIDDEN" } }] });
+    expect(viewer.body).toMatchObject({ data: { viewer: null }, errors: [{ extensions: { code: "FORBIDDEN" } }] });
   });
 
   it("has no operator access when no operator key is configured", async () => {

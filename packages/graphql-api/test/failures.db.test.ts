@@ -109,7 +109,7 @@ describe("internal failures", () => {
           },
         },
       );
-      expect(body.data).toBeNull();
+      expect(body.data).toEqual({ createEndpoint: null });
       expect(body.errors).toMatchObject([{ extensions: { code: "INTERNAL_SERVER_ERROR", kapselCode: "E3001" } }]);
       expect(text).not.toContain(secret);
       expect(text).not.toContain("test_refuses_boom");

@@ -82,7 +82,7 @@ export class TenantRateLimiter {
   }
 
   private async renew(tenantId: string, ratePerSecond: number, burst: number | null, local: LocalLease): Promise<void> {
-    const capacity = burst ?? bucketCapacity(ratePerSecond, this.options.burstSeconds);
+    const capacity = bucketCapacity(ratePerSecond, this.options.burstSeconds, burst);
     const share = Math.ceil(ratePerSecond * LEASE_SHARE_SECONDS);
     const want = Math.min(capacity, MAX_LEASE_TOKENS, Math.max(1, share, local.waiting));
     const nowMs = this.options.clock.now();
