@@ -3,6 +3,7 @@ import DataLoader from "dataloader";
 import type {
   AttemptModel,
   BreakerModel,
+  EncodedBytes,
   EndpointModel,
   EventModel,
   LeafModel,
@@ -11,7 +12,7 @@ import type {
   TransitionModel,
 } from "../models.ts";
 import { EMPTY_PAGE, type Page, type PageArgs } from "../pagination.ts";
-import { attemptPagesByEvent, attemptsByIds } from "../sql/attempts.ts";
+import { attemptPagesByEvent, attemptResponseBodies, attemptsByIds } from "../sql/attempts.ts";
 import { breakersByEndpoint, transitionsByEndpoint } from "../sql/breakers.ts";
 import { type EndpointPageQuery, endpointPagesByTenant, endpointsByIds } from "../sql/endpoints.ts";
 import { eventPagesByEndpoint, eventPayloads, eventsByIds } from "../sql/events.ts";
@@ -48,8 +49,20 @@ export class Loaders {
     return this.loader(`attempt|${tenantId}`, null, (ids) => attemptsByIds(this.db, tenantId, ids));
   }
 
-  payload(tenantId: string): DataLoader<string, Buffer | null> {
-    return this.loader(`payload|${tenantId}`, null, (ids) => eventPayloads(this.db, tenantId, ids));
+  /** The event's payload, read on demand. Null once purged. */
+  async payload(event: EventModel): Promise<EncodedBytes | null> {
+    if (event.payloadStoredBytes === null) return null; // purged: nothing to read
+    return this.loader(`payload|${event.tenantId}`, null, (ids) => eventPayloads(this.db, event.tenantId, ids)).load(
+      event.id,
+    );
+  }
+
+  /** The attempt's response body, read on demand like payloads. Null when there is none (or it was purged). */
+  async responseBody(attempt: AttemptModel): Promise<EncodedBytes | null> {
+    if (attempt.responseBodyStoredBytes === null) return null;
+    return this.loader(`responseBody|${attempt.tenantId}`, null, (ids) =>
+      attemptResponseBodies(this.db, attempt.tenantId, ids),
+    ).load(attempt.id);
   }
 
   breaker(tenantId: string): DataLoader<string, BreakerModel | null> {
