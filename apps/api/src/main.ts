@@ -56,6 +56,8 @@ const graphql = await createGraphQLApi({
   introspection: config.GRAPHQL_INTROSPECTION,
   maxDepth: config.GRAPHQL_MAX_DEPTH,
   maxCost: config.GRAPHQL_MAX_COST,
+  // What payloads and response bodies may cost in memory (docs/graphql.md, "Limits").
+  responseByteBudget: config.API_RESPONSE_BYTE_BUDGET,
   ssrfPolicy: ssrf.policy,
   // Tenant requests run under row-level security as this role (docs/operations.md).
   databaseRole: config.API_DATABASE_ROLE,

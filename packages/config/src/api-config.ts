@@ -22,6 +22,12 @@ export const apiConfigSchema = z
     GRAPHQL_MAX_DEPTH: positiveInt(12),
     GRAPHQL_MAX_COST: positiveInt(10_000),
     /**
+     * Most payload and response-body bytes one GraphQL answer may carry, charged by their stored
+     * size before they are read; a field over it answers RESPONSE_BUDGET_EXCEEDED (docs/graphql.md).
+     * The default fits the console's event page at the default ingest and delivery caps.
+     */
+    API_RESPONSE_BYTE_BUDGET: positiveInt(24 * 1024 * 1024),
+    /**
      * The role tenant requests run as under row-level security (docs/operations.md); empty = no
      * role switch, row-level security bypassed (only for measuring its cost).
      */

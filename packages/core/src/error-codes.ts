@@ -115,6 +115,11 @@ export const ERROR_CODES = {
     name: "url_not_allowed",
     message: "The URL points to a destination deliveries may not reach (loopback, private, metadata or internal).",
   },
+  E4011: {
+    status: 400,
+    name: "response_budget_exceeded",
+    message: "The answer would carry more payload and response-body bytes than the API allows in one response.",
+  },
 } as const satisfies Record<string, { status: number; name: string; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -16,6 +16,7 @@ import type { GraphQLContext } from "./context.ts";
 import { formatError, loggableError } from "./errors.ts";
 import { type GraphQLHttpHandler, graphqlHttpHandler, MAX_GRAPHQL_BODY_BYTES } from "./http/graphql-http.ts";
 import { queryLimitsPlugin } from "./limits/limits-plugin.ts";
+import type { ResponseByteLimits } from "./limits/response-bytes.ts";
 import { LiveUpdates } from "./live/live-updates.ts";
 import { Loaders } from "./loaders/loaders.ts";
 import { LogStateCache } from "./loaders/log-state-cache.ts";
@@ -44,6 +45,11 @@ export interface GraphQLApiOptions {
   /** GRAPHQL_MAX_COST (default 10000). */
   maxCost?: number;
   /**
+   * API_RESPONSE_BYTE_BUDGET (default 24 MiB): most payload and response-body bytes one answer may
+   * carry, charged by stored size before they are read.
+   */
+  responseByteBudget?: number;
+  /**
    * Where endpoint URLs may point (DELIVERY_ALLOW_ADDRESSES, the same allow-list the delivery
    * workers use). Default: public destinations only.
    */
@@ -69,6 +75,8 @@ export interface GraphQLApi {
   stop(): Promise<void>;
 }
 
+export const DEFAULT_RESPONSE_BYTE_BUDGET = 24 * 1024 * 1024;
+
 /** Largest number of tokens in a document: a guard against parser work on absurd documents. */
 const MAX_TOKENS = 10_000;
 /** Largest number of selections after expanding fragments: a guard against fragment bombs. */
@@ -89,6 +97,9 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
   if (role !== "") await requireDatabaseRole(options.pool, role, logger);
   if (role !== "" && readPool !== options.pool) await requireDatabaseRole(readPool, role, logger);
   const limits = { maxDepth: options.maxDepth ?? 12, maxCost: options.maxCost ?? 10_000 };
+  const byteLimits: ResponseByteLimits = {
+    budgetBytes: options.responseByteBudget ?? DEFAULT_RESPONSE_BYTE_BUDGET,
+  };
   const logInternal = (err: unknown) => logger.error(loggableError(err), "GraphQL request failed");
   // One LISTEN connection per process, opened with the pool's own settings (not taken from it).
   const live = new LiveUpdates(options.pool.options, logger);
@@ -134,7 +145,7 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
       caller,
       db: callerDb,
       session,
-      loaders: new Loaders(callerDb, new Date(clock.now())),
+      loaders: new Loaders(callerDb, new Date(clock.now()), byteLimits),
       logState,
       admin: new DeliveryAdmin(callerDb, clock),
       ssrfPolicy,

@@ -1,5 +1,6 @@
 import type { Pool } from "@kapsel/db";
 import DataLoader from "dataloader";
+import { type ByteUse, type ResponseByteLimits, ResponseBytes } from "../limits/response-bytes.ts";
 import type {
   AttemptModel,
   BreakerModel,
@@ -30,12 +31,17 @@ type Batch<V> = (keys: readonly string[]) => Promise<Map<string, V>>;
  */
 export class Loaders {
   private readonly loaders = new Map<string, DataLoader<string, unknown>>();
+  /** The payload and response-body bytes of this operation's answer, charged before they are read. */
+  readonly responseBytes: ResponseBytes;
 
   constructor(
     private readonly db: Pool,
     /** The request's clock: every time window in one request ends at the same instant. */
     readonly now: Date,
-  ) {}
+    private readonly byteLimits: ResponseByteLimits,
+  ) {
+    this.responseBytes = new ResponseBytes(byteLimits);
+  }
 
   endpoint(tenantId: string): DataLoader<string, EndpointModel | null> {
     return this.loader(`endpoint|${tenantId}`, null, (ids) => endpointsByIds(this.db, tenantId, ids));
@@ -49,17 +55,24 @@ export class Loaders {
     return this.loader(`attempt|${tenantId}`, null, (ids) => attemptsByIds(this.db, tenantId, ids));
   }
 
-  /** The event's payload, read on demand. Null once purged. */
-  async payload(event: EventModel): Promise<EncodedBytes | null> {
+  /**
+   * The event's payload, charged to the answer's byte budget (by its stored size) before it is
+   * read; throws RESPONSE_BUDGET_EXCEEDED instead when it does not fit. Null once purged.
+   */
+  async payload(event: EventModel, use: ByteUse): Promise<EncodedBytes | null> {
     if (event.payloadStoredBytes === null) return null; // purged: nothing to read
+    const key = `payload|${event.tenantId}|${event.id}`;
+    this.responseBytes.charge(key, event.payloadStoredBytes, use, `the payload of ${event.id}`);
     return this.loader(`payload|${event.tenantId}`, null, (ids) => eventPayloads(this.db, event.tenantId, ids)).load(
       event.id,
     );
   }
 
-  /** The attempt's response body, read on demand like payloads. Null when there is none (or it was purged). */
-  async responseBody(attempt: AttemptModel): Promise<EncodedBytes | null> {
+  /** The attempt's response body, charged like payloads. Null when there is none (or it was purged). */
+  async responseBody(attempt: AttemptModel, use: ByteUse): Promise<EncodedBytes | null> {
     if (attempt.responseBodyStoredBytes === null) return null;
+    const key = `responseBody|${attempt.tenantId}|${attempt.id}`;
+    this.responseBytes.charge(key, attempt.responseBodyStoredBytes, use, `the response body of ${attempt.id}`);
     return this.loader(`responseBody|${attempt.tenantId}`, null, (ids) =>
       attemptResponseBodies(this.db, attempt.tenantId, ids),
     ).load(attempt.id);
@@ -121,11 +134,15 @@ export class Loaders {
    */
   forgetAll(): void {
     for (const loader of this.loaders.values()) loader.clearAll();
+    this.responseBytes.forgetReads();
   }
 
-  /** Empty loaders on the same database: a subscription reads each of its updates afresh. */
+  /**
+   * Empty loaders on the same database, with a byte budget of their own: a subscription reads each
+   * of its updates afresh, and each update is an answer of its own.
+   */
   fresh(now: Date): Loaders {
-    return new Loaders(this.db, now);
+    return new Loaders(this.db, now, this.byteLimits);
   }
 
   private loader<V>(cacheKey: string, missing: V, batch: Batch<V>): DataLoader<string, V> {

@@ -15,11 +15,12 @@ export const eventAttemptResolvers: ResolverMap = {
     endpoint: async (event: EventModel, _: unknown, context: GraphQLContext) =>
       present(await context.loaders.endpoint(event.tenantId).load(event.endpointId), `endpoint of ${event.id}`),
 
+    // Both charge the answer's byte budget before anything is read (limits/response-bytes.ts).
     payload: async (event: EventModel, _: unknown, context: GraphQLContext) =>
-      (await context.loaders.payload(event))?.text ?? null,
+      (await context.loaders.payload(event, "copy"))?.text ?? null,
 
     payloadEncoding: async (event: EventModel, _: unknown, context: GraphQLContext) =>
-      (await context.loaders.payload(event))?.encoding ?? null,
+      (await context.loaders.payload(event, "read"))?.encoding ?? null,
 
     attempts: async (
       event: EventModel,
@@ -33,10 +34,10 @@ export const eventAttemptResolvers: ResolverMap = {
 
   DeliveryAttempt: {
     responseBody: async (attempt: AttemptModel, _: unknown, context: GraphQLContext) =>
-      (await context.loaders.responseBody(attempt))?.text ?? null,
+      (await context.loaders.responseBody(attempt, "copy"))?.text ?? null,
 
     responseBodyEncoding: async (attempt: AttemptModel, _: unknown, context: GraphQLContext) =>
-      (await context.loaders.responseBody(attempt))?.encoding ?? null,
+      (await context.loaders.responseBody(attempt, "read"))?.encoding ?? null,
 
     event: async (attempt: AttemptModel, _: unknown, context: GraphQLContext) =>
       present(await context.loaders.event(attempt.tenantId).load(attempt.eventId), `event of ${attempt.id}`),

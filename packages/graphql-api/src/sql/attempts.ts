@@ -5,7 +5,7 @@ import { afterCursor, groupBy, Params, utcText } from "./sql-builder.ts";
 
 // Response bodies (up to DELIVERY_MAX_RESPONSE_BYTES each, and a page may hold thousands of
 // attempts) are read on demand, like payloads: the rows carry only their stored size
-// (octet_length: no TOASTed data read).
+// (octet_length: no TOASTed data read), which the answer's byte budget is charged with first.
 const COLUMNS = `a.id, a.tenant_id, a.event_id, a.endpoint_id, a.attempt_number, a.started_at, a.duration_ms,
   a.request_url, a.request_headers, a.response_status, a.response_headers,
   octet_length(a.response_body) AS response_body_stored_bytes, a.response_body_truncated, a.result, a.error_class, a.error_message, ${utcText("a.started_at")} AS sort_at`;

@@ -5,7 +5,8 @@ import { afterCursor, groupBy, Params, utcText } from "./sql-builder.ts";
 
 // The payload (up to the ingest limit, 10 MiB) is left out of lists; eventPayloads reads it only
 // when a query asks for it. Its stored size comes with the row: octet_length of a bytea reads the
-// length from the TOAST pointer, not the data, so what reading it costs is known beforehand.
+// length from the TOAST pointer, not the data, so the answer's byte budget is charged before
+// anything large is read (limits/response-bytes.ts).
 const COLUMNS = `e.id, e.tenant_id, e.endpoint_id, e.status, e.received_at, e.attempts, e.next_attempt_at, e.last_error,
   e.delivered_at, e.failed_at, e.payload_sha256, e.payload_size, octet_length(e.payload) AS payload_stored_bytes,
   e.content_type, e.headers, e.idempotency_key, e.trace_context, ${utcText("e.received_at")} AS sort_at`;
