@@ -58,6 +58,9 @@ const graphql = await createGraphQLApi({
   maxCost: config.GRAPHQL_MAX_COST,
   // What payloads and response bodies may cost in memory (docs/graphql.md, "Limits").
   responseByteBudget: config.API_RESPONSE_BYTE_BUDGET,
+  heavyResponseBytes: config.API_HEAVY_RESPONSE_BYTES,
+  heavyResponsesConcurrency: config.API_HEAVY_RESPONSES_CONCURRENCY,
+  heavyResponsesWaitMs: config.API_HEAVY_RESPONSES_WAIT_MS,
   ssrfPolicy: ssrf.policy,
   // Tenant requests run under row-level security as this role (docs/operations.md).
   databaseRole: config.API_DATABASE_ROLE,

@@ -15,6 +15,7 @@ import { authenticateCaller, type Caller } from "./auth/caller.ts";
 import type { GraphQLContext } from "./context.ts";
 import { formatError, loggableError } from "./errors.ts";
 import { type GraphQLHttpHandler, graphqlHttpHandler, MAX_GRAPHQL_BODY_BYTES } from "./http/graphql-http.ts";
+import { HeavyResponseSlots } from "./limits/heavy-responses.ts";
 import { queryLimitsPlugin } from "./limits/limits-plugin.ts";
 import type { ResponseByteLimits } from "./limits/response-bytes.ts";
 import { LiveUpdates } from "./live/live-updates.ts";
@@ -49,6 +50,14 @@ export interface GraphQLApiOptions {
    * carry, charged by stored size before they are read.
    */
   responseByteBudget?: number;
+  /** API_HEAVY_RESPONSE_BYTES (default 1 MiB): an answer charged more needs a heavy-answer slot. */
+  heavyResponseBytes?: number;
+  /** API_HEAVY_RESPONSES_CONCURRENCY (default 4): heavy answers in the works at once in this process. */
+  heavyResponsesConcurrency?: number;
+  /** API_HEAVY_RESPONSES_WAIT_MS (default 1000): how long one waits for a slot before it is refused. */
+  heavyResponsesWaitMs?: number;
+  /** The slots themselves, instead of the two settings above (tests hold and count them). */
+  heavyResponseSlots?: HeavyResponseSlots;
   /**
    * Where endpoint URLs may point (DELIVERY_ALLOW_ADDRESSES, the same allow-list the delivery
    * workers use). Default: public destinations only.
@@ -76,6 +85,9 @@ export interface GraphQLApi {
 }
 
 export const DEFAULT_RESPONSE_BYTE_BUDGET = 24 * 1024 * 1024;
+export const DEFAULT_HEAVY_RESPONSE_BYTES = 1024 * 1024;
+export const DEFAULT_HEAVY_RESPONSES_CONCURRENCY = 4;
+export const DEFAULT_HEAVY_RESPONSES_WAIT_MS = 1000;
 
 /** Largest number of tokens in a document: a guard against parser work on absurd documents. */
 const MAX_TOKENS = 10_000;
@@ -99,6 +111,13 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
   const limits = { maxDepth: options.maxDepth ?? 12, maxCost: options.maxCost ?? 10_000 };
   const byteLimits: ResponseByteLimits = {
     budgetBytes: options.responseByteBudget ?? DEFAULT_RESPONSE_BYTE_BUDGET,
+    heavyBytes: options.heavyResponseBytes ?? DEFAULT_HEAVY_RESPONSE_BYTES,
+    slots:
+      options.heavyResponseSlots ??
+      new HeavyResponseSlots(
+        options.heavyResponsesConcurrency ?? DEFAULT_HEAVY_RESPONSES_CONCURRENCY,
+        options.heavyResponsesWaitMs ?? DEFAULT_HEAVY_RESPONSES_WAIT_MS,
+      ),
   };
   const logInternal = (err: unknown) => logger.error(loggableError(err), "GraphQL request failed");
   // One LISTEN connection per process, opened with the pool's own settings (not taken from it).
@@ -173,6 +192,8 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
       (req) => authenticateCaller(db, req, options.operatorApiKey),
       contextOf,
       async (done) => done.session?.finish(),
+      // A heavy answer keeps its slot until it is handed to the socket.
+      (done) => done.loaders.responseBytes.done(),
     ),
     webSocket,
     schema,

@@ -62,7 +62,7 @@ export class Loaders {
   async payload(event: EventModel, use: ByteUse): Promise<EncodedBytes | null> {
     if (event.payloadStoredBytes === null) return null; // purged: nothing to read
     const key = `payload|${event.tenantId}|${event.id}`;
-    this.responseBytes.charge(key, event.payloadStoredBytes, use, `the payload of ${event.id}`);
+    await this.responseBytes.charge(key, event.payloadStoredBytes, use, `the payload of ${event.id}`);
     return this.loader(`payload|${event.tenantId}`, null, (ids) => eventPayloads(this.db, event.tenantId, ids)).load(
       event.id,
     );
@@ -72,7 +72,7 @@ export class Loaders {
   async responseBody(attempt: AttemptModel, use: ByteUse): Promise<EncodedBytes | null> {
     if (attempt.responseBodyStoredBytes === null) return null;
     const key = `responseBody|${attempt.tenantId}|${attempt.id}`;
-    this.responseBytes.charge(key, attempt.responseBodyStoredBytes, use, `the response body of ${attempt.id}`);
+    await this.responseBytes.charge(key, attempt.responseBodyStoredBytes, use, `the response body of ${attempt.id}`);
     return this.loader(`responseBody|${attempt.tenantId}`, null, (ids) =>
       attemptResponseBodies(this.db, attempt.tenantId, ids),
     ).load(attempt.id);
