@@ -56,6 +56,11 @@ const graphql = await createGraphQLApi({
   introspection: config.GRAPHQL_INTROSPECTION,
   maxDepth: config.GRAPHQL_MAX_DEPTH,
   maxCost: config.GRAPHQL_MAX_COST,
+  // What payloads and response bodies may cost in memory (docs/graphql.md, "Limits").
+  responseByteBudget: config.API_RESPONSE_BYTE_BUDGET,
+  heavyResponseBytes: config.API_HEAVY_RESPONSE_BYTES,
+  heavyResponsesConcurrency: config.API_HEAVY_RESPONSES_CONCURRENCY,
+  heavyResponsesWaitMs: config.API_HEAVY_RESPONSES_WAIT_MS,
   ssrfPolicy: ssrf.policy,
   // Test events spend the tenant's ingest rate limit, from buckets sized as ingest sizes them.
   rateBurstSeconds: config.INGEST_RATE_BURST_SECONDS,

@@ -22,6 +22,22 @@ export const apiConfigSchema = z
     GRAPHQL_MAX_DEPTH: positiveInt(12),
     GRAPHQL_MAX_COST: positiveInt(10_000),
     /**
+     * Most payload and response-body bytes one GraphQL answer may carry, charged by their stored
+     * size before they are read; a field over it answers RESPONSE_BUDGET_EXCEEDED (docs/graphql.md).
+     * The default fits the console's event page at the default ingest and delivery caps.
+     */
+    API_RESPONSE_BYTE_BUDGET: positiveInt(24 * 1024 * 1024),
+    /** An answer charged more payload and response-body bytes than this is heavy: it needs a slot. */
+    API_HEAVY_RESPONSE_BYTES: positiveInt(1024 * 1024),
+    /** Heavy answers in the works at once in one API process. */
+    API_HEAVY_RESPONSES_CONCURRENCY: positiveInt(4),
+    /** How long a heavy answer waits for a slot before TOO_MANY_LARGE_RESPONSES; 0 = not at all. */
+    API_HEAVY_RESPONSES_WAIT_MS: z.coerce
+      .number({ error: "must be a whole number of milliseconds, 0 or more" })
+      .int("must be a whole number of milliseconds, 0 or more")
+      .min(0, "must be a whole number of milliseconds, 0 or more")
+      .default(1000),
+    /**
      * The role tenant requests run as under row-level security (docs/operations.md); empty = no
      * role switch, row-level security bypassed (only for measuring its cost).
      */

@@ -85,6 +85,12 @@ export const ERROR_CODES = {
     name: "receipt_pending",
     message: "The attempt is recorded but not yet in a signed checkpoint. Retry shortly.",
   },
+  E3201: {
+    status: 503,
+    name: "large_responses_busy",
+    message:
+      "The API is preparing as many large answers as it is configured to; this part was not returned. Retry later.",
+  },
   E4001: { status: 401, name: "unauthenticated", message: "Send a valid API key as 'Authorization: Bearer <key>'." },
   E4002: { status: 404, name: "not_found", message: "No such object." },
   E4003: { status: 400, name: "invalid_input", message: "The request's parameters are invalid." },
@@ -119,6 +125,11 @@ export const ERROR_CODES = {
     status: 400,
     name: "too_many_mutations",
     message: "The GraphQL operation holds more mutation fields than the server allows in one operation.",
+  },
+  E4012: {
+    status: 400,
+    name: "response_budget_exceeded",
+    message: "The answer would carry more payload and response-body bytes than the API allows in one response.",
   },
   E4013: {
     status: 429,

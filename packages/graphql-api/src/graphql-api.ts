@@ -15,8 +15,10 @@ import { authenticateCaller, type Caller } from "./auth/caller.ts";
 import type { GraphQLContext } from "./context.ts";
 import { formatError, loggableError } from "./errors.ts";
 import { type GraphQLHttpHandler, graphqlHttpHandler, MAX_GRAPHQL_BODY_BYTES } from "./http/graphql-http.ts";
+import { HeavyResponseSlots } from "./limits/heavy-responses.ts";
 import { queryLimitsPlugin } from "./limits/limits-plugin.ts";
 import { mutationFieldsPlugin } from "./limits/mutation-fields.ts";
+import type { ResponseByteLimits } from "./limits/response-bytes.ts";
 import { LiveUpdates } from "./live/live-updates.ts";
 import { Loaders } from "./loaders/loaders.ts";
 import { LogStateCache } from "./loaders/log-state-cache.ts";
@@ -48,6 +50,19 @@ export interface GraphQLApiOptions {
   /** GRAPHQL_MAX_COST (default 10000). */
   maxCost?: number;
   /**
+   * API_RESPONSE_BYTE_BUDGET (default 24 MiB): most payload and response-body bytes one answer may
+   * carry, charged by stored size before they are read.
+   */
+  responseByteBudget?: number;
+  /** API_HEAVY_RESPONSE_BYTES (default 1 MiB): an answer charged more needs a heavy-answer slot. */
+  heavyResponseBytes?: number;
+  /** API_HEAVY_RESPONSES_CONCURRENCY (default 4): heavy answers in the works at once in this process. */
+  heavyResponsesConcurrency?: number;
+  /** API_HEAVY_RESPONSES_WAIT_MS (default 1000): how long one waits for a slot before it is refused. */
+  heavyResponsesWaitMs?: number;
+  /** The slots themselves, instead of the two settings above (tests hold and count them). */
+  heavyResponseSlots?: HeavyResponseSlots;
+  /**
    * Where endpoint URLs may point (DELIVERY_ALLOW_ADDRESSES, the same allow-list the delivery
    * workers use). Default: public destinations only.
    */
@@ -78,6 +93,11 @@ export interface GraphQLApi {
   stop(): Promise<void>;
 }
 
+export const DEFAULT_RESPONSE_BYTE_BUDGET = 24 * 1024 * 1024;
+export const DEFAULT_HEAVY_RESPONSE_BYTES = 1024 * 1024;
+export const DEFAULT_HEAVY_RESPONSES_CONCURRENCY = 4;
+export const DEFAULT_HEAVY_RESPONSES_WAIT_MS = 1000;
+
 /** Largest number of tokens in a document: a guard against parser work on absurd documents. */
 const MAX_TOKENS = 10_000;
 /** Largest number of selections after expanding fragments: a guard against fragment bombs. */
@@ -99,6 +119,16 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
   if (role !== "") await requireDatabaseRole(options.pool, role, logger);
   if (role !== "" && readPool !== options.pool) await requireDatabaseRole(readPool, role, logger);
   const limits = { maxDepth: options.maxDepth ?? 12, maxCost: options.maxCost ?? 10_000 };
+  const byteLimits: ResponseByteLimits = {
+    budgetBytes: options.responseByteBudget ?? DEFAULT_RESPONSE_BYTE_BUDGET,
+    heavyBytes: options.heavyResponseBytes ?? DEFAULT_HEAVY_RESPONSE_BYTES,
+    slots:
+      options.heavyResponseSlots ??
+      new HeavyResponseSlots(
+        options.heavyResponsesConcurrency ?? DEFAULT_HEAVY_RESPONSES_CONCURRENCY,
+        options.heavyResponsesWaitMs ?? DEFAULT_HEAVY_RESPONSES_WAIT_MS,
+      ),
+  };
   const logInternal = (err: unknown) => logger.error(loggableError(err), "GraphQL request failed");
   // One LISTEN connection per process, opened with the pool's own settings (not taken from it).
   const live = new LiveUpdates(options.pool.options, logger);
@@ -145,7 +175,7 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
       caller,
       db: callerDb,
       session,
-      loaders: new Loaders(callerDb, new Date(clock.now())),
+      loaders: new Loaders(callerDb, new Date(clock.now()), byteLimits),
       logState,
       admin: new DeliveryAdmin(callerDb, clock),
       ssrfPolicy,
@@ -175,6 +205,8 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
       (req) => authenticateCaller(db, req, options.operatorApiKey),
       contextOf,
       async (done) => done.session?.finish(),
+      // A heavy answer keeps its slot until it is handed to the socket.
+      (done) => done.loaders.responseBytes.done(),
     ),
     webSocket,
     schema,

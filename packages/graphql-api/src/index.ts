@@ -5,8 +5,17 @@ export type { Caller } from "./auth/caller.ts";
 export { isOperatorKey } from "./auth/operator-key.ts";
 export type { GraphQLContext } from "./context.ts";
 export { GRAPHQL_ERROR_CODES, type GraphQLErrorCode } from "./errors.ts";
-export { createGraphQLApi, type GraphQLApi, type GraphQLApiOptions } from "./graphql-api.ts";
+export {
+  createGraphQLApi,
+  DEFAULT_HEAVY_RESPONSE_BYTES,
+  DEFAULT_HEAVY_RESPONSES_CONCURRENCY,
+  DEFAULT_HEAVY_RESPONSES_WAIT_MS,
+  DEFAULT_RESPONSE_BYTE_BUDGET,
+  type GraphQLApi,
+  type GraphQLApiOptions,
+} from "./graphql-api.ts";
 export { type GraphQLHttpHandler, MAX_GRAPHQL_BODY_BYTES } from "./http/graphql-http.ts";
+export { HeavyResponseSlots, type ReleaseSlot, type WaitTimer } from "./limits/heavy-responses.ts";
 export { type CostModel, DEFAULT_COST_MODEL, type Measure, measureOperation } from "./limits/measure.ts";
 export {
   ATTEMPTS_CHANNEL,

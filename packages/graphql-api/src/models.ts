@@ -55,6 +55,11 @@ export interface EventModel {
   failedAt: Date | null;
   payloadSha256: string;
   payloadSize: number;
+  /**
+   * Bytes of the payload as stored (`octet_length`, which reads no TOASTed data): what reading it
+   * costs, known before it is read. Null once retention purged it.
+   */
+  payloadStoredBytes: number | null;
   contentType: string | null;
   headers: unknown;
   idempotencyKey: string | null;
@@ -75,8 +80,8 @@ export interface AttemptModel {
   requestHeaders: unknown;
   responseStatus: number | null;
   responseHeaders: unknown;
-  responseBody: string | null;
-  responseBodyEncoding: PayloadEncoding | null;
+  /** Bytes of the stored response body, read on demand like payloads (null: none, or purged). */
+  responseBodyStoredBytes: number | null;
   responseBodyTruncated: boolean;
   result: string;
   errorClass: string | null;
@@ -151,8 +156,14 @@ export const fromEnum = (value: string): string => value.toLowerCase();
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
+/** A byte string as a String field gives it. */
+export interface EncodedBytes {
+  text: string;
+  encoding: PayloadEncoding;
+}
+
 /** Bytes as text when they are valid UTF-8, else base64: readable when possible, lossless always. */
-export function encodeBytes(bytes: Buffer | null): { text: string; encoding: PayloadEncoding } | null {
+export function encodeBytes(bytes: Buffer | null): EncodedBytes | null {
   if (bytes === null) return null;
   try {
     return { text: strictUtf8.decode(bytes), encoding: "UTF8" };

@@ -35,8 +35,13 @@ export interface GraphQLHarness {
   close(): Promise<void>;
 }
 
-/** A fresh database and the real API server (createApiServer + GraphQL) on a free loopback port. */
-export async function startGraphQL(options: Partial<GraphQLApiOptions> = {}): Promise<GraphQLHarness> {
+/**
+ * A fresh database and the real API server (createApiServer + GraphQL) on a free loopback port.
+ * `options` may depend on the database (e.g. a `readPool` wrapping its pool).
+ */
+export async function startGraphQL(
+  options: Partial<GraphQLApiOptions> | ((db: TestDatabase) => Partial<GraphQLApiOptions>) = {},
+): Promise<GraphQLHarness> {
   const db = await createTestDatabase();
   const queries: string[] = [];
   const graphql = await createGraphQLApi({
@@ -44,7 +49,7 @@ export async function startGraphQL(options: Partial<GraphQLApiOptions> = {}): Pr
     logger: silentLogger(),
     operatorApiKey: OPERATOR_KEY,
     observeQuery: (sql) => queries.push(sql),
-    ...options,
+    ...(typeof options === "function" ? options(db) : options),
   });
   const api = createApiServer({
     pool: db.pool,

@@ -17,13 +17,15 @@ export type GraphQLHttpHandler = (req: IncomingMessage, res: ServerResponse) => 
  * 503 when the database cannot tell) without a byte of its body read, so unauthenticated requests
  * hold no memory however large they claim to be (issue #11, finding 7); their connection is closed
  * since the unread body is still on it. `finish` gets the request's context once execution is over,
- * before the answer is written (the request's database transaction ends there).
+ * before the answer is written (the request's database transaction ends there); `answered` gets it
+ * once the answer was handed to the socket, or the request failed (what the answer held may go then).
  */
 export function graphqlHttpHandler<T extends BaseContext, C>(
   apollo: ApolloServer<T>,
   authenticate: (req: IncomingMessage) => Promise<C>,
   context: (caller: C) => T,
   finish: (context: T) => Promise<void> = async () => undefined,
+  answered: (context: T) => void = () => undefined,
   maxBodyBytes = MAX_GRAPHQL_BODY_BYTES,
 ): GraphQLHttpHandler {
   return async (req, res) => {
@@ -56,26 +58,30 @@ export function graphqlHttpHandler<T extends BaseContext, C>(
       body,
     };
     let created: T | undefined;
-    const answer = await apollo
-      .executeHTTPGraphQLRequest({
-        httpGraphQLRequest: request,
-        // Apollo builds the context before it looks at the request: a failed authentication is
-        // answered as it always was, in Apollo's error format.
-        context: async () => {
-          if (!caller.ok) throw caller.error;
-          created = context(caller.value);
-          return created;
-        },
-      })
-      .finally(() => (created ? finish(created) : undefined));
-    for (const [name, value] of answer.headers) res.setHeader(name, value);
-    res.statusCode = answer.status ?? 200;
-    if (answer.body.kind === "complete") {
-      res.end(answer.body.string);
-      return;
+    try {
+      const answer = await apollo
+        .executeHTTPGraphQLRequest({
+          httpGraphQLRequest: request,
+          // Apollo builds the context before it looks at the request: a failed authentication is
+          // answered as it always was, in Apollo's error format.
+          context: async () => {
+            if (!caller.ok) throw caller.error;
+            created = context(caller.value);
+            return created;
+          },
+        })
+        .finally(() => (created ? finish(created) : undefined));
+      for (const [name, value] of answer.headers) res.setHeader(name, value);
+      res.statusCode = answer.status ?? 200;
+      if (answer.body.kind === "complete") {
+        res.end(answer.body.string);
+        return;
+      }
+      for await (const chunk of answer.body.asyncIterator) res.write(chunk);
+      res.end();
+    } finally {
+      if (created) answered(created);
     }
-    for await (const chunk of answer.body.asyncIterator) res.write(chunk);
-    res.end();
   };
 }
 

@@ -1,8 +1,10 @@
 import type { Pool } from "@kapsel/db";
 import DataLoader from "dataloader";
+import { type ByteUse, type ResponseByteLimits, ResponseBytes } from "../limits/response-bytes.ts";
 import type {
   AttemptModel,
   BreakerModel,
+  EncodedBytes,
   EndpointModel,
   EventModel,
   LeafModel,
@@ -11,7 +13,7 @@ import type {
   TransitionModel,
 } from "../models.ts";
 import { EMPTY_PAGE, type Page, type PageArgs } from "../pagination.ts";
-import { attemptPagesByEvent, attemptsByIds } from "../sql/attempts.ts";
+import { attemptPagesByEvent, attemptResponseBodies, attemptsByIds } from "../sql/attempts.ts";
 import { breakersByEndpoint, transitionsByEndpoint } from "../sql/breakers.ts";
 import { type EndpointPageQuery, endpointPagesByTenant, endpointsByIds } from "../sql/endpoints.ts";
 import { eventPagesByEndpoint, eventPayloads, eventsByIds } from "../sql/events.ts";
@@ -29,12 +31,17 @@ type Batch<V> = (keys: readonly string[]) => Promise<Map<string, V>>;
  */
 export class Loaders {
   private readonly loaders = new Map<string, DataLoader<string, unknown>>();
+  /** The payload and response-body bytes of this operation's answer, charged before they are read. */
+  readonly responseBytes: ResponseBytes;
 
   constructor(
     private readonly db: Pool,
     /** The request's clock: every time window in one request ends at the same instant. */
     readonly now: Date,
-  ) {}
+    private readonly byteLimits: ResponseByteLimits,
+  ) {
+    this.responseBytes = new ResponseBytes(byteLimits);
+  }
 
   endpoint(tenantId: string): DataLoader<string, EndpointModel | null> {
     return this.loader(`endpoint|${tenantId}`, null, (ids) => endpointsByIds(this.db, tenantId, ids));
@@ -48,8 +55,27 @@ export class Loaders {
     return this.loader(`attempt|${tenantId}`, null, (ids) => attemptsByIds(this.db, tenantId, ids));
   }
 
-  payload(tenantId: string): DataLoader<string, Buffer | null> {
-    return this.loader(`payload|${tenantId}`, null, (ids) => eventPayloads(this.db, tenantId, ids));
+  /**
+   * The event's payload, charged to the answer's byte budget (by its stored size) before it is
+   * read; throws RESPONSE_BUDGET_EXCEEDED instead when it does not fit. Null once purged.
+   */
+  async payload(event: EventModel, use: ByteUse): Promise<EncodedBytes | null> {
+    if (event.payloadStoredBytes === null) return null; // purged: nothing to read
+    const key = `payload|${event.tenantId}|${event.id}`;
+    await this.responseBytes.charge(key, event.payloadStoredBytes, use, `the payload of ${event.id}`);
+    return this.loader(`payload|${event.tenantId}`, null, (ids) => eventPayloads(this.db, event.tenantId, ids)).load(
+      event.id,
+    );
+  }
+
+  /** The attempt's response body, charged like payloads. Null when there is none (or it was purged). */
+  async responseBody(attempt: AttemptModel, use: ByteUse): Promise<EncodedBytes | null> {
+    if (attempt.responseBodyStoredBytes === null) return null;
+    const key = `responseBody|${attempt.tenantId}|${attempt.id}`;
+    await this.responseBytes.charge(key, attempt.responseBodyStoredBytes, use, `the response body of ${attempt.id}`);
+    return this.loader(`responseBody|${attempt.tenantId}`, null, (ids) =>
+      attemptResponseBodies(this.db, attempt.tenantId, ids),
+    ).load(attempt.id);
   }
 
   breaker(tenantId: string): DataLoader<string, BreakerModel | null> {
@@ -108,11 +134,15 @@ export class Loaders {
    */
   forgetAll(): void {
     for (const loader of this.loaders.values()) loader.clearAll();
+    this.responseBytes.forgetReads();
   }
 
-  /** Empty loaders on the same database: a subscription reads each of its updates afresh. */
+  /**
+   * Empty loaders on the same database, with a byte budget of their own: a subscription reads each
+   * of its updates afresh, and each update is an answer of its own.
+   */
   fresh(now: Date): Loaders {
-    return new Loaders(this.db, now);
+    return new Loaders(this.db, now, this.byteLimits);
   }
 
   private loader<V>(cacheKey: string, missing: V, batch: Batch<V>): DataLoader<string, V> {

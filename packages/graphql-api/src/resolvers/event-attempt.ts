@@ -1,5 +1,5 @@
 import type { GraphQLContext } from "../context.ts";
-import { type AttemptModel, type EventModel, encodeBytes, fromEnum } from "../models.ts";
+import { type AttemptModel, type EventModel, fromEnum } from "../models.ts";
 import { parsePageArgs, toConnection } from "../pagination.ts";
 import type { ResolverMap } from "../schema/build-schema.ts";
 import { receiptOf } from "./receipts.ts";
@@ -15,11 +15,12 @@ export const eventAttemptResolvers: ResolverMap = {
     endpoint: async (event: EventModel, _: unknown, context: GraphQLContext) =>
       present(await context.loaders.endpoint(event.tenantId).load(event.endpointId), `endpoint of ${event.id}`),
 
+    // Both charge the answer's byte budget before anything is read (limits/response-bytes.ts).
     payload: async (event: EventModel, _: unknown, context: GraphQLContext) =>
-      encodeBytes(await context.loaders.payload(event.tenantId).load(event.id))?.text ?? null,
+      (await context.loaders.payload(event, "copy"))?.text ?? null,
 
     payloadEncoding: async (event: EventModel, _: unknown, context: GraphQLContext) =>
-      encodeBytes(await context.loaders.payload(event.tenantId).load(event.id))?.encoding ?? null,
+      (await context.loaders.payload(event, "read"))?.encoding ?? null,
 
     attempts: async (
       event: EventModel,
@@ -32,6 +33,12 @@ export const eventAttemptResolvers: ResolverMap = {
   },
 
   DeliveryAttempt: {
+    responseBody: async (attempt: AttemptModel, _: unknown, context: GraphQLContext) =>
+      (await context.loaders.responseBody(attempt, "copy"))?.text ?? null,
+
+    responseBodyEncoding: async (attempt: AttemptModel, _: unknown, context: GraphQLContext) =>
+      (await context.loaders.responseBody(attempt, "read"))?.encoding ?? null,
+
     event: async (attempt: AttemptModel, _: unknown, context: GraphQLContext) =>
       present(await context.loaders.event(attempt.tenantId).load(attempt.eventId), `event of ${attempt.id}`),
 

@@ -14,6 +14,8 @@ import { initialBreaker } from "../sql/breakers.ts";
 const notFound = (what: string) => apiError("NOT_FOUND", `No ${what} with that id.`);
 
 function renewLoaders(context: GraphQLContext): void {
+  // The previous update was sent (its slot, if any, went back then already; this is idempotent).
+  context.loaders.responseBytes.done();
   context.loaders = context.loaders.fresh(new Date(context.clock.now()));
 }
 

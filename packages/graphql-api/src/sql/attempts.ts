@@ -1,12 +1,14 @@
 import type { Pool } from "@kapsel/db";
-import { type AttemptModel, encodeBytes, toEnum } from "../models.ts";
+import { type AttemptModel, type EncodedBytes, encodeBytes, toEnum } from "../models.ts";
 import { type Page, type PageArgs, toPage } from "../pagination.ts";
 import { afterCursor, groupBy, Params, utcText } from "./sql-builder.ts";
 
-// Response bodies are capped by delivery (DELIVERY_MAX_RESPONSE_BYTES), so they are read inline.
+// Response bodies (up to DELIVERY_MAX_RESPONSE_BYTES each, and a page may hold thousands of
+// attempts) are read on demand, like payloads: the rows carry only their stored size
+// (octet_length: no TOASTed data read), which the answer's byte budget is charged with first.
 const COLUMNS = `a.id, a.tenant_id, a.event_id, a.endpoint_id, a.attempt_number, a.started_at, a.duration_ms,
-  a.request_url, a.request_headers, a.response_status, a.response_headers, a.response_body,
-  a.response_body_truncated, a.result, a.error_class, a.error_message, ${utcText("a.started_at")} AS sort_at`;
+  a.request_url, a.request_headers, a.response_status, a.response_headers,
+  octet_length(a.response_body) AS response_body_stored_bytes, a.response_body_truncated, a.result, a.error_class, a.error_message, ${utcText("a.started_at")} AS sort_at`;
 
 interface Row {
   id: string;
@@ -20,7 +22,7 @@ interface Row {
   request_headers: unknown;
   response_status: number | null;
   response_headers: unknown;
-  response_body: Buffer | null;
+  response_body_stored_bytes: number | null;
   response_body_truncated: boolean;
   result: string;
   error_class: string | null;
@@ -29,7 +31,6 @@ interface Row {
 }
 
 function toAttempt(r: Row): AttemptModel {
-  const body = encodeBytes(r.response_body);
   return {
     id: r.id,
     tenantId: r.tenant_id,
@@ -43,8 +44,7 @@ function toAttempt(r: Row): AttemptModel {
     requestHeaders: r.request_headers,
     responseStatus: r.response_status,
     responseHeaders: r.response_headers,
-    responseBody: body?.text ?? null,
-    responseBodyEncoding: body?.encoding ?? null,
+    responseBodyStoredBytes: r.response_body_stored_bytes,
     responseBodyTruncated: r.response_body_truncated,
     result: toEnum(r.result),
     errorClass: r.error_class,
@@ -64,6 +64,20 @@ export async function attemptsByIds(
     values: [tenantId, ids],
   });
   return new Map(rows.map((r) => [r.id, toAttempt(r)]));
+}
+
+/** Response bodies of the tenant's attempts among `ids`, as text or base64 (null: none, or purged). */
+export async function attemptResponseBodies(
+  db: Pool,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<Map<string, EncodedBytes | null>> {
+  const { rows } = await db.query<{ id: string; response_body: Buffer | null }>({
+    name: "gql_attempt_response_bodies",
+    text: "SELECT a.id, a.response_body FROM delivery_attempts a WHERE a.tenant_id = $1 AND a.id = ANY($2::text[])",
+    values: [tenantId, ids],
+  });
+  return new Map(rows.map((r) => [r.id, encodeBytes(r.response_body)]));
 }
 
 /**

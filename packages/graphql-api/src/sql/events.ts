@@ -1,13 +1,15 @@
 import type { Pool } from "@kapsel/db";
-import { type EventModel, toEnum } from "../models.ts";
+import { type EncodedBytes, type EventModel, encodeBytes, toEnum } from "../models.ts";
 import { type Page, type PageArgs, toPage } from "../pagination.ts";
 import { afterCursor, groupBy, Params, utcText } from "./sql-builder.ts";
 
 // The payload (up to the ingest limit, 10 MiB) is left out of lists; eventPayloads reads it only
-// when a query asks for it.
+// when a query asks for it. Its stored size comes with the row: octet_length of a bytea reads the
+// length from the TOAST pointer, not the data, so the answer's byte budget is charged before
+// anything large is read (limits/response-bytes.ts).
 const COLUMNS = `e.id, e.tenant_id, e.endpoint_id, e.status, e.received_at, e.attempts, e.next_attempt_at, e.last_error,
-  e.delivered_at, e.failed_at, e.payload_sha256, e.payload_size, e.content_type, e.headers, e.idempotency_key,
-  e.trace_context, ${utcText("e.received_at")} AS sort_at`;
+  e.delivered_at, e.failed_at, e.payload_sha256, e.payload_size, octet_length(e.payload) AS payload_stored_bytes,
+  e.content_type, e.headers, e.idempotency_key, e.trace_context, ${utcText("e.received_at")} AS sort_at`;
 
 interface Row {
   id: string;
@@ -22,6 +24,7 @@ interface Row {
   failed_at: Date | null;
   payload_sha256: Buffer;
   payload_size: number;
+  payload_stored_bytes: number | null;
   content_type: string | null;
   headers: unknown;
   idempotency_key: string | null;
@@ -43,6 +46,7 @@ const toEvent = (r: Row): EventModel => ({
   failedAt: r.failed_at,
   payloadSha256: r.payload_sha256.toString("hex"),
   payloadSize: r.payload_size,
+  payloadStoredBytes: r.payload_stored_bytes,
   contentType: r.content_type,
   headers: r.headers,
   idempotencyKey: r.idempotency_key,
@@ -69,18 +73,19 @@ export async function eventsByIds(
   return new Map(rows.map((r) => [r.id, toEvent(r)]));
 }
 
-/** Payload bytes of the tenant's events among `ids` (null once purged). */
+/** Payloads of the tenant's events among `ids`, as text or base64 (null once purged). */
 export async function eventPayloads(
   db: Pool,
   tenantId: string,
   ids: readonly string[],
-): Promise<Map<string, Buffer | null>> {
+): Promise<Map<string, EncodedBytes | null>> {
   const { rows } = await db.query<{ id: string; payload: Buffer | null }>({
     name: "gql_event_payloads",
     text: "SELECT e.id, e.payload FROM events e WHERE e.tenant_id = $1 AND e.id = ANY($2::text[])",
     values: [tenantId, ids],
   });
-  return new Map(rows.map((r) => [r.id, r.payload]));
+  // Encoded once here, so `payload` and `payloadEncoding` share one string and the buffer can go.
+  return new Map(rows.map((r) => [r.id, encodeBytes(r.payload)]));
 }
 
 export interface EventListQuery extends PageArgs {

@@ -179,7 +179,9 @@ export function graphqlWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSo
         };
         return args;
       },
-      onNext: (_ctx, _id, _payload, _args, result): FormattedExecutionResult | undefined => {
+      onNext: (_ctx, _id, _payload, args, result): FormattedExecutionResult | undefined => {
+        // The update is built: a heavy one gives its slot back (graphql-ws sends it right after).
+        (args.contextValue as GraphQLContext).loaders.responseBytes.done();
         if (!result.errors || result.errors.length === 0) return undefined;
         return { ...result, errors: format(result.errors) };
       },
