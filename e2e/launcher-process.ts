@@ -9,6 +9,8 @@ export interface Launched {
   output: () => string;
   /** Resolves with everything printed up to and including the banner's last line. */
   banner: Promise<string>;
+  /** Resolves once npm has exited, whoever stopped it. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Ctrl-C as a terminal sends it: SIGINT to the whole process group. Resolves once npm has exited. */
   interrupt(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -46,8 +48,10 @@ export function launchNpmStart(env: Record<string, string>): Launched {
     child,
     output: () => text,
     banner,
+    exited,
     interrupt: async () => {
-      if (child.exitCode === null && child.pid) process.kill(-child.pid, "SIGINT");
+      // npm re-raises the SIGINT it got, so once it has exited by signal its exitCode stays null.
+      if (child.exitCode === null && child.signalCode === null && child.pid) process.kill(-child.pid, "SIGINT");
       return exited;
     },
   };
@@ -79,4 +83,19 @@ export async function processesMentioning(needle: string): Promise<string[]> {
     if (text.includes(needle)) found.push(`${entry} ${text}`);
   }
   return found;
+}
+
+/**
+ * The pid of the app child whose command line mentions `entry` (e.g. "apps/worker/src/main.ts")
+ * among this launch's processes (its process group: the embedded PostgreSQL runs in its own), or
+ * null if none runs right now.
+ */
+export async function appPid(launched: Launched, entry: string): Promise<number | null> {
+  const { execFile } = await import("node:child_process");
+  return new Promise((resolve) => {
+    execFile("pgrep", ["-g", String(launched.child.pid), "-f", entry], (_error, stdout) => {
+      const pids = stdout.split("\n").filter((line) => line.trim() !== "");
+      resolve(pids.length === 1 ? Number(pids[0]) : null);
+    });
+  });
 }

@@ -5,6 +5,7 @@ import { parseSignerKey } from "@kapsel/attestation";
 import type { LauncherConfig } from "@kapsel/config";
 import type { ChildApp } from "./child-app.ts";
 import { CONSOLE_DIR, type ConsoleBuildResult, ensureConsoleBuild, nextBin } from "./console-build.ts";
+import type { Component, RunExit, Supervised } from "./supervisor.ts";
 
 export interface ConsoleAppOptions {
   /** The build to wait for (started early, so it overlaps the database start). */
@@ -24,38 +25,50 @@ export interface ConsoleAppOptions {
 
 /**
  * The console as `npm start` runs it: built if needed, pointed at this launcher's API (or at
- * KAPSEL_API_URL when the API runs elsewhere), with the log's verifier key pinned.
+ * KAPSEL_API_URL when the API runs elsewhere), with the log's verifier key pinned. A restart reuses
+ * the build, and the port the first run listened on.
  */
-export function launchConsole(apps: readonly ChildApp[], config: LauncherConfig, signingKeyFile: string): ChildApp {
+export function launchConsole(
+  api: Supervised<Record<string, unknown>> | undefined,
+  config: LauncherConfig,
+  signingKeyFile: string,
+): Component<Record<string, unknown>> {
   const print = (line: string) => process.stdout.write(`${line}\n`);
-  const api = apps.find((app) => app.name === "api");
   const apiUrl = api
-    ? api.ready.then((ready) => `http://${config.API_HOST}:${String(ready.apiPort)}`)
+    ? api.firstReady.then((ready) => `http://${config.API_HOST}:${String(ready.apiPort)}`)
     : process.env.KAPSEL_API_URL
       ? Promise.resolve(process.env.KAPSEL_API_URL)
       : Promise.reject(new Error("the console needs the api role or KAPSEL_API_URL"));
-  return startConsoleApp({
-    build: ensureConsoleBuild({ print }),
-    apiUrl,
-    verifierKeys: consoleVerifierKeys(process.env, signingKeyFile),
-    host: config.CONSOLE_HOST,
-    port: config.CONSOLE_PORT,
-    env: process.env,
-    print,
-  });
+  const build = ensureConsoleBuild({ print });
+  const verifierKeys = consoleVerifierKeys(process.env, signingKeyFile);
+  // Shared by every run; a failure is reported through the first run's `ready`.
+  for (const promise of [apiUrl, build, verifierKeys]) promise.catch(() => undefined);
+  return {
+    name: "console",
+    start: (first) =>
+      startConsoleApp({
+        build,
+        apiUrl,
+        verifierKeys,
+        host: config.CONSOLE_HOST,
+        port: typeof first?.consolePort === "number" ? first.consolePort : config.CONSOLE_PORT,
+        env: process.env,
+        print,
+      }),
+  };
 }
 
 /**
  * Runs the console (`next start` in apps/console) as a child process once its build and the API
- * are ready. `ready` resolves with `{ consoleUrl }` when `GET /healthz` answers 200. Unlike the
+ * are ready. `ready` resolves with `{ consoleUrl, consolePort }` when `GET /healthz` answers 200. Unlike the
  * tsx apps (child-app.ts) it has no IPC channel: readiness is observed over HTTP.
  */
 export function startConsoleApp(options: ConsoleAppOptions): ChildApp {
   const consoleDir = options.consoleDir ?? CONSOLE_DIR;
   let child: ChildProcess | null = null;
   let cancelled = false;
-  let markExited: (code: number | null) => void = () => undefined;
-  const exited = new Promise<number | null>((resolve) => (markExited = resolve));
+  let markExited: (exit: RunExit) => void = () => undefined;
+  const exited = new Promise<RunExit>((resolve) => (markExited = resolve));
 
   const ready = (async () => {
     const [build, apiUrl, verifierKeys] = await Promise.all([options.build, options.apiUrl, options.verifierKeys]);
@@ -83,7 +96,7 @@ export function startConsoleApp(options: ConsoleAppOptions): ChildApp {
       },
     );
     child = started;
-    started.once("exit", (code) => markExited(code));
+    started.once("exit", (code, signal) => markExited({ code, signal }));
     // next start announces itself; the launcher's banner says it instead. Later lines pass through.
     let startup = "";
     let isReady = false;
@@ -97,13 +110,14 @@ export function startConsoleApp(options: ConsoleAppOptions): ChildApp {
       throw error;
     });
     isReady = true;
-    return { type: "ready", consoleUrl };
+    return { type: "ready", consoleUrl, consolePort: port };
   })();
-  // A failed start counts as an exit (the launcher then stops everything).
-  ready.catch(() => {
+  // A failed start counts as an exit (the launcher then stops everything, or restarts a console
+  // that had been up).
+  ready.catch((error: unknown) => {
     const running = child as ChildProcess | null;
     if (running && running.exitCode === null && running.signalCode === null) running.kill("SIGTERM");
-    else markExited(null);
+    else if (!running) markExited({ code: null, signal: null, error: String(error) });
   });
 
   return {
@@ -126,9 +140,9 @@ export function startConsoleApp(options: ConsoleAppOptions): ChildApp {
   };
 }
 
-async function waitForHealth(url: string, exited: Promise<number | null>, timeoutMs: number): Promise<void> {
+async function waitForHealth(url: string, exited: Promise<RunExit>, timeoutMs: number): Promise<void> {
   let gone: number | null | undefined;
-  void exited.then((code) => (gone = code));
+  void exited.then(({ code }) => (gone = code));
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (gone !== undefined) throw new Error(`the console exited with code ${gone} before it was ready`);

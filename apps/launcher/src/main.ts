@@ -2,20 +2,23 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { generateSignerKey } from "@kapsel/attestation";
 import { formatConfigProblems, launcherConfigSchema, parseEnv, WORKER_ROLES } from "@kapsel/config";
-import { createPool, createPrismaClient, type EmbeddedPostgres, migrate, startEmbeddedPostgres } from "@kapsel/db";
+import { createPool, createPrismaClient, type EmbeddedPostgres, migrate } from "@kapsel/db";
 import { createLogger } from "@kapsel/logger";
 import { banner } from "./banner.ts";
-import { startChildApp } from "./child-app.ts";
+import { appComponent } from "./child-app.ts";
 import { launchConsole } from "./console-app.ts";
 import { DataDir } from "./data-dir.ts";
 import { startDemoReceiver } from "./demo-receiver.ts";
 import { ensureDatabase } from "./ensure-database.ts";
+import { embeddedPostgresComponent } from "./postgres-component.ts";
 import { rolesBanner } from "./roles-banner.ts";
 import { seedDemo } from "./seed-demo.ts";
+import { type Supervised, Supervisor, supervisionLogLine } from "./supervisor.ts";
 
 // `npm start`: the whole platform on one machine. Starts an embedded PostgreSQL unless
-// DATABASE_URL is set, migrates, seeds demo data once, runs the apps as child processes, and on
-// Ctrl-C stops the apps first (they drain) and the database last.
+// DATABASE_URL is set, migrates, seeds demo data once, runs the apps as child processes, restarts
+// any of them (and the embedded PostgreSQL) that exits unexpectedly, and on Ctrl-C stops the apps
+// first (they drain) and the database last.
 
 const parsed = parseEnv(launcherConfigSchema, process.env);
 if (!parsed.ok) {
@@ -30,18 +33,35 @@ const logger = createLogger({ name: "kapsel", level: config.LOG_LEVEL });
 const dataDir = new DataDir(config.KAPSEL_DATA_DIR);
 await dataDir.ensure();
 
-let postgres: EmbeddedPostgres | null = null;
+// What runs, for stopAll: the apps, what the launcher itself holds open (closed after the apps,
+// last opened first), then the database.
+const apps: Supervised<Record<string, unknown>>[] = [];
+const closers: (() => Promise<unknown>)[] = [];
+let postgres: Supervised<EmbeddedPostgres> | null = null;
+let stopping = false;
+// Restarts what exits unexpectedly, with backoff; a crash loop stops everything (supervisor.ts).
+const supervisor = new Supervisor({
+  report: (event) => {
+    const line = supervisionLogLine(event);
+    logger[line.level]({ supervision: event }, line.message);
+  },
+  onGiveUp: () => void stopAll(1),
+});
+
 let databaseUrl = config.DATABASE_URL;
 let databaseLabel = "DATABASE_URL (external PostgreSQL)";
 if (!databaseUrl) {
   logger.info({ dataDir: dataDir.postgresDir }, "starting embedded PostgreSQL");
-  postgres = await startEmbeddedPostgres({
-    dataDir: dataDir.postgresDir,
-    port: config.KAPSEL_POSTGRES_PORT,
-    password: await dataDir.secret("postgres-password"),
-  });
-  databaseUrl = await ensureDatabase(postgres, "kapsel");
-  databaseLabel = `embedded PostgreSQL on 127.0.0.1:${postgres.port}, data in ${dataDir.postgresDir}`;
+  postgres = supervisor.add(
+    embeddedPostgresComponent({
+      dataDir: dataDir.postgresDir,
+      port: config.KAPSEL_POSTGRES_PORT,
+      password: await dataDir.secret("postgres-password"),
+    }),
+  );
+  const server = await postgres.firstReady;
+  databaseUrl = await ensureDatabase(server, "kapsel");
+  databaseLabel = `embedded PostgreSQL on 127.0.0.1:${server.port}, data in ${dataDir.postgresDir}`;
 }
 
 const pool = createPool({ connectionString: databaseUrl, max: 2 });
@@ -49,11 +69,13 @@ const migrated = await migrate(pool);
 await pool.end();
 if (migrated.outcome !== "migrated") {
   logger.fatal(migrated.message);
-  await postgres?.stop();
+  supervisor.stop();
+  await postgres?.stop(15_000);
   process.exit(3);
 }
 
 const prisma = createPrismaClient(databaseUrl);
+closers.push(() => prisma.$disconnect());
 // The demo (tenant, endpoint, receiver) is for the one-command start only, not for a partial layout.
 const seed = roles.all
   ? await seedDemo(prisma, dataDir, `http://127.0.0.1:${config.DEMO_RECEIVER_PORT}/webhook`)
@@ -70,6 +92,7 @@ const receiver = !roles.all
           : null,
       print: (line) => process.stdout.write(`${line}\n`),
     });
+if (receiver) closers.push(() => receiver.close());
 
 // The log's signing key: created on first start, kept in the data folder (0600).
 const signingKeyFile = await dataDir.secretFile(
@@ -80,10 +103,11 @@ const signingKeyFile = await dataDir.secretFile(
 // Manages tenants over GraphQL; created on first start, kept in the data folder (0600).
 const operatorKey = await dataDir.secret("operator-api-key", () => `kap_op_${randomBytes(24).toString("base64url")}`);
 
-const apps = [
+// A restarted app gets the same environment; ports that were 0 become those its first run bound.
+const components = [
   workerRoles.length === 0
     ? null
-    : startChildApp("worker", fileURLToPath(new URL("../../worker/src/main.ts", import.meta.url)), {
+    : appComponent("worker", fileURLToPath(new URL("../../worker/src/main.ts", import.meta.url)), {
         ...process.env,
         DATABASE_URL: databaseUrl,
         INGEST_HOST: config.INGEST_HOST,
@@ -96,7 +120,7 @@ const apps = [
       }),
   !roles.api
     ? null
-    : startChildApp("api", fileURLToPath(new URL("../../api/src/main.ts", import.meta.url)), {
+    : appComponent("api", fileURLToPath(new URL("../../api/src/main.ts", import.meta.url)), {
         ...process.env,
         OPERATOR_API_KEY: process.env.OPERATOR_API_KEY ?? operatorKey,
         // Same SSRF allow-list as the worker, so endpoints for the local demo receiver can be created.
@@ -106,32 +130,30 @@ const apps = [
         API_PORT: String(config.API_PORT),
       }),
 ].filter((app) => app !== null);
+for (const component of components) apps.push(supervisor.add(component));
 // The console (next start): built first if its sources changed, started once the API is up.
-if (roles.console) apps.push(launchConsole(apps, config, signingKeyFile));
+if (roles.console) {
+  const apiApp = apps.find((app) => app.name === "api");
+  apps.push(supervisor.add(launchConsole(apiApp, config, signingKeyFile)));
+}
 
-let stopping = false;
-async function stopAll(exitCode: number): Promise<never> {
+/** Apps first (they drain), the database last; nothing is restarted from the first moment on. */
+async function stopAll(exitCode: number): Promise<void> {
+  if (stopping) return;
   stopping = true;
+  supervisor.stop();
   await Promise.all(apps.map((app) => app.stop(15_000)));
-  await receiver?.close();
-  await prisma.$disconnect();
-  await postgres?.stop();
+  for (const close of closers.reverse()) await close();
+  await postgres?.stop(15_000);
   process.stdout.write("Kapsel stopped.\n");
   process.exit(exitCode);
 }
 // The terminal's Ctrl-C reaches the children too; they drain on their own, we wait for them.
-process.on("SIGINT", () => void (stopping || stopAll(0)));
-process.on("SIGTERM", () => void (stopping || stopAll(0)));
-for (const app of apps) {
-  void app.exited.then((code) => {
-    if (stopping) return;
-    logger.error({ app: app.name, code }, "an app exited unexpectedly; stopping");
-    void stopAll(1);
-  });
-}
+process.on("SIGINT", () => void stopAll(0));
+process.on("SIGTERM", () => void stopAll(0));
 
 try {
-  const ready = new Map(await Promise.all(apps.map(async (app) => [app.name, await app.ready] as const)));
+  const ready = new Map(await Promise.all(apps.map(async (app) => [app.name, await app.firstReady] as const)));
   const worker = ready.get("worker");
   const api = ready.get("api");
   const url = (host: string, port: unknown) => (port == null ? null : `http://${host}:${String(port)}`);
@@ -162,5 +184,5 @@ try {
   }
 } catch (error) {
   logger.fatal({ err: error }, "an app failed to start");
-  if (!stopping) await stopAll(1);
+  await stopAll(1);
 }

@@ -1,6 +1,18 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createWriteStream, existsSync } from "node:fs";
-import { chmod, chown, cp, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  chown,
+  cp,
+  mkdir,
+  readdir,
+  readFile,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
@@ -23,6 +35,10 @@ export interface EmbeddedPostgres {
   /** Connection URL of the `postgres` database as the `kapsel` superuser. */
   readonly url: string;
   readonly port: number;
+  /** The postmaster's process id. */
+  readonly pid: number | undefined;
+  /** Resolves when the postmaster exits, however: stop(), kill(), or a crash. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** URL of another database on the same server. */
   urlFor(database: string): string;
   /** Fast shutdown (clients disconnected, clean checkpoint); resolves when the server exited. */
@@ -47,7 +63,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (!existsSync(join(options.dataDir, "PG_VERSION"))) {
     await initdb(binaries.initdb, options, runAs);
   }
-  await stopLeftoverServer(options.dataDir);
+  await stopLeftoverServer(options.dataDir, binaries.postgres);
 
   const logFile = options.logFile ?? join(options.dataDir, "..", "postgres.log");
   const log = createWriteStream(logFile, { flags: "a" });
@@ -65,11 +81,18 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   child.once("close", () => log.end());
 
   const url = `postgresql://${SUPERUSER}:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}/postgres`;
-  await waitUntilAccepting(url, child, logFile);
+  // "exit" is the postmaster itself; "close" comes once its backends, which share its stdout and
+  // stderr, are gone too.
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  await waitUntilAccepting(url, child, logFile);
   return {
     url,
     port: options.port,
+    pid: child.pid,
+    exited: exit,
     urlFor: (database) => url.replace(/\/postgres$/, `/${database}`),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGINT");
@@ -170,14 +193,58 @@ async function initdb(
   }
 }
 
-/** A server left running by a killed launcher holds the data folder; stop it before starting. */
-async function stopLeftoverServer(dataDir: string): Promise<void> {
+/**
+ * A server left running by a killed launcher holds the data folder; stop it before starting. A
+ * postmaster that was itself killed (SIGKILL, the OOM killer) may leave backends behind that hold
+ * the old shared memory, and a new postmaster refuses to start while they live: end them. Either
+ * way the new server recovers from the WAL.
+ */
+async function stopLeftoverServer(dataDir: string, postgresBinary: string): Promise<void> {
   const pidFile = join(dataDir, "postmaster.pid");
   if (!existsSync(pidFile)) return;
   const pid = Number((await readFile(pidFile, "utf8")).split("\n")[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
-  process.kill(pid, "SIGINT");
-  for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(100);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  if (isAlive(pid)) {
+    process.kill(pid, "SIGINT");
+    for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(100);
+    return;
+  }
+  const orphans = await serverProcesses(dataDir, postgresBinary);
+  for (const orphan of orphans) signal(orphan, "SIGKILL");
+  for (let i = 0; i < 100 && orphans.some(isAlive); i++) await sleep(50);
+}
+
+/**
+ * The processes of a server on `dataDir`: an idle backend exits when it notices that its
+ * postmaster died, a busy one runs on. Each server process is its own process group (PostgreSQL
+ * calls setsid()), so they are found by what they share: the postgres binary, and the data folder
+ * as working directory. Linux only (/proc); elsewhere none are found, and a start that fails
+ * because of them is retried by the launcher's supervisor.
+ */
+async function serverProcesses(dataDir: string, postgresBinary: string): Promise<number[]> {
+  if (!existsSync("/proc/self/cwd")) return [];
+  const [dir, binary] = await Promise.all([realpath(dataDir), realpath(postgresBinary)]);
+  const pids = (await readdir("/proc")).filter((name) => /^\d+$/.test(name)).map(Number);
+  const found: number[] = [];
+  await Promise.all(
+    pids.map(async (pid) => {
+      try {
+        const [cwd, exe] = await Promise.all([readlink(`/proc/${pid}/cwd`), readlink(`/proc/${pid}/exe`)]);
+        if (cwd === dir && exe === binary) found.push(pid);
+      } catch {
+        // exited meanwhile, or not ours to inspect
+      }
+    }),
+  );
+  return found;
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
+  }
 }
 
 function isAlive(pid: number): boolean {
