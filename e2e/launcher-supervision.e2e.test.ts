@@ -10,7 +10,7 @@ import { allReceived, tallyDeliveries } from "./reliability/delivery-tally.ts";
 import { IngestLoad } from "./reliability/ingest-load.ts";
 import { graphql } from "./reliability/processes.ts";
 
-// Issue #16: `npm start` supervises what it started (docs/decisions/0019-launcher-supervision.md).
+// Issue #16: `npm start` supervises what it started (docs/decisions/0020-launcher-supervision.md).
 // Under ingest load, the worker is SIGKILLed, then (in another run) the embedded PostgreSQL's
 // postmaster: the launcher brings each back on the same ports and nothing acknowledged is lost.
 // A worker that keeps dying makes the launcher give up and stop everything.

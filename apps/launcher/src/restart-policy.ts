@@ -1,6 +1,6 @@
 /**
  * When the launcher restarts a component that exited unexpectedly, and when it stops trying
- * (docs/decisions/0019-launcher-supervision.md). Pure: time comes from the injected clock.
+ * (docs/decisions/0020-launcher-supervision.md). Pure: time comes from the injected clock.
  */
 export interface RestartPolicyOptions {
   /** Delay before the first restart of a crash streak. */

@@ -3,7 +3,7 @@ import { RestartPolicy, type RestartPolicyOptions } from "./restart-policy.ts";
 
 // `npm start` keeps what it started running: a component (an app or the embedded PostgreSQL) that
 // exits while the launcher is not stopping is restarted with backoff, whatever its exit code, until
-// the restart policy gives up (docs/decisions/0019-launcher-supervision.md). This file knows nothing
+// the restart policy gives up (docs/decisions/0020-launcher-supervision.md). This file knows nothing
 // about processes: components and the clock are injected, so the unit tests drive it with fakes.
 
 /** How a run ended: an exit code, a signal, or a start that failed before anything ran. */
