@@ -100,6 +100,12 @@ export const ERROR_CODES = {
     name: "url_not_allowed",
     message: "The URL points to a destination deliveries may not reach (loopback, private, metadata or internal).",
   },
+  E4011: {
+    status: 400,
+    name: "unverified_source_not_acknowledged",
+    message:
+      "Source scheme NONE lets anyone who knows the ingest URL post events that Kapsel signs and delivers; it needs an explicit acknowledgement.",
+  },
 } as const satisfies Record<string, { status: number; name: string; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

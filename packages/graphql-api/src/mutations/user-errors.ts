@@ -6,13 +6,14 @@ import type { ErrorCode } from "@kapsel/core";
  * and programs against `code`. `__typename` picks the concrete type of the UserError interface
  * (graphql-js' default type resolver reads it).
  */
-export type UserErrorCode = "VALIDATION" | "URL_NOT_ALLOWED" | "NOT_FOUND" | "CONFLICT";
+export type UserErrorCode = "VALIDATION" | "URL_NOT_ALLOWED" | "NOT_FOUND" | "CONFLICT" | "UNVERIFIED_SOURCE";
 
 export const USER_ERROR_KAPSEL_CODES = {
   VALIDATION: "E4003",
   URL_NOT_ALLOWED: "E4010",
   NOT_FOUND: "E4002",
   CONFLICT: "E4009",
+  UNVERIFIED_SOURCE: "E4011",
 } as const satisfies Record<UserErrorCode, ErrorCode>;
 
 const TYPENAMES = {
@@ -20,6 +21,7 @@ const TYPENAMES = {
   URL_NOT_ALLOWED: "UrlNotAllowedError",
   NOT_FOUND: "NotFoundError",
   CONFLICT: "ConflictError",
+  UNVERIFIED_SOURCE: "UnverifiedSourceError",
 } as const satisfies Record<UserErrorCode, string>;
 
 export interface UserError {
@@ -39,6 +41,13 @@ function userError(code: UserErrorCode, field: string[] | null, message: string)
 export const invalid = (field: string[], message: string): UserError => userError("VALIDATION", field, message);
 
 export const conflict = (field: string[] | null, message: string): UserError => userError("CONFLICT", field, message);
+
+/**
+ * Source scheme NONE asked for without `acknowledgeUnverifiedSource: true`: such an endpoint accepts
+ * anyone's POSTs, which Kapsel then signs and delivers (docs/security.md).
+ */
+export const unverifiedSource = (field: string[], message: string): UserError =>
+  userError("UNVERIFIED_SOURCE", field, message);
 
 export const urlNotAllowed = (field: string[], message: string, reason: string): UserError => ({
   ...userError("URL_NOT_ALLOWED", field, message),
