@@ -27,6 +27,7 @@ export async function startApiServer(
     DATABASE_URL: databaseUrl,
     API_HOST: "127.0.0.1",
     API_PORT: "0",
+    METRICS_PORT: "0", // the private metrics listener: any free port
     LOG_LEVEL: "warn",
   });
   const stop = () => child.stop(10_000);

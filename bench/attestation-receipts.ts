@@ -21,6 +21,7 @@ export async function startApi(cleanup: Cleanup, databaseUrl: string): Promise<A
     ...process.env,
     DATABASE_URL: databaseUrl,
     API_PORT: "0",
+    METRICS_PORT: "0", // the private metrics listener: any free port
     LOG_LEVEL: "warn",
   });
   const stop = () => child.stop(10_000);

@@ -28,6 +28,7 @@ function workerEnv(url: string, concurrency: number, extra: Record<string, strin
     DELIVERY_CONCURRENCY: String(concurrency),
     DELIVERY_ALLOW_ADDRESSES: "127.0.0.0/8",
     LOG_LEVEL: "warn",
+    METRICS_PORT: "0", // the private metrics listener: any free port, so runs never collide
     ...extra,
   };
 }

@@ -35,6 +35,7 @@ async function main(cleanup: Cleanup): Promise<number> {
     DATABASE_URL: db.url,
     INGEST_HOST: "127.0.0.1",
     INGEST_PORT: "0",
+    METRICS_PORT: "0", // the private metrics listener: any free port
     DELIVERY_ENABLED: "false",
     LOG_LEVEL: "warn",
     MIGRATE_ON_START: "false",

@@ -11,11 +11,16 @@ export interface AppProcess {
   stop(): Promise<number | null>;
 }
 
-/** Runs one of the real apps (`apps/<name>/src/main.ts`) as its own process, as an operator would. */
+/**
+ * Runs one of the real apps (`apps/<name>/src/main.ts`) as its own process, as an operator would.
+ * `ready.metricsPort` is its private metrics listener.
+ */
 export async function startAppProcess(app: "worker" | "api", env: Record<string, string>): Promise<AppProcess> {
   const entry = fileURLToPath(new URL(`../apps/${app}/src/main.ts`, import.meta.url));
   const child = fork(entry, [], {
-    env: { ...process.env, LOG_LEVEL: "error", ...env },
+    // A free port for the private metrics listener unless the test names one: many processes (and
+    // other test runs) share this machine, and the default 9464/9465 would collide.
+    env: { ...process.env, LOG_LEVEL: "error", METRICS_PORT: "0", ...env },
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

@@ -19,7 +19,9 @@ export interface Launched {
 export function launchNpmStart(env: Record<string, string>): Launched {
   const child = spawn("npm", ["start"], {
     cwd: REPO_ROOT,
-    env: { ...process.env, LOG_LEVEL: "warn", ...env },
+    // Free ports for the private metrics listeners unless the test names them (the defaults would
+    // collide with other runs on this machine).
+    env: { ...process.env, LOG_LEVEL: "warn", WORKER_METRICS_PORT: "0", API_METRICS_PORT: "0", ...env },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -68,7 +68,7 @@ function startWorker(env: Record<string, string>): {
   ready: Promise<Record<string, unknown>>;
 } {
   const child = fork(fileURLToPath(new URL("../apps/worker/src/main.ts", import.meta.url)), [], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, METRICS_PORT: "0", ...env },
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "pipe", "inherit", "ipc"],
   });

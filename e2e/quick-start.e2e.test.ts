@@ -53,6 +53,8 @@ describe("README quick start: npm start", () => {
       INGEST_PORT: String(await freePort()),
       API_PORT: String(await freePort()),
       CONSOLE_PORT: String(await freePort()),
+      WORKER_METRICS_PORT: String(await freePort()),
+      API_METRICS_PORT: String(await freePort()),
       ATTEST_MAX_DELAY_MS: "200",
     };
     const first = launchNpmStart(env);
@@ -67,6 +69,18 @@ describe("README quick start: npm start", () => {
     const apiKey = bannerValue(banner, "Demo tenant API key");
     const endpointId = bannerValue(banner, "Demo endpoint id");
     expect(apiKey).toMatch(/^kap_sk_/);
+
+    // Metrics: printed on the private listeners (loopback), not on the public ingest or API port.
+    for (const [label, port] of [
+      ["Worker metrics", env.WORKER_METRICS_PORT],
+      ["API metrics", env.API_METRICS_PORT],
+    ] as const) {
+      const url = `http://127.0.0.1:${port}/metrics`;
+      expect(banner).toMatch(new RegExp(`${label}:\\s+${url.replaceAll(".", "\\.")}  \\(private listener\\)`));
+      expect(await (await fetch(url)).text()).toMatch(/^kapsel_metrics_database_up 1$/m);
+    }
+    expect((await fetch(`http://127.0.0.1:${env.INGEST_PORT}/metrics`)).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${env.API_PORT}/metrics`)).status).toBe(404);
 
     // The printed console URL serves the sign-in page.
     const consoleUrl = bannerValue(banner, "Console");

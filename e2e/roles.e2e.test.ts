@@ -65,7 +65,7 @@ async function metricsText(port: unknown): Promise<string> {
 }
 
 describe("KAPSEL_ROLES", () => {
-  it("deliver: delivers due events, does not listen for ingest, and serves /metrics on METRICS_PORT", async () => {
+  it("deliver: delivers due events, does not listen for ingest, and serves /metrics on its private listener", async () => {
     const ingestPort = await freePort();
     const deliverer = await worker("deliver", { INGEST_PORT: String(ingestPort), METRICS_PORT: "0" });
     expect(deliverer.ready).toMatchObject({ ingestPort: null, roles: ["deliver"] });
@@ -101,6 +101,8 @@ describe("KAPSEL_ROLES", () => {
     });
     expect(res.status).toBe(202);
     const { event_id: eventId } = (await res.json()) as { event_id: string };
+    // Counted on the process's private listener, not on the ingest port.
+    expect(await metricsText(ingester.ready.metricsPort)).toMatch(/^kapsel_ingest_total\{outcome="accepted"\} 1$/m);
 
     // Ten polling intervals of a delivery worker, had this process run one.
     await sleep(1_000);
@@ -141,7 +143,8 @@ describe("KAPSEL_ROLES", () => {
       KAPSEL_DATA_DIR: dataDir,
       KAPSEL_ROLES: "deliver,api",
       API_PORT: "0",
-      METRICS_PORT: "0",
+      WORKER_METRICS_PORT: "0",
+      API_METRICS_PORT: "0",
     });
     try {
       const banner = await launched.banner;
@@ -149,8 +152,10 @@ describe("KAPSEL_ROLES", () => {
       expect(banner).not.toContain("Ingest:");
       expect(banner).not.toContain("Demo tenant API key");
       const api = /API:\s+(http:\/\/\S+)\/graphql/.exec(banner)?.[1];
-      expect((await fetch(`${api}/metrics`)).status).toBe(200);
-      const metrics = /Worker metrics:\s+(\S+)/.exec(banner)?.[1];
+      expect((await fetch(`${api}/metrics`)).status).toBe(404); // the public port serves none
+      const apiMetrics = /API metrics:\s+(http:\/\/127\.0\.0\.1:\d+\/metrics)\s+\(private listener\)/.exec(banner)?.[1];
+      expect(await (await fetch(String(apiMetrics))).text()).toMatch(/^kapsel_metrics_database_up 1$/m);
+      const metrics = /Worker metrics:\s+(http:\/\/127\.0\.0\.1:\d+\/metrics)\s+\(private listener\)/.exec(banner)?.[1];
       expect(await (await fetch(String(metrics))).text()).toMatch(/^kapsel_worker_pool_size 64$/m);
       expect(await count("SELECT count(*)::int AS n FROM tenants")).toBe(0);
     } finally {

@@ -15,7 +15,17 @@ test("create an endpoint, send a test event, watch it delivered live, and verify
     await expect(page).toHaveURL(/\/endpoints\/new$/);
     await page.getByLabel("Name").fill("Orders service");
     await page.getByLabel("URL").fill(stack.receiverUrl);
-    await expect(page.getByLabel("Source signature")).toHaveValue(/none/i);
+    // A verified scheme by default; "None" needs its meaning confirmed before the form is sent.
+    await expect(page.getByLabel("Source signature")).toHaveValue("STANDARD_WEBHOOKS");
+    await expect(page.getByLabel(/Source secret/)).toBeVisible();
+    await page.getByLabel("Source signature").selectOption("NONE");
+    const confirmation = page.getByLabel(/anyone who knows this endpoint's ingest URL can post events/);
+    await expect(confirmation).not.toBeChecked();
+    await expect(page.getByTestId("unverified-source-warning")).toContainText("Kapsel will sign and deliver them");
+    await page.getByRole("button", { name: "Create endpoint" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "tick the confirmation" })).toBeVisible();
+    await expect(page).toHaveURL(/\/endpoints\/new$/);
+    await confirmation.check();
     await page.getByRole("button", { name: "Create endpoint" }).click();
     await expect(page.getByTestId("secret-once")).toContainText("whsec_");
     await page.getByRole("link", { name: "Go to endpoint" }).click();

@@ -31,23 +31,17 @@ export class Platform {
     });
   }
 
-  /** `metrics`: serve GET /metrics on a free port (`metricsUrl`), as a delivery-only worker can. */
-  async startDelivery(options: { metrics?: boolean } = {}): Promise<void> {
-    this.delivery = await startWorkerProcess({
-      ...this.env(),
-      KAPSEL_ROLES: "deliver",
-      ...(options.metrics ? { METRICS_PORT: "0" } : {}),
-    });
+  async startDelivery(): Promise<void> {
+    this.delivery = await startWorkerProcess({ ...this.env(), KAPSEL_ROLES: "deliver" });
   }
 
-  /** Where each running process serves GET /metrics (the delivery worker only if started with metrics). */
+  /** Where each running process serves GET /metrics: its private listener (a free port each). */
   metricsUrls(): { ingest: string | null; delivery: string | null; api: string | null } {
-    const port = this.delivery?.ready.metricsPort;
-    return {
-      ingest: this.ingest ? `${this.ingestUrl}/metrics` : null,
-      delivery: typeof port === "number" ? `http://127.0.0.1:${port}/metrics` : null,
-      api: this.api ? `${this.api.url}/metrics` : null,
+    const url = (p: { ready: Record<string, unknown> } | null) => {
+      const port = p?.ready.metricsPort;
+      return typeof port === "number" ? `http://127.0.0.1:${port}/metrics` : null;
     };
+    return { ingest: url(this.ingest), delivery: url(this.delivery), api: url(this.api) };
   }
 
   async startApi(): Promise<void> {

@@ -102,7 +102,7 @@ async function main(): Promise<number> {
   try {
     const tenant = await insertTenant(pool, "Soak tenant");
     const ep = await insertEndpoint(pool, tenant.id, { url: receiver.url, maxInFlight: 32 });
-    await Promise.all([platform.startIngest(), platform.startDelivery({ metrics: true }), platform.startApi()]);
+    await Promise.all([platform.startIngest(), platform.startDelivery(), platform.startApi()]);
     console.log(`Soak: ${RATE} events/s for ${SECONDS} s, sampled every ${SAMPLE_SECONDS} s.`);
     console.log(
       "    t(s)  acknowledged   delivered  queue  oldest(ms)  rss ingest/delivery/api (MiB)  heap used ingest/delivery/api (MiB)",

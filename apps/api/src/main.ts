@@ -3,7 +3,7 @@ import { createPool } from "@kapsel/db";
 import { createGraphQLApi, createSsrfPolicy, DatabaseRoleError } from "@kapsel/graphql-api";
 import { createApiServer } from "@kapsel/http-api";
 import { createLogger } from "@kapsel/logger";
-import { createMetrics } from "@kapsel/metrics";
+import { createMetrics, createStatusServer, warnIfMetricsExposed } from "@kapsel/metrics";
 import { startTracing } from "@kapsel/tracing";
 
 // Composition root of the API process: attestation routes and GraphQL (/graphql; subscriptions over
@@ -73,18 +73,30 @@ const graphql = await createGraphQLApi({
   await readPool?.end();
   process.exit(2);
 });
+// Metrics only on the private listener METRICS_HOST:METRICS_PORT, never on API_PORT, which faces the
+// internet (docs/security.md).
 const metrics = createMetrics({ pool, logger });
-const api = createApiServer({ pool, logger, graphql: graphql.handle, graphqlWebSocket: graphql.webSocket, metrics });
+const status = createStatusServer({ metrics, logger, token: config.METRICS_TOKEN });
+const statusAddress = await status.listen(config.METRICS_PORT, config.METRICS_HOST);
+logger.info(
+  {
+    url: `http://${statusAddress.address}:${statusAddress.port}/metrics`,
+    tokenRequired: config.METRICS_TOKEN !== undefined,
+  },
+  "metrics listening (private listener)",
+);
+warnIfMetricsExposed(statusAddress.address, config.METRICS_TOKEN, logger);
+const api = createApiServer({ pool, logger, graphql: graphql.handle, graphqlWebSocket: graphql.webSocket });
 const address = await api.listen(config.API_PORT, config.API_HOST);
 logger.info({ url: `http://${address.address}:${address.port}` }, "API listening");
-process.send?.({ type: "ready", apiPort: address.port });
+process.send?.({ type: "ready", apiPort: address.port, metricsPort: statusAddress.port });
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "shutting down");
-  await api.close();
+  await Promise.all([api.close(), status.close()]);
   await graphql.stop();
   await pool.end();
   await readPool?.end();

@@ -12,9 +12,22 @@ export function demoCurl(ingestUrl: string, endpointId: string, sourceSecret: st
   return `curl -sS -X POST '${ingestUrl}/ingest/${endpointId}' -H 'content-type: application/json' ${headerArgs} --data-raw '${DEMO_BODY}'`;
 }
 
+/**
+ * Where a process's metrics are: its private listener (METRICS_HOST, loopback by default), never the
+ * public ingest or API port (docs/security.md).
+ */
+export function metricsLine(label: "Worker metrics" | "API metrics", baseUrl: string, token: boolean): string {
+  const access = token ? "private listener; Authorization: Bearer <METRICS_TOKEN>" : "private listener";
+  return `  ${`${label}:`.padEnd(15)} ${baseUrl}/metrics  (${access})`;
+}
+
 export function banner(options: {
   ingestUrl: string;
   apiUrl: string;
+  workerMetricsUrl: string;
+  apiMetricsUrl: string;
+  /** Whether METRICS_TOKEN is set (the banner says a scrape needs it, never its value). */
+  metricsToken: boolean;
   /** The console's URL; absent when this launcher does not run the console. */
   consoleUrl?: string | null | undefined;
   receiverUrl: string;
@@ -31,6 +44,8 @@ export function banner(options: {
     `  GraphQL:    ${options.apiUrl}/graphql  (Authorization: Bearer <API key>; docs/graphql.md)`,
     `  Attestation: ${options.apiUrl}/attestation/checkpoint  ${options.apiUrl}/attestation/keys`,
     `  Receipts:   ${options.apiUrl}/attestation/receipts/<attempt_id>  (Authorization: Bearer <API key>)`,
+    metricsLine("Worker metrics", options.workerMetricsUrl, options.metricsToken),
+    metricsLine("API metrics", options.apiMetricsUrl, options.metricsToken),
     `  Database:   ${options.database}`,
     `  Demo receiver: ${options.receiverUrl} (prints every delivery it gets)`,
     `  Operator API key (manages tenants over GraphQL): in ${options.operatorKeyFile}`,

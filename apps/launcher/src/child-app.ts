@@ -46,7 +46,7 @@ export function startChildApp(name: string, entry: string, env: NodeJS.ProcessEn
  */
 const PORT_SETTINGS: Readonly<Record<"worker" | "api", Readonly<Record<string, string>>>> = {
   worker: { INGEST_PORT: "ingestPort", METRICS_PORT: "metricsPort" },
-  api: { API_PORT: "apiPort" },
+  api: { API_PORT: "apiPort", METRICS_PORT: "metricsPort" },
 };
 
 /** An app under supervision: every run gets `env`; restarts keep the ports the first run bound. */

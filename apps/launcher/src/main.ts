@@ -112,6 +112,8 @@ const components = [
         DATABASE_URL: databaseUrl,
         INGEST_HOST: config.INGEST_HOST,
         INGEST_PORT: String(config.INGEST_PORT),
+        METRICS_HOST: config.METRICS_HOST,
+        METRICS_PORT: String(config.WORKER_METRICS_PORT),
         MIGRATE_ON_START: "false",
         // The demo receiver runs on loopback, which the SSRF guard refuses unless allow-listed.
         DELIVERY_ALLOW_ADDRESSES: process.env.DELIVERY_ALLOW_ADDRESSES ?? "127.0.0.1/32",
@@ -128,6 +130,8 @@ const components = [
         DATABASE_URL: databaseUrl,
         API_HOST: config.API_HOST,
         API_PORT: String(config.API_PORT),
+        METRICS_HOST: config.METRICS_HOST,
+        METRICS_PORT: String(config.API_METRICS_PORT),
       }),
 ].filter((app) => app !== null);
 for (const component of components) apps.push(supervisor.add(component));
@@ -162,9 +166,10 @@ try {
       rolesBanner({
         roles,
         ingestUrl: url(config.INGEST_HOST, worker?.ingestPort),
-        workerMetricsUrl:
-          worker?.ingestPort == null ? url(process.env.METRICS_HOST ?? "127.0.0.1", worker?.metricsPort) : null,
+        workerMetricsUrl: url(config.METRICS_HOST, worker?.metricsPort),
         apiUrl: url(config.API_HOST, api?.apiPort),
+        apiMetricsUrl: url(config.METRICS_HOST, api?.metricsPort),
+        metricsToken: config.METRICS_TOKEN !== undefined,
         consoleUrl: ready.get("console")?.consoleUrl as string | undefined,
         database: databaseLabel,
       }),
@@ -174,6 +179,9 @@ try {
       banner({
         ingestUrl: `http://${config.INGEST_HOST}:${String(worker?.ingestPort)}`,
         apiUrl: `http://${config.API_HOST}:${String(api?.apiPort)}`,
+        workerMetricsUrl: `http://${config.METRICS_HOST}:${String(worker?.metricsPort)}`,
+        apiMetricsUrl: `http://${config.METRICS_HOST}:${String(api?.metricsPort)}`,
+        metricsToken: config.METRICS_TOKEN !== undefined,
         consoleUrl: ready.get("console")?.consoleUrl as string | undefined,
         receiverUrl: receiver.url,
         database: databaseLabel,

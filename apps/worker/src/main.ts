@@ -6,7 +6,7 @@ import { DeliveryWorker } from "@kapsel/delivery";
 import { createHttpSender, createSsrfPolicy } from "@kapsel/delivery-http";
 import { checkReadiness, createIngestServer, type IngestServer } from "@kapsel/ingest";
 import { createLogger } from "@kapsel/logger";
-import { createMetrics, createStatusServer, type StatusServer } from "@kapsel/metrics";
+import { createMetrics, createStatusServer, type StatusServer, warnIfMetricsExposed } from "@kapsel/metrics";
 import { RetentionJob } from "@kapsel/retention";
 import { startTracing } from "@kapsel/tracing";
 import { signerFromConfig } from "./signing-key.ts";
@@ -82,8 +82,8 @@ if (config.MIGRATE_ON_START) {
   }
 }
 
-// One registry per process, served at the ingest server's GET /metrics, or without ingest on
-// METRICS_HOST:METRICS_PORT (docs/operations.md).
+// One registry per process, served only on the private listener METRICS_HOST:METRICS_PORT, never on
+// the ingest port, which faces the internet (docs/security.md).
 const metrics = createMetrics({
   pool,
   logger,
@@ -121,14 +121,23 @@ if (runs.ingest) {
   logger.info({ url: `http://${address.address}:${address.port}` }, "ingest listening");
 }
 
-let status: StatusServer | null = null;
-let metricsPort: number | null = ingestPort;
-if (!ingest && config.METRICS_PORT !== undefined) {
-  status = createStatusServer({ metrics, logger, readiness: () => checkReadiness(pool) });
-  const address = await status.listen(config.METRICS_PORT, config.METRICS_HOST);
-  metricsPort = address.port;
-  logger.info({ url: `http://${address.address}:${address.port}/metrics` }, "metrics listening");
-}
+// Every role layout has it, so each process can be scraped and probed the same way.
+const status: StatusServer = createStatusServer({
+  metrics,
+  logger,
+  readiness: () => checkReadiness(pool),
+  token: config.METRICS_TOKEN,
+});
+const statusAddress = await status.listen(config.METRICS_PORT, config.METRICS_HOST);
+const metricsPort = statusAddress.port;
+logger.info(
+  {
+    url: `http://${statusAddress.address}:${statusAddress.port}/metrics`,
+    tokenRequired: config.METRICS_TOKEN !== undefined,
+  },
+  "metrics listening (private listener)",
+);
+warnIfMetricsExposed(statusAddress.address, config.METRICS_TOKEN, logger);
 
 let delivery: DeliveryWorker | null = null;
 if (runs.deliver) {
@@ -202,7 +211,7 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, config.SHUTDOWN_GRACE_MS + 5_000);
   forced.unref();
-  await Promise.all([ingest?.close(), status?.close(), delivery?.stop(config.SHUTDOWN_GRACE_MS), retention?.stop()]);
+  await Promise.all([ingest?.close(), status.close(), delivery?.stop(config.SHUTDOWN_GRACE_MS), retention?.stop()]);
   await committer?.stop(); // after delivery: its last attempts are in the final checkpoint
   await pool.end();
   await tracing.shutdown(); // last: flushes the spans of the work just finished

@@ -1,5 +1,15 @@
 import { z } from "zod";
-import { boolean, commaList, databaseUrl, host, logLevel, port, positiveInt, rateBurstSeconds } from "./env-types.ts";
+import {
+  boolean,
+  commaList,
+  databaseUrl,
+  host,
+  logLevel,
+  metricsToken,
+  port,
+  positiveInt,
+  rateBurstSeconds,
+} from "./env-types.ts";
 
 const OPERATOR_KEY = /^[\x21-\x7e]{32,256}$/;
 
@@ -15,6 +25,14 @@ export const apiConfigSchema = z
     API_READ_DATABASE_URL: z.preprocess((v) => (v === "" ? undefined : v), databaseUrl.optional()),
     API_HOST: host("127.0.0.1"),
     API_PORT: port(3100),
+    /**
+     * The private listener: /metrics (never on API_PORT, which faces the internet) and /health.
+     * Loopback by default; the worker's default port is 9464.
+     */
+    METRICS_HOST: host("127.0.0.1"),
+    METRICS_PORT: port(9465),
+    /** When set, /metrics needs `Authorization: Bearer <token>` (for a METRICS_HOST other than loopback). */
+    METRICS_TOKEN: metricsToken,
     LOG_LEVEL: logLevel,
     /** The key that manages tenants over GraphQL; unset (or empty) = no operator access. */
     OPERATOR_API_KEY: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),

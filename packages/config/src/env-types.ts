@@ -6,8 +6,19 @@ const PORT = "must be a port number 0-65535";
 export const port = (fallback: number) =>
   z.coerce.number({ error: PORT }).int(PORT).min(0, PORT).max(65535, PORT).default(fallback);
 
-/** A port with no default: unset means "do not listen". */
-export const optionalPort = z.coerce.number({ error: PORT }).int(PORT).min(0, PORT).max(65535, PORT).optional();
+const METRICS_TOKEN = /^[\x21-\x7e]{32,256}$/;
+
+/**
+ * METRICS_TOKEN: the bearer token the private metrics listener asks scrapers for (unset or empty:
+ * none). The problem line never shows the value (the name contains TOKEN).
+ */
+export const metricsToken = z.preprocess(
+  (v) => (v === "" ? undefined : v),
+  z
+    .string()
+    .regex(METRICS_TOKEN, "must be 32 to 256 printable ASCII characters without spaces (e.g. openssl rand -hex 32)")
+    .optional(),
+);
 
 const POSITIVE = "must be a whole number greater than 0";
 export const positiveInt = (fallback: number) =>

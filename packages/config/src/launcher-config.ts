@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { databaseUrl, host, logLevel, port } from "./env-types.ts";
+import { databaseUrl, host, logLevel, metricsToken, port } from "./env-types.ts";
 import { rolesSetting } from "./roles.ts";
 
 /** Settings of `npm start` (apps/launcher); the worker's own settings pass through to it. */
@@ -15,6 +15,21 @@ export const launcherConfigSchema = z.object({
   DEMO_RECEIVER_PORT: port(3001),
   API_HOST: host("127.0.0.1"),
   API_PORT: port(3100),
+  /**
+   * The private metrics listeners of the worker and the API (each process has its own, on
+   * METRICS_HOST); METRICS_TOKEN passes through to both. A single METRICS_PORT would give two
+   * processes one port, so npm start refuses it.
+   */
+  METRICS_HOST: host("127.0.0.1"),
+  WORKER_METRICS_PORT: port(9464),
+  API_METRICS_PORT: port(9465),
+  METRICS_PORT: z
+    .undefined({
+      error:
+        "npm start runs a worker and an API, each with its own metrics listener: set WORKER_METRICS_PORT and API_METRICS_PORT instead",
+    })
+    .optional(),
+  METRICS_TOKEN: metricsToken,
   /** Where the console (apps/console, `next start`) listens; `0` = any free port. */
   CONSOLE_HOST: host("127.0.0.1"),
   CONSOLE_PORT: port(3200),

@@ -6,7 +6,7 @@ import {
   databaseUrl,
   host,
   logLevel,
-  optionalPort,
+  metricsToken,
   port,
   positiveInt,
   rateBurstSeconds,
@@ -58,11 +58,14 @@ export const workerConfigSchema = z.object({
   /** Which of ingest, deliver, attest this process runs (api and console are other apps). */
   KAPSEL_ROLES: rolesSetting,
   /**
-   * Where a process without the ingest role serves /metrics, /health and /ready (with ingest they
-   * are on the ingest server). Unset: no HTTP at all, so many such processes fit on one host.
+   * The private listener: /metrics (never on the ingest port, which faces the internet), /health
+   * and /ready. Loopback by default; `0` = any free port (the ready message reports it). The API's
+   * default port is 9465, so a worker and an API fit on one host with the defaults.
    */
   METRICS_HOST: host("127.0.0.1"),
-  METRICS_PORT: optionalPort,
+  METRICS_PORT: port(9464),
+  /** When set, /metrics needs `Authorization: Bearer <token>` (for a METRICS_HOST other than loopback). */
+  METRICS_TOKEN: metricsToken,
   INGEST_ENABLED: boolean(true),
   DELIVERY_ENABLED: boolean(true),
   DELIVERY_CONCURRENCY: positiveInt(64),

@@ -1,4 +1,10 @@
-import { formatConfigProblems, launcherConfigSchema, parseEnv, workerConfigSchema } from "@kapsel/config";
+import {
+  apiConfigSchema,
+  formatConfigProblems,
+  launcherConfigSchema,
+  parseEnv,
+  workerConfigSchema,
+} from "@kapsel/config";
 import { describe, expect, it } from "vitest";
 
 describe("worker configuration", () => {
@@ -45,6 +51,54 @@ describe("launcher configuration", () => {
   });
 });
 
+describe("the private metrics listener", () => {
+  const base = { DATABASE_URL: "postgres://localhost/kapsel" };
+  const token = "0123456789abcdef0123456789abcdef";
+
+  it("is on loopback by default, on different ports for the worker and the API", () => {
+    for (const [schema, port] of [
+      [workerConfigSchema, 9464],
+      [apiConfigSchema, 9465],
+    ] as const) {
+      const result = parseEnv(schema, base);
+      expect(result.ok && result.config).toMatchObject({ METRICS_HOST: "127.0.0.1", METRICS_PORT: port });
+      expect(result.ok && result.config.METRICS_TOKEN).toBeUndefined();
+    }
+    const launcher = parseEnv(launcherConfigSchema, {});
+    expect(launcher.ok && launcher.config).toMatchObject({
+      METRICS_HOST: "127.0.0.1",
+      WORKER_METRICS_PORT: 9464,
+      API_METRICS_PORT: 9465,
+    });
+  });
+
+  it("takes a token of 32 to 256 printable characters, and never echoes a bad one", () => {
+    for (const schema of [workerConfigSchema, apiConfigSchema]) {
+      const good = parseEnv(schema, { ...base, METRICS_TOKEN: token });
+      expect(good.ok && good.config.METRICS_TOKEN).toBe(token);
+      const empty = parseEnv(schema, { ...base, METRICS_TOKEN: "" });
+      expect(empty.ok && empty.config.METRICS_TOKEN).toBeUndefined();
+      for (const bad of ["too-short-secret", `${token} with spaces`, "x".repeat(257)]) {
+        const result = parseEnv(schema, { ...base, METRICS_TOKEN: bad });
+        expect(result.ok).toBe(false);
+        const text = formatConfigProblems(result.ok ? [] : result.problems);
+        expect(text).toContain("METRICS_TOKEN: must be 32 to 256 printable ASCII characters");
+        expect(text).not.toContain(bad);
+      }
+    }
+  });
+
+  it("npm start refuses one METRICS_PORT for its two processes and names the settings to use", () => {
+    const result = parseEnv(launcherConfigSchema, { METRICS_PORT: "9464" });
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        'METRICS_PORT: npm start runs a worker and an API, each with its own metrics listener: set WORKER_METRICS_PORT and API_METRICS_PORT instead (got "9464")',
+      ],
+    });
+  });
+});
+
 describe("KAPSEL_ROLES", () => {
   const base = { DATABASE_URL: "postgres://localhost/kapsel" };
 
@@ -56,7 +110,7 @@ describe("KAPSEL_ROLES", () => {
       deliver: true,
       attest: true,
     });
-    expect(result.ok && result.config.METRICS_PORT).toBeUndefined();
+    expect(result.ok && result.config.METRICS_PORT).toBe(9464);
   });
 
   it("takes a comma list, case and spaces aside", () => {

@@ -136,6 +136,12 @@ export const ERROR_CODES = {
     name: "too_many_subscriptions",
     message: "This API key runs as many subscriptions as it may; complete one first.",
   },
+  E4014: {
+    status: 400,
+    name: "unverified_source_not_acknowledged",
+    message:
+      "Source scheme NONE lets anyone who knows the ingest URL post events that Kapsel signs and delivers; it needs an explicit acknowledgement.",
+  },
 } as const satisfies Record<string, { status: number; name: string; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

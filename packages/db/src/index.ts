@@ -40,8 +40,8 @@ export {
 } from "./sql/merkle-leaves.ts";
 export { insertMerkleNodes, type MerkleNodeRow, readMerkleNodes } from "./sql/merkle-nodes.ts";
 export {
-  type BreakerGauge,
-  listNonClosedBreakers,
+  type BreakerCounts,
+  countNonClosedBreakers,
   oldestPendingLeafAt,
   type QueueGauges,
   readQueueGauges,

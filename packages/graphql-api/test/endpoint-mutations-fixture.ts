@@ -50,9 +50,16 @@ export async function run(
   return body.data;
 }
 
+/** Verifies nothing unless `input` names a scheme (NONE, acknowledged): most tests are about other settings. */
 export async function createEndpoint(f: EndpointMutationsFixture, input: Record<string, unknown>) {
   const data = await run(f, CREATE, {
-    input: { name: "Orders", url: "https://hooks.example.com/orders", sourceScheme: "NONE", ...input },
+    input: {
+      name: "Orders",
+      url: "https://hooks.example.com/orders",
+      sourceScheme: "NONE",
+      acknowledgeUnverifiedSource: true,
+      ...input,
+    },
   });
   return data.createEndpoint;
 }

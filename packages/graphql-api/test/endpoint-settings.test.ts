@@ -11,7 +11,13 @@ const GENERATED = "whsec_Z2VuZXJhdGVkLXNlY3JldC1mb3ItdGVzdHMtMTIzNA==";
 const context = { policy: DEFAULT_SSRF_POLICY, generateSecret: () => GENERATED };
 const create = (input: Partial<EndpointInput>, ctx = context) =>
   resolveEndpointSettings(
-    { name: "Orders", url: "https://hooks.example.com/in", sourceScheme: "NONE", ...input },
+    {
+      name: "Orders",
+      url: "https://hooks.example.com/in",
+      sourceScheme: "NONE",
+      acknowledgeUnverifiedSource: true,
+      ...input,
+    },
     null,
     ctx,
   );
@@ -145,6 +151,42 @@ describe("endpoint settings", () => {
     });
   });
 
+  it("refuse the NONE scheme unless its meaning is acknowledged, on create and when an update names it", () => {
+    for (const acknowledgeUnverifiedSource of [undefined, null, false]) {
+      const refused = create({ acknowledgeUnverifiedSource });
+      expect(refused).toEqual({
+        ok: false,
+        errors: [
+          {
+            __typename: "UnverifiedSourceError",
+            code: "UNVERIFIED_SOURCE",
+            kapselCode: "E4014",
+            field: ["input", "acknowledgeUnverifiedSource"],
+            message: expect.stringContaining("anyone who knows the ingest URL can post events"),
+          },
+        ],
+      });
+      expect(problems(update({ sourceScheme: "NONE", acknowledgeUnverifiedSource }))).toEqual([
+        "input.acknowledgeUnverifiedSource: UNVERIFIED_SOURCE",
+      ]);
+    }
+    // Reported with the other problems, all at once.
+    expect(problems(create({ name: " ", acknowledgeUnverifiedSource: undefined }))).toEqual([
+      "input.name: VALIDATION",
+      "input.acknowledgeUnverifiedSource: UNVERIFIED_SOURCE",
+    ]);
+    expect(create({})).toMatchObject({ ok: true, settings: { sourceScheme: "none" } });
+    // Other schemes need no acknowledgement, and ignore one.
+    expect(create({ sourceScheme: "GITHUB", acknowledgeUnverifiedSource: undefined })).toMatchObject({ ok: true });
+    expect(create({ sourceScheme: "GITHUB", acknowledgeUnverifiedSource: false })).toMatchObject({ ok: true });
+    // An endpoint that already verifies nothing: other settings change freely; naming NONE again asks again.
+    const none: CurrentEndpoint = { hasSourceSecret: false, settings: { ...github.settings, sourceScheme: "none" } };
+    expect(update({ name: "Renamed" }, none)).toMatchObject({ ok: true, settings: { sourceScheme: "none" } });
+    expect(problems(update({ sourceScheme: "NONE" }, none))).toEqual([
+      "input.acknowledgeUnverifiedSource: UNVERIFIED_SOURCE",
+    ]);
+  });
+
   it("update: keep what is omitted, refuse nulls, and renew the secret when the scheme changes", () => {
     expect(update({ maxInFlight: 3 })).toMatchObject({
       ok: true,
@@ -163,7 +205,7 @@ describe("endpoint settings", () => {
       settings: { sourceScheme: "hmac-sha256", sourceHeader: "x-hub" },
       generatedSourceSecret: GENERATED,
     });
-    expect(update({ sourceScheme: "NONE" })).toMatchObject({
+    expect(update({ sourceScheme: "NONE", acknowledgeUnverifiedSource: true })).toMatchObject({
       ok: true,
       settings: { sourceScheme: "none" },
       sourceSecret: null,

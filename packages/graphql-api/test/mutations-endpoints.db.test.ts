@@ -163,7 +163,7 @@ describe("createEndpoint", () => {
       const tenant = await insertTenant(local.db.pool);
       const { body } = await local.gql(CREATE, {
         key: tenant.apiKey,
-        variables: { input: { name: "Local", url: f.receiver.url, sourceScheme: "NONE" } },
+        variables: { input: { name: "Local", url: f.receiver.url, sourceScheme: "GITHUB" } },
       });
       expect(body.data.createEndpoint.userErrors).toEqual([]);
       expect(body.data.createEndpoint.endpoint.url).toBe(f.receiver.url);
@@ -204,6 +204,44 @@ describe("createEndpoint", () => {
     });
     expect(body.data).toEqual({ createEndpoint: null });
     expect(body.errors[0].extensions).toEqual({ code: "FORBIDDEN", kapselCode: "E4004" });
+  });
+});
+
+describe("source scheme NONE", () => {
+  const UNVERIFIED = {
+    __typename: "UnverifiedSourceError",
+    code: "UNVERIFIED_SOURCE",
+    field: ["input", "acknowledgeUnverifiedSource"],
+    kapselCode: "E4014",
+    message: expect.stringContaining("anyone who knows the ingest URL can post events"),
+  };
+
+  it("is refused on create without acknowledgeUnverifiedSource: true, and nothing is stored", async () => {
+    const count = async () =>
+      Number((await f.api.db.pool.query("SELECT count(*) AS n FROM endpoints WHERE name = 'Unverified'")).rows[0].n);
+    for (const acknowledgeUnverifiedSource of [undefined, false]) {
+      const refused = await create({ name: "Unverified", acknowledgeUnverifiedSource });
+      expect(refused).toEqual({ endpoint: null, signingSecret: null, sourceSecret: null, userErrors: [UNVERIFIED] });
+    }
+    expect(await count()).toBe(0);
+    const accepted = await create({ name: "Unverified", acknowledgeUnverifiedSource: true });
+    expect(accepted.userErrors).toEqual([]);
+    expect(accepted.endpoint).toMatchObject({ name: "Unverified", sourceScheme: "NONE" });
+    expect(await count()).toBe(1);
+  });
+
+  it("is refused on update without the acknowledgement, and the endpoint keeps verifying", async () => {
+    const { endpoint } = await create({ sourceScheme: "GITHUB", sourceSecret: "github-secret" });
+    const before = await stored(endpoint.id);
+    const refused = (await run(UPDATE, { id: endpoint.id, input: { sourceScheme: "NONE" } })).updateEndpoint;
+    expect(refused).toEqual({ endpoint: null, sourceSecret: null, userErrors: [UNVERIFIED] });
+    expect(await stored(endpoint.id)).toEqual(before);
+
+    // An endpoint that already verifies nothing changes its other settings without asking again.
+    const none = await create({ acknowledgeUnverifiedSource: true });
+    const renamed = (await run(UPDATE, { id: none.endpoint.id, input: { name: "Still unverified" } })).updateEndpoint;
+    expect(renamed.userErrors).toEqual([]);
+    expect(renamed.endpoint).toMatchObject({ name: "Still unverified", sourceScheme: "NONE" });
   });
 });
 
@@ -259,7 +297,9 @@ describe("updateEndpoint", () => {
     const toStripe = (await run(UPDATE, { id: endpoint.id, input: { sourceScheme: "STRIPE" } })).updateEndpoint;
     expect(toStripe.userErrors).toMatchObject([{ code: "VALIDATION", field: ["input", "sourceSecret"] }]);
 
-    const none = (await run(UPDATE, { id: endpoint.id, input: { sourceScheme: "NONE" } })).updateEndpoint;
+    const none = (
+      await run(UPDATE, { id: endpoint.id, input: { sourceScheme: "NONE", acknowledgeUnverifiedSource: true } })
+    ).updateEndpoint;
     expect(none.endpoint).toMatchObject({ sourceScheme: "NONE", sourceHeader: null });
     expect(await stored(endpoint.id)).toMatchObject({ source_secret: null, source_header: null });
   });

@@ -25,11 +25,13 @@ export interface ApiServerOptions {
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
     close(): Promise<void>;
   };
-  /** Serves GET /metrics (e.g. createMetrics from @kapsel/metrics); render() must not reject. */
-  metrics?: { readonly contentType: string; render(): Promise<string> };
 }
 
-/** apps/api's HTTP server: the attestation routes and, when given, GraphQL at /graphql. */
+/**
+ * apps/api's HTTP server: the attestation routes and, when given, GraphQL at /graphql. It faces
+ * the internet, so it serves no /metrics: apps/api serves them on its private listener
+ * (createStatusServer from @kapsel/metrics; docs/security.md).
+ */
 export function createApiServer(options: ApiServerOptions): ApiServer {
   // Requests being handled; close() waits for them so that the pool outlives every handler.
   const handling = new Set<Promise<void>>();
@@ -37,11 +39,6 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const url = new URL(req.url ?? "/", "http://localhost");
     const handled = (async () => {
       if (req.method === "GET" && url.pathname === "/health") return json(res, 200, { status: "ok" });
-      if (req.method === "GET" && url.pathname === "/metrics" && options.metrics) {
-        const text = await options.metrics.render();
-        res.writeHead(200, { "content-type": options.metrics.contentType, "content-length": Buffer.byteLength(text) });
-        return void res.end(text);
-      }
       if (url.pathname === "/graphql" && options.graphql) return options.graphql(req, res);
       if (await routeAttestation(options.pool, req, res, url)) return;
       error(res, "E4002", { detail: "No such route." });

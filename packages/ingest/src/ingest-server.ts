@@ -46,14 +46,11 @@ export interface IngestServerOptions {
   /** Rate limits and backpressure (decision 0015); every part has a default. */
   admission?: AdmissionSettings;
   migrationsDir?: string;
-  /** Counts ingest outcomes and serves GET /metrics (e.g. createMetrics from @kapsel/metrics). */
-  metrics?: IngestServerMetrics;
-}
-
-export interface IngestServerMetrics extends IngestOutcomeCounter {
-  readonly contentType: string;
-  /** Prometheus text; must not reject (a scrape answers even when the database is down). */
-  render(): Promise<string>;
+  /**
+   * Counts ingest outcomes (e.g. createMetrics from @kapsel/metrics). The ingest port faces the
+   * internet, so it serves no /metrics: the process's private listener does (docs/security.md).
+   */
+  metrics?: IngestOutcomeCounter;
 }
 
 export interface IngestServer {
@@ -110,11 +107,6 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
       return traceIngestRequest(req, endpointId, () => handleIngest(req, res, endpointId, deps));
     }
     if (req.method === "GET" && url === "/health") return sendJson(res, 200, { status: "ok" });
-    if (req.method === "GET" && url === "/metrics" && options.metrics) {
-      const text = await options.metrics.render();
-      res.writeHead(200, { "content-type": options.metrics.contentType, "content-length": Buffer.byteLength(text) });
-      return void res.end(text);
-    }
     if (req.method === "GET" && url === "/ready") {
       const readiness = closing
         ? { ready: false as const, reason: "shutting down" }

@@ -1,4 +1,4 @@
-import { listNonClosedBreakers, oldestPendingLeafAt, type Pool, readQueueGauges } from "@kapsel/db";
+import { countNonClosedBreakers, oldestPendingLeafAt, type Pool, readQueueGauges } from "@kapsel/db";
 import type { Logger } from "@kapsel/logger";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
@@ -7,10 +7,9 @@ export {
   type StatusReadiness,
   type StatusServer,
   type StatusServerOptions,
+  warnIfMetricsExposed,
 } from "./status-server.ts";
 
-/** Most endpoints `kapsel_circuit_breaker_state` reports per scrape (only non-closed breakers). */
-export const MAX_BREAKER_SERIES = 100;
 /** `kapsel_queue_depth` counts pending events up to this many and saturates there. */
 export const QUEUE_DEPTH_CAP = 100_000;
 /** A scrape waits at most this long for the database before answering without its gauges. */
@@ -43,11 +42,11 @@ export interface KapselMetrics {
   render(): Promise<string>;
 }
 
-const BREAKER_VALUE = { half_open: 1, open: 2 } as const;
-
 /**
  * One per process (create it in the composition root and pass it down; no global registry): the
  * default process metrics plus Kapsel's counters, histogram and gauges. docs/operations.md lists them.
+ * No label value is ever an id (tenant, endpoint, event): labels take fixed sets of values, so a
+ * scrape says how the system is doing without naming whose endpoints fail (docs/security.md).
  */
 export function createMetrics(options: MetricsOptions): KapselMetrics {
   const now = options.now ?? Date.now;
@@ -113,29 +112,25 @@ export function createMetrics(options: MetricsOptions): KapselMetrics {
     help: "Age of the oldest attempt waiting for the attestation log, in seconds (0 when none waits).",
     registers: [databaseRegistry],
   });
-  const breakerState = new Gauge({
-    name: "kapsel_circuit_breaker_state",
-    help: `Circuit breakers that are not closed (1 half-open, 2 open); at most ${MAX_BREAKER_SERIES} endpoints.`,
-    labelNames: ["endpoint"] as const,
+  const breakers = new Gauge({
+    name: "kapsel_circuit_breakers",
+    help: "Circuit breakers in each non-closed state (open, half_open), across all endpoints.",
+    labelNames: ["state"] as const,
     registers: [databaseRegistry],
   });
 
   const refreshDatabaseGauges = async (db: Pool): Promise<boolean> => {
     try {
-      const [queue, oldestLeaf, breakers] = await withTimeout(
-        Promise.all([
-          readQueueGauges(db, QUEUE_DEPTH_CAP),
-          oldestPendingLeafAt(db),
-          listNonClosedBreakers(db, MAX_BREAKER_SERIES),
-        ]),
+      const [queue, oldestLeaf, breakerCounts] = await withTimeout(
+        Promise.all([readQueueGauges(db, QUEUE_DEPTH_CAP), oldestPendingLeafAt(db), countNonClosedBreakers(db)]),
         timeoutMs,
       );
       const nowMs = now();
       queueDepth.set(queue.depth);
       oldestDue.set(ageSeconds(queue.oldestDue, nowMs));
       attestationLag.set(ageSeconds(oldestLeaf, nowMs));
-      breakerState.reset();
-      for (const b of breakers) breakerState.set({ endpoint: b.endpointId }, BREAKER_VALUE[b.state]);
+      breakers.set({ state: "open" }, breakerCounts.open);
+      breakers.set({ state: "half_open" }, breakerCounts.halfOpen);
       return true;
     } catch (err) {
       options.logger.warn({ err }, "metrics scrape: database gauges unavailable; answering without them");

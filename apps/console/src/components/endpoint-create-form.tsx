@@ -1,10 +1,14 @@
 "use client";
-/** New endpoint: name, URL, how sources sign; then the signing secret, shown once. */
+/**
+ * New endpoint: name, URL, how sources sign (a verified scheme unless the user confirms what "none"
+ * means); then the signing secret, shown once.
+ */
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
-import { CREATE_ENDPOINT, type CreateEndpointData, type CreateEndpointInput } from "../graphql/mutations.ts";
+import { CREATE_ENDPOINT, type CreateEndpointData } from "../graphql/mutations.ts";
 import { runMutation } from "../graphql/run-mutation.ts";
-import { isSourceScheme, SOURCE_SCHEMES } from "../view/source-schemes.ts";
+import { createInput, UNVERIFIED_SOURCE_CONFIRMATION } from "../view/endpoint-create.ts";
+import { DEFAULT_SOURCE_SCHEME, SOURCE_SCHEMES } from "../view/source-schemes.ts";
 import { SecretOnce } from "./secret-once.tsx";
 import { UserErrors } from "./user-errors.tsx";
 
@@ -14,8 +18,23 @@ interface Created {
   sourceSecret: string | null;
 }
 
+/** Shown while "None" is chosen: the form is not sent until this is ticked. */
+export function UnverifiedSourceConfirmation() {
+  return (
+    <div className="alert alert-warn stack" data-testid="unverified-source-warning">
+      <p>
+        <strong>No verification.</strong> Kapsel cannot tell genuine webhooks from forged ones for this endpoint.
+      </p>
+      <div className="field field-check">
+        <input id="ep-ack-unverified" name="acknowledgeUnverifiedSource" type="checkbox" required />
+        <label htmlFor="ep-ack-unverified">{UNVERIFIED_SOURCE_CONFIRMATION}</label>
+      </div>
+    </div>
+  );
+}
+
 export function EndpointCreateForm() {
-  const [scheme, setScheme] = useState("NONE");
+  const [scheme, setScheme] = useState<string>(DEFAULT_SOURCE_SCHEME);
   const [errors, setErrors] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<Created | null>(null);
@@ -24,14 +43,18 @@ export function EndpointCreateForm() {
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const sourceScheme = form.get("sourceScheme");
-    const input: CreateEndpointInput = {
-      name: String(form.get("name") ?? "").trim(),
-      url: String(form.get("url") ?? "").trim(),
-      sourceScheme: isSourceScheme(sourceScheme) ? sourceScheme : "NONE",
-    };
-    const secret = String(form.get("sourceSecret") ?? "").trim();
-    if (secret.length > 0 && input.sourceScheme !== "NONE") input.sourceSecret = secret;
+    const built = createInput({
+      name: String(form.get("name") ?? ""),
+      url: String(form.get("url") ?? ""),
+      sourceScheme: form.get("sourceScheme"),
+      sourceSecret: String(form.get("sourceSecret") ?? ""),
+      acknowledgeUnverifiedSource: form.get("acknowledgeUnverifiedSource") === "on",
+    });
+    if (!built.ok) {
+      setErrors(built.messages);
+      return;
+    }
+    const input = built.input;
     setBusy(true);
     const outcome = await runMutation(
       { operationName: "CreateEndpoint", query: CREATE_ENDPOINT, variables: { input } },
@@ -95,7 +118,9 @@ export function EndpointCreateForm() {
         </select>
         <p className="hint">How the sender signs the webhooks it posts to Kapsel, so ingest can reject forgeries.</p>
       </div>
-      {scheme !== "NONE" ? (
+      {scheme === "NONE" ? (
+        <UnverifiedSourceConfirmation />
+      ) : (
         <div className="field">
           <label htmlFor="ep-source-secret">Source secret{option?.secretRequired ? "" : " (optional)"}</label>
           <input id="ep-source-secret" name="sourceSecret" type="password" autoComplete="off" />
@@ -105,7 +130,7 @@ export function EndpointCreateForm() {
               : "Leave empty and Kapsel generates one, shown once."}
           </p>
         </div>
-      ) : null}
+      )}
       <UserErrors messages={errors} />
       <p>
         <button type="submit" className="button button-primary" disabled={busy}>

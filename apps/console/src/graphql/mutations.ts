@@ -10,6 +10,8 @@ export interface CreateEndpointInput {
   url: string;
   sourceScheme: SourceScheme;
   sourceSecret?: string;
+  /** Required (true) with NONE: the user ticked what it means. */
+  acknowledgeUnverifiedSource?: boolean;
 }
 export const CREATE_ENDPOINT = `mutation CreateEndpoint($input: CreateEndpointInput!) {
   createEndpoint(input: $input) { endpoint { id name url } signingSecret sourceSecret ${USER_ERROR_FIELDS} }

@@ -8,14 +8,18 @@ export interface SchemeOption {
   secretRequired: boolean;
 }
 
+/** Verified schemes first; NONE last, as the exception it should be (docs/security.md). */
 export const SOURCE_SCHEMES: readonly SchemeOption[] = [
-  { value: "NONE", label: "None", secretRequired: false },
   { value: "STANDARD_WEBHOOKS", label: "Standard Webhooks", secretRequired: false },
   { value: "GITHUB", label: "GitHub", secretRequired: false },
   { value: "STRIPE", label: "Stripe", secretRequired: true },
   { value: "SHOPIFY", label: "Shopify", secretRequired: true },
   { value: "HMAC_SHA256", label: "Generic HMAC-SHA256", secretRequired: false },
+  { value: "NONE", label: "None (no verification)", secretRequired: false },
 ];
+
+/** What the create form starts on: a scheme that verifies, with a secret Kapsel generates. */
+export const DEFAULT_SOURCE_SCHEME: SourceScheme = "STANDARD_WEBHOOKS";
 
 export function schemeLabel(value: SourceScheme): string {
   return SOURCE_SCHEMES.find((s) => s.value === value)?.label ?? value;

@@ -1,7 +1,8 @@
 import type { Pool } from "../pool.ts";
 
-// Read-only, bounded statements behind the scrape-time gauges of /metrics (@kapsel/metrics).
-// Each one is answered from an index without reading table rows in bulk.
+// Read-only, bounded statements behind the scrape-time gauges of /metrics (@kapsel/metrics). The
+// queue and attestation gauges are answered from an index; the breaker counts read circuit_breakers
+// once. None returns an id: the gauges count, they do not list (docs/security.md).
 
 export interface QueueGauges {
   /** Pending events, counted up to `cap` (the count saturates there). */
@@ -35,22 +36,24 @@ export async function oldestPendingLeafAt(pool: Pool): Promise<Date | null> {
   return rows[0]?.oldest ?? null;
 }
 
-export interface BreakerGauge {
-  endpointId: string;
-  state: "open" | "half_open";
+export interface BreakerCounts {
+  open: number;
+  halfOpen: number;
 }
 
-// Walks circuit_breakers in primary-key order and stops after `limit` non-closed rows.
+// Counts, never ids: the scrape is an operator's view across tenants, and a label per endpoint
+// would publish every tenant's failing endpoints (docs/security.md). One pass over the table (one
+// row per endpoint that has had a delivery), the same as the per-endpoint listing it replaces.
 const BREAKERS_SQL = `
-SELECT endpoint_id, state::text AS state FROM circuit_breakers
- WHERE state <> 'closed' ORDER BY endpoint_id LIMIT $1`;
+SELECT count(*) FILTER (WHERE state = 'open')::int AS open,
+       count(*) FILTER (WHERE state = 'half_open')::int AS half_open
+  FROM circuit_breakers WHERE state <> 'closed'`;
 
-/** Up to `limit` breakers that are not closed (open or half-open), by endpoint id. */
-export async function listNonClosedBreakers(pool: Pool, limit: number): Promise<BreakerGauge[]> {
-  const { rows } = await pool.query<{ endpoint_id: string; state: "open" | "half_open" }>({
-    name: "metrics_non_closed_breakers",
+/** How many circuit breakers are open and how many half-open, across all tenants. */
+export async function countNonClosedBreakers(pool: Pool): Promise<BreakerCounts> {
+  const { rows } = await pool.query<{ open: number; half_open: number }>({
+    name: "metrics_breaker_counts",
     text: BREAKERS_SQL,
-    values: [limit],
   });
-  return rows.map((r) => ({ endpointId: r.endpoint_id, state: r.state }));
+  return { open: rows[0]?.open ?? 0, halfOpen: rows[0]?.half_open ?? 0 };
 }

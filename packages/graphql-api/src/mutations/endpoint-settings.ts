@@ -2,7 +2,7 @@ import { DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_CAP_MS, DEFAULT_MAX_ATTEMPTS }
 import { type SsrfPolicy, validateEndpointUrl } from "@kapsel/delivery-http";
 import { type SourceScheme, validateSourceVerification } from "@kapsel/webhook-signatures";
 import { toEnum } from "../models.ts";
-import { invalid, type UserError, urlNotAllowed } from "./user-errors.ts";
+import { invalid, type UserError, unverifiedSource, urlNotAllowed } from "./user-errors.ts";
 
 /** An endpoint's settings as stored (database values: `standard-webhooks`, not `STANDARD_WEBHOOKS`). */
 export interface EndpointSettings {
@@ -47,6 +47,8 @@ export interface EndpointInput {
   maxInFlight?: number | null;
   retryableStatuses?: number[] | null;
   retryAllClientErrors?: boolean | null;
+  /** Must be true to choose sourceScheme NONE (not stored: it is the caller's confirmation). */
+  acknowledgeUnverifiedSource?: boolean | null;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -281,6 +283,17 @@ function resolveSource(
 
   const secret = input.sourceSecret;
   if (scheme === "none") {
+    // Choosing NONE (on create, or naming it on update) must be deliberate; an update that leaves an
+    // existing NONE endpoint's scheme alone is not a new choice.
+    const choosesNone = current === null || input.sourceScheme === "NONE";
+    if (choosesNone && input.acknowledgeUnverifiedSource !== true) {
+      errors.push(
+        unverifiedSource(
+          at("acknowledgeUnverifiedSource"),
+          "sourceScheme NONE verifies nothing: anyone who knows the ingest URL can post events, and Kapsel signs and delivers them to your endpoint. Choose a scheme your source signs with, or set acknowledgeUnverifiedSource: true to accept this.",
+        ),
+      );
+    }
     if (secret != null)
       errors.push(invalid(at("sourceSecret"), "The NONE scheme verifies nothing and takes no secret."));
     return errors.length > before

@@ -6,7 +6,13 @@ import type { ErrorCode } from "@kapsel/core";
  * and programs against `code`. `__typename` picks the concrete type of the UserError interface
  * (graphql-js' default type resolver reads it).
  */
-export type UserErrorCode = "VALIDATION" | "URL_NOT_ALLOWED" | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED";
+export type UserErrorCode =
+  | "VALIDATION"
+  | "URL_NOT_ALLOWED"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "RATE_LIMITED"
+  | "UNVERIFIED_SOURCE";
 
 export const USER_ERROR_KAPSEL_CODES = {
   VALIDATION: "E4003",
@@ -15,6 +21,7 @@ export const USER_ERROR_KAPSEL_CODES = {
   CONFLICT: "E4009",
   // The same limit as ingest's 429, so the same code (docs/errors.md).
   RATE_LIMITED: "E1011",
+  UNVERIFIED_SOURCE: "E4014",
 } as const satisfies Record<UserErrorCode, ErrorCode>;
 
 const TYPENAMES = {
@@ -23,6 +30,7 @@ const TYPENAMES = {
   NOT_FOUND: "NotFoundError",
   CONFLICT: "ConflictError",
   RATE_LIMITED: "RateLimitedError",
+  UNVERIFIED_SOURCE: "UnverifiedSourceError",
 } as const satisfies Record<UserErrorCode, string>;
 
 export interface UserError {
@@ -44,6 +52,13 @@ function userError(code: UserErrorCode, field: string[] | null, message: string)
 export const invalid = (field: string[], message: string): UserError => userError("VALIDATION", field, message);
 
 export const conflict = (field: string[] | null, message: string): UserError => userError("CONFLICT", field, message);
+
+/**
+ * Source scheme NONE asked for without `acknowledgeUnverifiedSource: true`: such an endpoint accepts
+ * anyone's POSTs, which Kapsel then signs and delivers (docs/security.md).
+ */
+export const unverifiedSource = (field: string[], message: string): UserError =>
+  userError("UNVERIFIED_SOURCE", field, message);
 
 export const urlNotAllowed = (field: string[], message: string, reason: string): UserError => ({
   ...userError("URL_NOT_ALLOWED", field, message),
