@@ -1,37 +1,48 @@
-/** The session cookie: the tenant's API key, httpOnly so page scripts can never read it. */
+/** The session cookie: a random session id (session-store.ts), httpOnly, never the API key itself. */
 import { cookies, headers } from "next/headers";
+import { SESSION_TTL_MS, sessionStore } from "./session-store.ts";
 
 export const SESSION_COOKIE = "kapsel_session";
-/** Sessions last a working week; signing out (or revoking the key) ends them sooner. */
-const MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
 
 /** The API key of the signed-in tenant, or undefined when nobody is signed in. */
 export async function readSessionKey(): Promise<string | undefined> {
-  const value = (await cookies()).get(SESSION_COOKIE)?.value;
-  return value && value.length > 0 ? value : undefined;
+  return sessionStore().apiKey((await cookies()).get(SESSION_COOKIE)?.value);
 }
 
-async function isHttpsRequest(): Promise<boolean> {
-  const h = await headers();
-  return h.get("x-forwarded-proto") === "https";
+/** For route handlers, which get the request's cookies directly. */
+export function sessionKeyOf(cookieValue: string | undefined): string | undefined {
+  return sessionStore().apiKey(cookieValue);
+}
+
+/**
+ * `Secure` always, except when the console is reached on loopback over plain http (`npm start`):
+ * browsers would drop a Secure cookie there. Anything else is expected behind https.
+ */
+export function cookieIsSecure(host: string | null): boolean {
+  const name = (host ?? "").replace(/:\d+$/, "").toLowerCase();
+  return !(name === "localhost" || name === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(name));
 }
 
 export async function writeSessionKey(apiKey: string): Promise<void> {
-  (await cookies()).set(SESSION_COOKIE, apiKey, {
+  const jar = await cookies();
+  sessionStore().end(jar.get(SESSION_COOKIE)?.value); // a fresh id on every sign-in
+  jar.set(SESSION_COOKIE, sessionStore().create(apiKey), {
     httpOnly: true,
     sameSite: "strict",
     path: "/",
-    secure: await isHttpsRequest(),
-    maxAge: MAX_AGE_SECONDS,
+    secure: cookieIsSecure((await headers()).get("host")),
+    maxAge: SESSION_TTL_MS / 1000,
   });
 }
 
 export async function clearSessionKey(): Promise<void> {
-  (await cookies()).set(SESSION_COOKIE, "", {
+  const jar = await cookies();
+  sessionStore().end(jar.get(SESSION_COOKIE)?.value);
+  jar.set(SESSION_COOKIE, "", {
     httpOnly: true,
     sameSite: "strict",
     path: "/",
-    secure: await isHttpsRequest(),
+    secure: cookieIsSecure((await headers()).get("host")),
     maxAge: 0,
   });
 }

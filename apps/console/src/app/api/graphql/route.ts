@@ -4,7 +4,7 @@
  */
 import type { NextRequest } from "next/server";
 import { apiGraphqlUrl } from "../../../config/console-env.ts";
-import { SESSION_COOKIE } from "../../../session/session-cookie.ts";
+import { SESSION_COOKIE, sessionKeyOf } from "../../../session/session-cookie.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -28,7 +28,7 @@ function isCrossOrigin(request: NextRequest): boolean {
 
 export async function POST(request: NextRequest): Promise<Response> {
   if (isCrossOrigin(request)) return graphqlError(403, "FORBIDDEN", "Cross-origin requests are refused.");
-  const key = request.cookies.get(SESSION_COOKIE)?.value;
+  const key = sessionKeyOf(request.cookies.get(SESSION_COOKIE)?.value);
   if (!key) return graphqlError(401, "UNAUTHENTICATED", "Not signed in.");
   const body = await request.text();
   if (Buffer.byteLength(body) > MAX_BODY_BYTES) {
