@@ -2,6 +2,7 @@ import { AUDIT_SPECS } from "../audit/audit-specs.ts";
 import { auditedMutation } from "../audit/audited-mutation.ts";
 import type { GraphQLContext } from "../context.ts";
 import type { FieldResolver, ResolverMap } from "../schema/build-schema.ts";
+import { auditLogResolvers } from "./audit-log.ts";
 import { eventAttemptResolvers } from "./event-attempt.ts";
 import { accessMutations } from "./mutation-access.ts";
 import { deliveryMutations } from "./mutation-delivery.ts";
@@ -35,6 +36,8 @@ function audited(name: string, resolve: FieldResolver): FieldResolver {
 
 export const resolvers: ResolverMap = {
   ...queryResolvers,
+  Query: { ...queryResolvers.Query, ...auditLogResolvers.Query },
+  AuditRecord: auditLogResolvers.AuditRecord!,
   ...tenantEndpointResolvers,
   ...eventAttemptResolvers,
   Mutation: Object.fromEntries(
