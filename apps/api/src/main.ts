@@ -57,6 +57,8 @@ const graphql = await createGraphQLApi({
   maxDepth: config.GRAPHQL_MAX_DEPTH,
   maxCost: config.GRAPHQL_MAX_COST,
   ssrfPolicy: ssrf.policy,
+  // Test events spend the tenant's ingest rate limit, from buckets sized as ingest sizes them.
+  rateBurstSeconds: config.INGEST_RATE_BURST_SECONDS,
   // Tenant requests run under row-level security as this role (docs/operations.md).
   databaseRole: config.API_DATABASE_ROLE,
 }).catch(async (error: unknown) => {

@@ -102,6 +102,12 @@ if (runs.ingest) {
     maxQueued: config.INGEST_MAX_QUEUED,
     maxQueuedBytes: config.INGEST_MAX_QUEUED_BYTES,
     endpointCacheMs: config.INGEST_ENDPOINT_CACHE_MS,
+    tenantMaxQueuedBytes: config.INGEST_TENANT_MAX_QUEUED_BYTES,
+    minUploadRate:
+      config.INGEST_MIN_UPLOAD_BYTES_PER_SECOND === 0
+        ? null
+        : { bytesPerSecond: config.INGEST_MIN_UPLOAD_BYTES_PER_SECOND, graceMs: config.INGEST_UPLOAD_GRACE_MS },
+    unverified: { maxFailures: config.INGEST_UNVERIFIED_MAX_FAILURES, windowMs: config.INGEST_UNVERIFIED_WINDOW_MS },
     admission: {
       rateLimitBurstSeconds: config.INGEST_RATE_BURST_SECONDS,
       maxQueueDepth: config.INGEST_MAX_QUEUE_DEPTH,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { boolean, commaList, databaseUrl, host, logLevel, port, positiveInt } from "./env-types.ts";
+import { boolean, commaList, databaseUrl, host, logLevel, port, positiveInt, rateBurstSeconds } from "./env-types.ts";
 
 const OPERATOR_KEY = /^[\x21-\x7e]{32,256}$/;
 
@@ -35,6 +35,11 @@ export const apiConfigSchema = z
      * with the same meaning, as the worker's (set both to the same value).
      */
     DELIVERY_ALLOW_ADDRESSES: commaList,
+    /**
+     * GraphQL sendTestEvent spends the tenant's ingest rate limit, from the same bucket as ingest:
+     * the same setting, with the same meaning, as the worker's (set both to the same value).
+     */
+    INGEST_RATE_BURST_SECONDS: rateBurstSeconds,
   })
   .superRefine((config, ctx) => {
     // Checked here rather than on the field so that the error line never echoes the secret.

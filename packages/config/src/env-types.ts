@@ -27,6 +27,15 @@ export const boolean = (fallback: boolean) =>
     .default(fallback ? "true" : "false")
     .transform((v) => v === "true");
 
+/**
+ * INGEST_RATE_BURST_SECONDS (decision 0015): a rate-limited tenant's bucket holds this many seconds
+ * of its rate. Read by ingest and by the API (test events spend the same bucket): set both alike.
+ */
+export const rateBurstSeconds = z.coerce
+  .number({ error: "must be a number greater than 0" })
+  .positive("must be a number greater than 0")
+  .default(1);
+
 /** "a, b,,c" -> ["a", "b", "c"]; unset -> []. */
 export const commaList = z
   .string()

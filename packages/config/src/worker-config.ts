@@ -1,6 +1,16 @@
 import { z } from "zod";
 import { duration } from "./duration.ts";
-import { boolean, commaList, databaseUrl, host, logLevel, optionalPort, port, positiveInt } from "./env-types.ts";
+import {
+  boolean,
+  commaList,
+  databaseUrl,
+  host,
+  logLevel,
+  optionalPort,
+  port,
+  positiveInt,
+  rateBurstSeconds,
+} from "./env-types.ts";
 import { rolesSetting } from "./roles.ts";
 
 /** Settings of apps/worker (documented in docs/configuration.md). */
@@ -17,11 +27,24 @@ export const workerConfigSchema = z.object({
   INGEST_MAX_QUEUED: positiveInt(20_000),
   INGEST_MAX_QUEUED_BYTES: positiveInt(256 * 1024 * 1024),
   INGEST_ENDPOINT_CACHE_MS: z.coerce.number().int().min(0).default(1000),
+  /** Admission before authentication (docs/security.md): one tenant's share of INGEST_MAX_QUEUED_BYTES. */
+  INGEST_TENANT_MAX_QUEUED_BYTES: positiveInt(64 * 1024 * 1024),
+  /** Bodies slower than this on average after the grace period are refused 408 E1012; 0 = off. */
+  INGEST_MIN_UPLOAD_BYTES_PER_SECOND: z.coerce
+    .number()
+    .int("must be a whole number")
+    .min(0, "must be 0 or more")
+    .default(32 * 1024),
+  INGEST_UPLOAD_GRACE_MS: positiveInt(5_000),
+  /** Requests from one address that may fail verification per window before 429 E1013; 0 = off. */
+  INGEST_UNVERIFIED_MAX_FAILURES: z.coerce
+    .number()
+    .int("must be a whole number")
+    .min(0, "must be 0 or more")
+    .default(100),
+  INGEST_UNVERIFIED_WINDOW_MS: positiveInt(10_000),
   /** Rate limits and backpressure (decision 0015). A limited tenant's bucket holds this many seconds of its rate. */
-  INGEST_RATE_BURST_SECONDS: z.coerce
-    .number({ error: "must be a number greater than 0" })
-    .positive("must be a number greater than 0")
-    .default(1),
+  INGEST_RATE_BURST_SECONDS: rateBurstSeconds,
   /** 0 = off: by default a delivery backlog never refuses ingest (absorbing outages is the job). */
   INGEST_MAX_QUEUE_DEPTH: z.coerce.number().int("must be a whole number").min(0, "must be 0 or more").default(0),
   INGEST_QUEUE_SAMPLE_MS: positiveInt(1000),

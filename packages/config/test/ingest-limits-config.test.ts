@@ -1,4 +1,4 @@
-import { parseEnv, workerConfigSchema } from "@kapsel/config";
+import { apiConfigSchema, parseEnv, workerConfigSchema } from "@kapsel/config";
 import { describe, expect, it } from "vitest";
 
 const base = { DATABASE_URL: "postgres://localhost/kapsel" };
@@ -46,5 +46,16 @@ describe("worker configuration: rate limits and backpressure (decision 0015)", (
     ]) {
       expect(problems.filter((p) => p.startsWith(`${name}:`))).toHaveLength(1);
     }
+  });
+});
+
+describe("API configuration: test events spend the same buckets", () => {
+  it("reads INGEST_RATE_BURST_SECONDS like the worker", () => {
+    const defaults = parseEnv(apiConfigSchema, base);
+    expect(defaults.ok && defaults.config.INGEST_RATE_BURST_SECONDS).toBe(1);
+    const set = parseEnv(apiConfigSchema, { ...base, INGEST_RATE_BURST_SECONDS: "2.5" });
+    expect(set.ok && set.config.INGEST_RATE_BURST_SECONDS).toBe(2.5);
+    const bad = parseEnv(apiConfigSchema, { ...base, INGEST_RATE_BURST_SECONDS: "0" });
+    expect(bad.ok ? [] : bad.problems.filter((p) => p.startsWith("INGEST_RATE_BURST_SECONDS:"))).toHaveLength(1);
   });
 });

@@ -34,6 +34,21 @@ export const ERROR_CODES = {
     name: "rate_limited",
     message: "The tenant's ingest rate limit is exhausted; the event was not accepted. Retry later.",
   },
+  E1012: {
+    status: 408,
+    name: "upload_too_slow",
+    message: "The request body arrived slower than the minimum upload rate; the event was not accepted.",
+  },
+  E1013: {
+    status: 429,
+    name: "too_many_unverified_requests",
+    message: "Too many requests from this address failed signature verification. Retry later.",
+  },
+  E1014: {
+    status: 429,
+    name: "tenant_uploads_busy",
+    message: "The tenant's uploads in progress already hold its share of ingest memory. Retry later.",
+  },
   E3001: {
     status: 503,
     name: "database_unavailable",
@@ -99,6 +114,16 @@ export const ERROR_CODES = {
     status: 400,
     name: "url_not_allowed",
     message: "The URL points to a destination deliveries may not reach (loopback, private, metadata or internal).",
+  },
+  E4011: {
+    status: 400,
+    name: "too_many_mutations",
+    message: "The GraphQL operation holds more mutation fields than the server allows in one operation.",
+  },
+  E4013: {
+    status: 429,
+    name: "too_many_subscriptions",
+    message: "This API key runs as many subscriptions as it may; complete one first.",
   },
 } as const satisfies Record<string, { status: number; name: string; message: string }>;
 

@@ -18,9 +18,13 @@ export interface TokenBucketState {
   refilledAtMs: number;
 }
 
-/** A tenant's bucket holds `burstSeconds` worth of its rate, and at least one token. */
-export function bucketCapacity(ratePerSecond: number, burstSeconds: number): number {
-  return Math.max(1, Math.ceil(ratePerSecond * burstSeconds));
+/**
+ * A tenant's bucket holds its own burst (tenants.ingest_rate_burst) when it has one, else
+ * `burstSeconds` worth of its rate, and at least one token. Ingest and the API's test events pass
+ * the same capacity with every lease of the same bucket.
+ */
+export function bucketCapacity(ratePerSecond: number, burstSeconds: number, burst: number | null = null): number {
+  return burst ?? Math.max(1, Math.ceil(ratePerSecond * burstSeconds));
 }
 
 /** A new bucket starts full. */

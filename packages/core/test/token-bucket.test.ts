@@ -18,6 +18,8 @@ describe("token bucket", () => {
     expect(bucketCapacity(100, 2.5)).toBe(250);
     expect(bucketCapacity(3, 0.1)).toBe(1);
     expect(bucketCapacity(1, 0.001)).toBe(1);
+    expect(bucketCapacity(100, 1, 7)).toBe(7); // the tenant's own burst wins
+    expect(bucketCapacity(100, 1, null)).toBe(100);
   });
 
   it("starts full, refills by elapsed time times rate, and stops at capacity", () => {

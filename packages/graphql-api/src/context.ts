@@ -21,6 +21,11 @@ export interface GraphQLContext {
   /** Where endpoint URLs may point: the same policy the delivery workers enforce. */
   ssrfPolicy: SsrfPolicy;
   clock: Clock;
+  /**
+   * INGEST_RATE_BURST_SECONDS: a rate-limited tenant's bucket size in seconds of its rate, for the
+   * test events that spend its ingest rate limit (the same setting as ingest's).
+   */
+  rateBurstSeconds: number;
   /** The process's LISTEN connection, which subscriptions register with. */
   live: LiveUpdates;
   /** A tenant's request under row-level security: behind `db`; query operations pin it (one read-only transaction). */

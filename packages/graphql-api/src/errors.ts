@@ -13,7 +13,9 @@ export const GRAPHQL_ERROR_CODES = {
   BAD_USER_INPUT: "E4003",
   QUERY_TOO_DEEP: "E4005",
   QUERY_TOO_COSTLY: "E4006",
+  TOO_MANY_MUTATIONS: "E4011",
   REQUEST_TOO_LARGE: "E4008",
+  TOO_MANY_SUBSCRIPTIONS: "E4013",
   RECEIPT_PENDING: "E3103",
   DATABASE_UNAVAILABLE: "E3001",
   INTERNAL_SERVER_ERROR: "E3001",
@@ -42,21 +44,14 @@ export function errorResponseBody(code: GraphQLErrorCode, message: string): stri
 }
 
 /**
- * What may be logged of an unexpected error. PostgreSQL errors carry the offending row in `detail`
- * (e.g. "Failing row contains (...)" of a CHECK violation on endpoints, secrets included) and the
- * statement's parameters may be in `where`; only the message (which names constraints, never
- * values), the SQLSTATE and the names of what failed are kept.
+ * The error an unexpected GraphQL failure is about (Apollo wraps it), with the field path, for the
+ * log. The logger's error serializer (@kapsel/logger) keeps names and codes only: PostgreSQL
+ * errors carry the offending row in `detail` (e.g. "Failing row contains (...)" of a CHECK
+ * violation on endpoints, secrets included), which never reaches a log line.
  */
-export function loggableError(error: unknown): unknown {
-  const cause = error instanceof GraphQLError && error.originalError ? error.originalError : error;
-  if (!(cause instanceof Error)) return cause;
-  const fields = cause as Error & Record<string, unknown>;
-  if (typeof fields.severity !== "string" || typeof fields.code !== "string") return cause;
-  const kept: Record<string, unknown> = { name: cause.name, message: cause.message, code: fields.code };
-  for (const key of ["constraint", "table", "column", "routine"])
-    if (fields[key] !== undefined) kept[key] = fields[key];
-  if (error instanceof GraphQLError && error.path) kept.path = error.path;
-  return kept;
+export function loggableError(error: unknown): { err: unknown; path?: readonly (string | number)[] } {
+  if (!(error instanceof GraphQLError)) return { err: error };
+  return { err: error.originalError ?? error, ...(error.path ? { path: error.path } : {}) };
 }
 
 const INTERNAL_MESSAGE = "The request could not be served. Retry later.";

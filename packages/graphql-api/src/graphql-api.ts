@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import { ApolloServer } from "@apollo/server";
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -17,6 +16,7 @@ import type { GraphQLContext } from "./context.ts";
 import { formatError, loggableError } from "./errors.ts";
 import { type GraphQLHttpHandler, graphqlHttpHandler, MAX_GRAPHQL_BODY_BYTES } from "./http/graphql-http.ts";
 import { queryLimitsPlugin } from "./limits/limits-plugin.ts";
+import { mutationFieldsPlugin } from "./limits/mutation-fields.ts";
 import { LiveUpdates } from "./live/live-updates.ts";
 import { Loaders } from "./loaders/loaders.ts";
 import { LogStateCache } from "./loaders/log-state-cache.ts";
@@ -27,6 +27,7 @@ import { SCALARS } from "./schema/scalars.ts";
 import { DEFAULT_DATABASE_ROLE, databaseFor, requireDatabaseRole } from "./tenancy/caller-database.ts";
 import { pinReadsPlugin } from "./tenancy/pin-reads-plugin.ts";
 import { type GraphQLWebSocketHandler, graphqlWebSocket } from "./ws/graphql-ws.ts";
+import { DEFAULT_KEY_SOCKET_LIMITS, type KeySocketLimits } from "./ws/key-sockets.ts";
 
 export interface GraphQLApiOptions {
   pool: Pool;
@@ -41,6 +42,8 @@ export interface GraphQLApiOptions {
   /** GRAPHQL_INTROSPECTION (default true). */
   introspection?: boolean;
   /** GRAPHQL_MAX_DEPTH (default 12). */
+  /** Per tenant API key: open WebSockets and running subscriptions (defaults 20 and 100). */
+  webSocketLimits?: Partial<KeySocketLimits>;
   maxDepth?: number;
   /** GRAPHQL_MAX_COST (default 10000). */
   maxCost?: number;
@@ -49,6 +52,11 @@ export interface GraphQLApiOptions {
    * workers use). Default: public destinations only.
    */
   ssrfPolicy?: SsrfPolicy;
+  /**
+   * INGEST_RATE_BURST_SECONDS (default 1): sendTestEvent spends the tenant's ingest rate limit and
+   * must size its bucket as ingest does.
+   */
+  rateBurstSeconds?: number;
   /** Time source of mutations (replay schedules, rotation grace periods). Default: the system clock. */
   clock?: Clock;
   /** Sees every SQL statement the API sends (tests count queries with it). */
@@ -85,12 +93,13 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
   const logger = options.logger;
   const clock = options.clock ?? systemClock;
   const ssrfPolicy = options.ssrfPolicy ?? DEFAULT_SSRF_POLICY;
+  const rateBurstSeconds = options.rateBurstSeconds ?? 1;
   const role = options.databaseRole ?? DEFAULT_DATABASE_ROLE;
   const readPool = options.readPool ?? options.pool;
   if (role !== "") await requireDatabaseRole(options.pool, role, logger);
   if (role !== "" && readPool !== options.pool) await requireDatabaseRole(readPool, role, logger);
   const limits = { maxDepth: options.maxDepth ?? 12, maxCost: options.maxCost ?? 10_000 };
-  const logInternal = (err: unknown) => logger.error({ err: loggableError(err) }, "GraphQL request failed");
+  const logInternal = (err: unknown) => logger.error(loggableError(err), "GraphQL request failed");
   // One LISTEN connection per process, opened with the pool's own settings (not taken from it).
   const live = new LiveUpdates(options.pool.options, logger);
   await live.start();
@@ -108,6 +117,7 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       queryLimitsPlugin(limits),
+      mutationFieldsPlugin(),
       pinReadsPlugin(),
     ],
     validationRules: [...recommendedRules],
@@ -140,27 +150,32 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
       admin: new DeliveryAdmin(callerDb, clock),
       ssrfPolicy,
       clock,
+      rateBurstSeconds,
       live,
     };
   };
-  const context = async (req: IncomingMessage): Promise<GraphQLContext> =>
-    contextOf(await authenticateCaller(db, req, options.operatorApiKey));
   const webSocket = graphqlWebSocket({
     schema,
     db,
     operatorApiKey: options.operatorApiKey,
     introspection,
-    limits,
+    limits: { ...limits, ...DEFAULT_KEY_SOCKET_LIMITS, ...options.webSocketLimits },
     maxTokens: MAX_TOKENS,
     maxSelections: MAX_SELECTIONS,
     maxPayloadBytes: MAX_GRAPHQL_BODY_BYTES,
     context: contextOf,
     onKeyRevoked: (listener) => live.onKeyRevoked(listener),
+    onListenerReconnected: (listener) => live.onReconnected(listener),
     formatError: (formatted, error) => formatError(formatted, error, logInternal),
     onInternalError: logInternal,
   });
   return {
-    handle: graphqlHttpHandler(apollo, context, async (done) => done.session?.finish()),
+    handle: graphqlHttpHandler(
+      apollo,
+      (req) => authenticateCaller(db, req, options.operatorApiKey),
+      contextOf,
+      async (done) => done.session?.finish(),
+    ),
     webSocket,
     schema,
     stop: async () => {

@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { insertEndpoint, insertTenant } from "@kapsel/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type GraphQLHarness, OPERATOR_KEY, startGraphQL } from "./harness.ts";
@@ -40,6 +41,28 @@ describe("GraphQL authentication", () => {
     expectUnauthenticated(await api.post(JSON.stringify({ query: "{ __schema { types { name } } }" })));
   });
 
+  it("answers a caller without a valid key before reading its body, and closes the connection", async () => {
+    // A body that claims 900 KB and never comes: waiting for it would hold the request open.
+    const answer = await new Promise<{ status: number; connection: string | undefined; text: string }>(
+      (resolve, reject) => {
+        const req = request(`${api.url}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "content-length": "900000" },
+        });
+        req.on("response", (res) => {
+          let text = "";
+          res.on("data", (chunk) => (text += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, text }));
+        });
+        req.on("error", reject);
+        req.write('{"query":"{ viewer');
+      },
+    );
+    expect(answer.status).toBe(401);
+    expect(answer.connection).toBe("close");
+    expect(JSON.parse(answer.text).errors[0].extensions.code).toBe("UNAUTHENTICATED");
+  });
+
   it("refuses a revoked key", async () => {
     const tenant = await insertTenant(api.db.pool, "Revoked");
     expect((await api.gql("{ viewer { id } }", { key: tenant.apiKey })).status).toBe(200);
@@ -50,7 +73,7 @@ describe("GraphQL authentication", () => {
   it("lets only the operator list tenants (FORBIDDEN for tenant keys)", async () => {
     const tenant = await api.gql("{ tenants { edges { node { id } } } }", { key: acme.apiKey });
     expect(tenant.status).toBe(200);
-    expect(tenant.body.data).toBeNull();
+    expect(tenant.body.data).toEqual({ tenants: null });
     expect(tenant.body.errors).toEqual([
       {
         message: "Only the operator key may list tenants.",
@@ -73,7 +96,7 @@ describe("GraphQL authentication", () => {
     const { body } = await api.gql("{ tenants { edges { node { id endpoints { edges { node { id } } } } } } }", {
       key: OPERATOR_KEY,
     });
-    expect(body.data).toBeNull();
+    expect(body.data.tenants.edges).toContainEqual({ node: { id: acme.id, endpoints: null } });
     expect(body.errors[0]).toMatchObject({
       path: ["tenants", "edges", 0, "node", "endpoints"],
       extensions: { code: "FORBIDDEN", kapselCode: "E4004" },
@@ -87,7 +110,7 @@ describe("GraphQL authentication", () => {
     expect(body.data).toEqual({ checkpoint: null, endpoint: null });
     expect(body.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual(["FORBIDDEN"]);
     const viewer = await api.gql("{ viewer { id } }", { key: OPERATOR_KEY });
-    expect(viewer.body).toMatchObject({ data: null, errors: [{ extensions: { code: "FORBIDDEN" } }] });
+    expect(viewer.body).toMatchObject({ data: { viewer: null }, errors: [{ extensions: { code: "FORBIDDEN" } }] });
   });
 
   it("has no operator access when no operator key is configured", async () => {

@@ -202,7 +202,7 @@ describe("createEndpoint", () => {
       key: OPERATOR_KEY,
       variables: { input: { name: "x", url: "https://example.com/", sourceScheme: "NONE" } },
     });
-    expect(body.data).toBeNull();
+    expect(body.data).toEqual({ createEndpoint: null });
     expect(body.errors[0].extensions).toEqual({ code: "FORBIDDEN", kapselCode: "E4004" });
   });
 });

@@ -33,7 +33,7 @@ const TENANT_TABLES = {
 type TenantTable = keyof typeof TENANT_TABLES;
 const TABLES = Object.keys(TENANT_TABLES) as TenantTable[];
 /** Tables the API never uses: not granted to kapsel_api; each test database grants them to itself. */
-const NOT_GRANTED: TenantTable[] = ["idempotency_keys", "ingest_rate_buckets"];
+const NOT_GRANTED: TenantTable[] = ["idempotency_keys"];
 
 interface Seeded {
   tenantId: string;
@@ -306,7 +306,7 @@ describe("GraphQL requests", () => {
     // filter by the caller's tenant) finds nothing. Without the role switch it finds its tenant.
     const viewer = "{ viewer { name } }";
     for (const [databaseRole, expected] of [
-      [undefined, { data: null, code: "UNAUTHENTICATED" }],
+      [undefined, { data: { viewer: null }, code: "UNAUTHENTICATED" }],
       ["", { data: { viewer: { name: "RLS" } }, code: undefined }],
     ] as const) {
       const api = await startGraphQL(databaseRole === undefined ? {} : { databaseRole });

@@ -1,2 +1,3 @@
-export { MemoryBudget } from "./memory-budget.ts";
-export { type BodyResult, readBody } from "./read-body.ts";
+export { MemoryBudget, type Reservation } from "./memory-budget.ts";
+export { type BodyResult, type ReadBodyOptions, readBody } from "./read-body.ts";
+export { isUploadTooSlow, type MinimumUploadRate } from "./upload-rate.ts";

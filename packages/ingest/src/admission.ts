@@ -2,7 +2,7 @@ import type { Clock, ErrorCode } from "@kapsel/core";
 import { type IngestEndpoint, leaseRateTokens, type Pool, readQueueGauges } from "@kapsel/db";
 import type { Logger } from "@kapsel/logger";
 import { type BackpressureOptions, CommitLatency, checkBackpressure, QueueDepthSampler } from "./backpressure.ts";
-import { TenantRateLimiter } from "./rate-limiter.ts";
+import { type RateDecision, TenantRateLimiter } from "./rate-limiter.ts";
 
 export interface AdmissionSettings {
   /** A limited tenant's bucket holds this many seconds of its rate. Default 1. */
@@ -24,9 +24,10 @@ export type AdmissionResult =
 const ADMITTED: AdmissionResult = { outcome: "admitted" };
 
 /**
- * What ingest checks after it knows the endpoint and before it reads the body (so refused requests
- * hold no memory): backpressure first (local numbers, no query), then the tenant's rate limit
- * (decision 0015). A refusal stores nothing.
+ * What ingest checks after it knows the endpoint: before it reads the body (so refused requests
+ * hold no memory) backpressure (local numbers, no query) and whether the tenant's bucket is known
+ * to be empty; after the request is verified, the tenant's rate limit takes its token (decision
+ * 0015): a tenant is charged only for requests that passed verification. A refusal stores nothing.
  */
 export class IngestAdmission {
   readonly latency: CommitLatency;
@@ -68,17 +69,25 @@ export class IngestAdmission {
     this.queue?.stop();
   }
 
-  /** Synchronous unless the tenant has a limit (unlimited tenants cost two comparisons). */
-  admit(endpoint: IngestEndpoint): AdmissionResult | Promise<AdmissionResult> {
+  /** Before the body is read; spends nothing, needs no query. */
+  admit(endpoint: IngestEndpoint): AdmissionResult {
     const shed = checkBackpressure(this.backpressure);
     if (shed) return { outcome: "refused", code: shed.code, retryAfterSeconds: shed.retryAfterSeconds };
     if (endpoint.ingestRatePerSecond === null) return ADMITTED;
+    return rateDecision(this.limiter.peek(endpoint.tenantId));
+  }
+
+  /** After verification: one token of the tenant's rate. Synchronous for unlimited tenants. */
+  charge(endpoint: IngestEndpoint): AdmissionResult | Promise<AdmissionResult> {
+    if (endpoint.ingestRatePerSecond === null) return ADMITTED;
     return this.limiter
       .take(endpoint.tenantId, endpoint.ingestRatePerSecond, endpoint.ingestRateBurst)
-      .then((decision) =>
-        decision.outcome === "allowed"
-          ? ADMITTED
-          : { outcome: "refused", code: "E1011", retryAfterSeconds: decision.retryAfterSeconds },
-      );
+      .then(rateDecision);
   }
+}
+
+function rateDecision(decision: RateDecision): AdmissionResult {
+  return decision.outcome === "allowed"
+    ? ADMITTED
+    : { outcome: "refused", code: "E1011", retryAfterSeconds: decision.retryAfterSeconds };
 }

@@ -5,19 +5,23 @@ export type IdempotencyKeyResult = { outcome: "ok"; key: string | null } | { out
 const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
 
 /**
- * The explicit `X-Idempotency-Key` wins; otherwise the source's own delivery id (e.g. `webhook-id`,
- * `X-GitHub-Delivery`) deduplicates its retries. An invalid explicit key is an error; an unusable
- * source id only means no deduplication.
+ * A delivery id the source's signature covers (Standard Webhooks `webhook-id`, Stripe's event id)
+ * wins: whoever replays a captured request within the timestamp tolerance cannot get it stored
+ * twice by adding a fresh `X-Idempotency-Key` (issue #11, finding 7). Otherwise the explicit
+ * `X-Idempotency-Key` wins over the scheme's unsigned id header (`X-GitHub-Delivery`,
+ * `X-Shopify-Webhook-Id`), which is used when there is no explicit key. An invalid explicit key is
+ * an error; an unusable source id only means no deduplication.
  */
 export function pickIdempotencyKey(
   headers: IncomingHttpHeaders,
-  sourceDeliveryId: string | null,
+  source: { deliveryId: string | null; deliveryIdSigned: boolean },
 ): IdempotencyKeyResult {
+  const sourceId = source.deliveryId !== null && VALID_KEY.test(source.deliveryId) ? source.deliveryId : null;
+  if (sourceId !== null && source.deliveryIdSigned) return { outcome: "ok", key: sourceId };
   const explicit = headers["x-idempotency-key"];
   if (explicit !== undefined) {
     const value = Array.isArray(explicit) ? explicit[0] : explicit;
     return value !== undefined && VALID_KEY.test(value) ? { outcome: "ok", key: value } : { outcome: "invalid" };
   }
-  if (sourceDeliveryId !== null && VALID_KEY.test(sourceDeliveryId)) return { outcome: "ok", key: sourceDeliveryId };
-  return { outcome: "ok", key: null };
+  return { outcome: "ok", key: sourceId };
 }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Clock, type ErrorCode, type GroupCommitter, isId, newId } from "@kapsel/core";
 import type { IngestEndpoint, NewEvent } from "@kapsel/db";
-import { type MemoryBudget, readBody } from "@kapsel/http-body";
+import { type MinimumUploadRate, readBody } from "@kapsel/http-body";
 import type { Logger } from "@kapsel/logger";
 import { verifySource } from "@kapsel/webhook-signatures";
 import type { IngestAdmission } from "./admission.ts";
@@ -13,13 +13,20 @@ import { sendError, sendJson } from "./http-responses.ts";
 import { pickIdempotencyKey } from "./idempotency-key.ts";
 import { traceEventId } from "./ingest-tracing.ts";
 import { storedHeadersJson } from "./stored-headers.ts";
+import type { TenantBudgets } from "./tenant-budgets.ts";
+import type { UnverifiedSenders } from "./unverified-senders.ts";
 
 export interface IngestDeps {
   endpoints: EndpointCache<IngestEndpoint>;
   committer: GroupCommitter<NewEvent, CommitOutcome>;
-  /** Backpressure and per-tenant rate limits, checked before the body is read (decision 0015). */
+  /** Backpressure before the body is read, the tenant's rate once verified (decision 0015). */
   admission: IngestAdmission;
-  budget: MemoryBudget;
+  /** Bytes in memory, per tenant within the process's budget. */
+  budgets: TenantBudgets;
+  /** Slower bodies are refused 408 E1012; null: no minimum. */
+  minUploadRate: MinimumUploadRate | null;
+  /** Client addresses whose requests keep failing verification (429 E1013). */
+  unverified: UnverifiedSenders;
   clock: Clock;
   logger: Logger;
   maxBodyBytes: number;
@@ -38,9 +45,11 @@ const REJECTION_CODES = {
 } as const;
 
 /**
- * POST /ingest/:endpoint_id. The order is cheapest-refusal first: size header, endpoint, admission
- * (backpressure, tenant rate limit), body, signature, idempotency key; then the event waits for its
- * group commit, and only a committed event is answered with 2xx.
+ * POST /ingest/:endpoint_id. The order is cheapest-refusal first: size header, the client address's
+ * verification failures, endpoint, admission (backpressure, a tenant known to be over its rate),
+ * body (within the tenant's share of memory, at a minimum rate), signature, the tenant's rate
+ * token, idempotency key; then the event waits for its group commit, and only a committed event is
+ * answered with 2xx. Unverified requests never spend the tenant's tokens (issue #11, finding 4).
  */
 export async function handleIngest(
   req: IncomingMessage,
@@ -52,28 +61,47 @@ export async function handleIngest(
   if (declared > deps.maxBodyBytes) {
     return reject(deps, res, "E1003", { detail: `The limit is ${deps.maxBodyBytes} bytes.`, closeConnection: true });
   }
+  const address = req.socket.remoteAddress ?? "unknown";
+  const blockedFor = deps.unverified.retryAfter(address);
+  if (blockedFor !== null) return reject(deps, res, "E1013", { retryAfterSeconds: blockedFor, closeConnection: true });
   const endpoint = isId("endpoint", endpointId) ? await deps.endpoints.get(endpointId) : null;
   if (!endpoint) return reject(deps, res, "E1001");
   if (endpoint.status === "disabled") return reject(deps, res, "E1002");
-  const admission = await deps.admission.admit(endpoint);
+  const admission = deps.admission.admit(endpoint);
   if (admission.outcome === "refused") {
     return reject(deps, res, admission.code, { retryAfterSeconds: admission.retryAfterSeconds });
   }
 
-  const read = await readBody(req, deps.maxBodyBytes, deps.budget);
-  switch (read.outcome) {
-    case "too_large":
-      return reject(deps, res, "E1003", { detail: `The limit is ${deps.maxBodyBytes} bytes.`, closeConnection: true });
-    case "over_budget":
-      return reject(deps, res, "E3002", { retryAfterSeconds: 1, closeConnection: true });
-    case "aborted":
-      return; // the client went away; nothing was stored and there is no one to answer
-  }
-  const body = read.body;
+  const lease = deps.budgets.acquire(endpoint.tenantId);
   try {
-    await acceptBody(req, res, endpoint, body, deps);
+    const read = await readBody(req, deps.maxBodyBytes, {
+      budget: lease.budget,
+      ...(deps.minUploadRate ? { minRate: deps.minUploadRate } : {}),
+    });
+    switch (read.outcome) {
+      case "too_large":
+        return reject(deps, res, "E1003", {
+          detail: `The limit is ${deps.maxBodyBytes} bytes.`,
+          closeConnection: true,
+        });
+      case "over_budget":
+        // The tenant's own share is full (429), or the whole process's memory budget (503).
+        return read.budget === deps.budgets.process
+          ? reject(deps, res, "E3002", { retryAfterSeconds: 1, closeConnection: true })
+          : reject(deps, res, "E1014", { retryAfterSeconds: 1, closeConnection: true });
+      case "too_slow":
+        return reject(deps, res, "E1012", { closeConnection: true });
+      case "aborted":
+        return; // the client went away; nothing was stored and there is no one to answer
+    }
+    const body = read.body;
+    try {
+      await acceptBody(req, res, endpoint, body, address, deps);
+    } finally {
+      lease.budget.release(body.length);
+    }
   } finally {
-    deps.budget.release(body.length);
+    lease.done();
   }
 }
 
@@ -82,6 +110,7 @@ async function acceptBody(
   res: ServerResponse,
   endpoint: IngestEndpoint,
   body: Buffer,
+  address: string,
   deps: IngestDeps,
 ): Promise<void> {
   const now = deps.clock.now();
@@ -99,9 +128,14 @@ async function acceptBody(
     now,
   );
   if (verification.outcome === "rejected") {
+    deps.unverified.recordFailure(address);
     return reject(deps, res, REJECTION_CODES[verification.reason], { detail: verification.detail });
   }
-  const key = pickIdempotencyKey(req.headers, verification.deliveryId);
+  const charged = await deps.admission.charge(endpoint);
+  if (charged.outcome === "refused") {
+    return reject(deps, res, charged.code, { retryAfterSeconds: charged.retryAfterSeconds });
+  }
+  const key = pickIdempotencyKey(req.headers, verification);
   if (key.outcome === "invalid") return reject(deps, res, "E1010");
 
   const contentType = req.headers["content-type"] ?? null;

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { type Clock, errorBody, GroupCommitter, systemClock } from "@kapsel/core";
 import { findIngestEndpoint, type IngestEndpoint, type NewEvent, type Pool } from "@kapsel/db";
-import { MemoryBudget } from "@kapsel/http-body";
+import { MemoryBudget, type MinimumUploadRate } from "@kapsel/http-body";
 import type { Logger } from "@kapsel/logger";
 import { type AdmissionSettings, IngestAdmission } from "./admission.ts";
 import { type CommitOutcome, commitEvents } from "./commit-events.ts";
@@ -12,6 +12,20 @@ import { sendError, sendJson } from "./http-responses.ts";
 import { handleIngest, type IngestDeps, type IngestOutcomeCounter } from "./ingest-request.ts";
 import { traceCommit, tracedOutcomes, traceIngestRequest } from "./ingest-tracing.ts";
 import { checkReadiness } from "./readiness.ts";
+import { TenantBudgets } from "./tenant-budgets.ts";
+import { type UnverifiedLimit, UnverifiedSenders } from "./unverified-senders.ts";
+
+/** Defaults of the admission-before-authentication controls (issue #11, finding 4; docs/configuration.md). */
+export const INGEST_ABUSE_DEFAULTS = {
+  /** A tenant may hold this share of the process's in-memory bytes. */
+  tenantShareOfQueuedBytes: 1 / 4,
+  minUploadRate: { bytesPerSecond: 32 * 1024, graceMs: 5_000 },
+  unverified: { maxFailures: 100, windowMs: 10_000 },
+} as const satisfies {
+  tenantShareOfQueuedBytes: number;
+  minUploadRate: MinimumUploadRate;
+  unverified: UnverifiedLimit;
+};
 
 export interface IngestServerOptions {
   pool: Pool;
@@ -23,6 +37,12 @@ export interface IngestServerOptions {
   maxQueued: number;
   maxQueuedBytes: number;
   endpointCacheMs: number;
+  /** Bytes one tenant's requests may hold in memory; default a quarter of maxQueuedBytes. */
+  tenantMaxQueuedBytes?: number;
+  /** Bodies arriving slower are refused 408 E1012; null: no minimum. */
+  minUploadRate?: MinimumUploadRate | null;
+  /** Verification failures per client address before 429 E1013. */
+  unverified?: UnverifiedLimit;
   /** Rate limits and backpressure (decision 0015); every part has a default. */
   admission?: AdmissionSettings;
   migrationsDir?: string;
@@ -66,7 +86,13 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
     ),
     committer,
     admission,
-    budget: new MemoryBudget(options.maxQueuedBytes),
+    budgets: new TenantBudgets(
+      new MemoryBudget(options.maxQueuedBytes),
+      options.tenantMaxQueuedBytes ??
+        Math.ceil(options.maxQueuedBytes * INGEST_ABUSE_DEFAULTS.tenantShareOfQueuedBytes),
+    ),
+    minUploadRate: options.minUploadRate === undefined ? INGEST_ABUSE_DEFAULTS.minUploadRate : options.minUploadRate,
+    unverified: new UnverifiedSenders(options.unverified ?? INGEST_ABUSE_DEFAULTS.unverified, clock),
     clock,
     logger: options.logger,
     maxBodyBytes: options.maxBodyBytes,

@@ -47,6 +47,17 @@ export class TenantRateLimiter {
 
   constructor(private readonly options: TenantRateLimiterOptions) {}
 
+  /**
+   * Spends nothing: "limited" while this process knows the tenant's bucket is empty. Ingest asks
+   * this before reading a body and spends a token (take) only once the request is verified.
+   */
+  peek(tenantId: string): RateDecision {
+    const local = this.tenants.get(tenantId);
+    const now = this.options.clock.now();
+    if (!local || (local.tokens >= 1 && local.expiresAt > now) || local.emptyUntil <= now) return ALLOWED;
+    return limited(local.emptyUntil - now);
+  }
+
   /** `burst`: the tenant's own bucket size (tenants.ingest_rate_burst); null: `burstSeconds` of its rate. */
   async take(tenantId: string, ratePerSecond: number, burst: number | null = null): Promise<RateDecision> {
     const local = this.localLease(tenantId);
@@ -71,7 +82,7 @@ export class TenantRateLimiter {
   }
 
   private async renew(tenantId: string, ratePerSecond: number, burst: number | null, local: LocalLease): Promise<void> {
-    const capacity = burst ?? bucketCapacity(ratePerSecond, this.options.burstSeconds);
+    const capacity = bucketCapacity(ratePerSecond, this.options.burstSeconds, burst);
     const share = Math.ceil(ratePerSecond * LEASE_SHARE_SECONDS);
     const want = Math.min(capacity, MAX_LEASE_TOKENS, Math.max(1, share, local.waiting));
     const nowMs = this.options.clock.now();

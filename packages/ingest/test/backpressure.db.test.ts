@@ -54,7 +54,8 @@ describe("backpressure", () => {
   });
 
   it("answers 503 E3002 when bodies in memory would exceed the byte budget", async () => {
-    const ingest = await startIngest(db.pool, { maxQueuedBytes: 64 * 1024 });
+    // The process budget is what this test is about: the tenant may use all of it.
+    const ingest = await startIngest(db.pool, { maxQueuedBytes: 64 * 1024, tenantMaxQueuedBytes: 64 * 1024 });
     try {
       const ep = await insertEndpoint(db.pool, tenantId);
       const res = await fetch(`${ingest.url}/ingest/${ep.id}`, { method: "POST", body: Buffer.alloc(128 * 1024, 1) });

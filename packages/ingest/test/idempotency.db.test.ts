@@ -122,6 +122,38 @@ describe("idempotency", () => {
     expect(rows[0].idempotency_key).toBe("msg_2KWPBgLlAfxdpx2AI54pPJ85f4W");
   });
 
+  it("lets a signed delivery id win over X-Idempotency-Key: a replay with a fresh key is still a duplicate", async () => {
+    const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    const ep = await insertEndpoint(db.pool, tenantId, { sourceScheme: "standard-webhooks", sourceSecret: secret });
+    const body = '{"type":"invoice.paid"}';
+    const signed = signSourceRequest(
+      { scheme: "standard-webhooks", secret },
+      Buffer.from(body),
+      ingest.clock.now(),
+      "msg_replayed",
+    );
+    const first = await send(ep.id, { ...signed, "x-idempotency-key": "first" }, body);
+    // Someone who captured the request replays it within the tolerance, with another key.
+    const replay = await send(ep.id, { ...signed, "x-idempotency-key": "attacker-chosen" }, body);
+    expect(first.status).toBe(202);
+    expect(replay).toEqual({ status: 200, json: { event_id: first.json.event_id, status: "duplicate" } });
+    expect(await countEvents(db.pool, ep.id)).toBe(1);
+  });
+
+  it("lets X-Idempotency-Key win over an unsigned delivery id header (GitHub's X-GitHub-Delivery)", async () => {
+    const ep = await insertEndpoint(db.pool, tenantId, { sourceScheme: "github", sourceSecret: "gh-idem" });
+    const body = '{"action":"opened"}';
+    const signed = signSourceRequest(
+      { scheme: "github", secret: "gh-idem" },
+      Buffer.from(body),
+      ingest.clock.now(),
+      "d-1",
+    );
+    const first = await send(ep.id, { ...signed, "x-idempotency-key": "k-1" }, body);
+    const { rows } = await db.pool.query("SELECT idempotency_key FROM events WHERE id = $1", [first.json.event_id]);
+    expect(rows[0].idempotency_key).toBe("k-1");
+  });
+
   it("stores every event without a key, even identical ones", async () => {
     const ep = await insertEndpoint(db.pool, tenantId);
     const results = await Promise.all(Array.from({ length: 50 }, () => send(ep.id)));

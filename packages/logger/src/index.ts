@@ -1,4 +1,7 @@
 import { pino } from "pino";
+import { serializeError } from "./error-serializer.ts";
+
+export { type SerializedError, serializeError } from "./error-serializer.ts";
 
 export type Logger = pino.Logger;
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -14,6 +17,8 @@ export function createLogger(options: { name: string; level: LogLevel; destinati
     base: { service: options.name },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    // Errors keep their type, message, stack, codes and causes, never row data (error-serializer.ts).
+    serializers: { err: (error: unknown) => serializeError(error), error: (error: unknown) => serializeError(error) },
   };
   return options.destination ? pino(settings, options.destination) : pino(settings);
 }

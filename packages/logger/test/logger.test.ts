@@ -54,3 +54,39 @@ describe("createLogger", () => {
     expect(lines[0]).toMatchObject({ secret: "[redacted]", endpoint: { url: "kept", signingSecret: "[redacted]" } });
   });
 });
+
+describe("logged errors", () => {
+  it("keep type, message, codes and causes, never PostgreSQL row data or objects nested in the error", () => {
+    const { lines, logger } = capture();
+    const database = Object.assign(new Error('duplicate key value violates unique constraint "events_idem"'), {
+      code: "23505",
+      constraint: "events_idem",
+      table: "events",
+      detail: "Key (idempotency_key)=(customer-secret-key) already exists.",
+      where: "row 42",
+      parameters: ["whsec_leaked"],
+    });
+    const wrapper = Object.assign(new Error("commit failed", { cause: database }), {
+      request: { headers: { authorization: "Bearer kap_sk_leaked" } },
+    });
+    logger.error({ err: wrapper }, "event commit failed");
+    logger.error({ error: new AggregateError([database], "several") }, "batch failed");
+    const text = JSON.stringify(lines);
+    for (const leaked of ["customer-secret-key", "row 42", "whsec_leaked", "kap_sk_leaked"]) {
+      expect(text).not.toContain(leaked);
+    }
+    expect(lines[0]).toMatchObject({
+      err: {
+        type: "Error",
+        message: "commit failed",
+        cause: {
+          code: "23505",
+          constraint: "events_idem",
+          table: "events",
+          message: expect.stringContaining("unique"),
+        },
+      },
+    });
+    expect(lines[1]).toMatchObject({ error: { type: "AggregateError", errors: [{ code: "23505" }] } });
+  });
+});

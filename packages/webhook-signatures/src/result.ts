@@ -1,10 +1,15 @@
 import type { RejectionReason, VerificationResult } from "./types.ts";
 
 // Shared instance: "none" and id-less schemes verify on the hot path without allocating.
-const VERIFIED_WITHOUT_ID: VerificationResult = Object.freeze({ outcome: "verified", deliveryId: null });
+const VERIFIED_WITHOUT_ID: VerificationResult = Object.freeze({
+  outcome: "verified",
+  deliveryId: null,
+  deliveryIdSigned: false,
+});
 
-export function verified(deliveryId: string | null | undefined): VerificationResult {
-  return deliveryId ? { outcome: "verified", deliveryId } : VERIFIED_WITHOUT_ID;
+/** `signed`: the id is covered by the signature just checked (Standard Webhooks, Stripe). */
+export function verified(deliveryId: string | null | undefined, signed = false): VerificationResult {
+  return deliveryId ? { outcome: "verified", deliveryId, deliveryIdSigned: signed } : VERIFIED_WITHOUT_ID;
 }
 
 export function rejected(reason: RejectionReason, detail: string): VerificationResult {

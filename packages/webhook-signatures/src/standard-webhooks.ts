@@ -53,7 +53,7 @@ export function verifyStandardWebhooks(
     sawV1 = true;
     if (digestMatches(expected, decodeBase64Digest(entry.slice(3)))) {
       const problem = toleranceProblem(names.timestamp, timestampSeconds, nowMs, toleranceSeconds);
-      return problem === null ? verified(id) : rejected("timestamp_out_of_tolerance", problem);
+      return problem === null ? verified(id, true) : rejected("timestamp_out_of_tolerance", problem);
     }
   }
   return rejected(

@@ -50,7 +50,7 @@ export function verifyStripe(
   }
   const problem = toleranceProblem(`${SIGNATURE_HEADER} t=`, timestampSeconds, nowMs, toleranceSeconds);
   if (problem !== null) return rejected("timestamp_out_of_tolerance", problem);
-  return verified(stripeEventId(rawBody));
+  return verified(stripeEventId(rawBody), true);
 }
 
 /**

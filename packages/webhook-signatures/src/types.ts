@@ -32,7 +32,12 @@ export type IncomingHeaders = Record<string, string | string[] | undefined>;
 export type RejectionReason = "signature_missing" | "signature_invalid" | "timestamp_out_of_tolerance";
 
 export type VerificationResult =
-  /** deliveryId is the scheme's own message id, used as an idempotency key; null if it has none. */
-  | { outcome: "verified"; deliveryId: string | null }
+  /**
+   * deliveryId is the scheme's own message id, used as an idempotency key; null if it has none.
+   * deliveryIdSigned: the signature covers it (Standard Webhooks signs `webhook-id`, Stripe's id is
+   * in the signed body), so a replayed request cannot change it; GitHub's and Shopify's id headers
+   * are not signed.
+   */
+  | { outcome: "verified"; deliveryId: string | null; deliveryIdSigned: boolean }
   /** detail is safe to log and to return to the caller: it never contains a secret or an expected signature. */
   | { outcome: "rejected"; reason: RejectionReason; detail: string };

@@ -35,7 +35,9 @@ describe.each(
         const headers = signSourceRequest(config, body, nowMs, id);
         const result = verifySource(config, headers, body, nowMs);
         const expectedId = config.scheme === "stripe" ? (stripeIdOf(body) ?? null) : deliveryId(id);
-        expect(result).toEqual({ outcome: "verified", deliveryId: expectedId });
+        // Only ids the signature covers are marked signed: webhook-id, and Stripe's id in the body.
+        const signed = expectedId !== null && (config.scheme === "standard-webhooks" || config.scheme === "stripe");
+        expect(result).toEqual({ outcome: "verified", deliveryId: expectedId, deliveryIdSigned: signed });
       }),
       { numRuns: 200 },
     );

@@ -46,7 +46,7 @@ export function EndpointActions({ endpointId, status, breakerState }: Props) {
     name: string,
     operationName: string,
     query: string,
-    pick: (d: D) => P,
+    pick: (d: D) => P | null,
     extra: Record<string, unknown> = {},
   ): Promise<P | null> {
     setBusy(name);

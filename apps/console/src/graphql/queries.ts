@@ -4,7 +4,8 @@ import type { Attempt, Connection, EndpointDetail, EndpointSummary, EventDetail,
 
 export const VIEWER = `query Viewer { viewer { id name } }`;
 export interface ViewerData {
-  viewer: { id: string; name: string };
+  /** Null (with an error) for a key that has no tenant. Root fields are nullable (decision 0019). */
+  viewer: { id: string; name: string } | null;
 }
 
 export const ENDPOINTS_PAGE_SIZE = 25;
@@ -15,7 +16,7 @@ export const ENDPOINTS_LIST = `query EndpointsList($first: Int!, $after: String)
   }
 }`;
 export interface EndpointsListData {
-  endpoints: Connection<EndpointSummary>;
+  endpoints: Connection<EndpointSummary> | null;
 }
 
 export const EVENTS_PAGE_SIZE = 20;

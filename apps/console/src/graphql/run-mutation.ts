@@ -10,11 +10,13 @@ export type MutationOutcome<P> = { ok: true; payload: P } | { ok: false; message
 
 export async function runMutation<D, P extends { userErrors: UserError[] }>(
   request: GraphqlRequest,
-  pick: (data: D) => P,
+  pick: (data: D) => P | null,
 ): Promise<MutationOutcome<P>> {
   const result = await browserGraphql<D>(request);
   if (result.kind !== "data") return { ok: false, messages: [describeFailure(result)] };
+  // Payloads are nullable (decision 0019); a null one comes with errors, so this is a safety net.
   const payload = pick(result.data);
+  if (payload === null) return { ok: false, messages: ["The API answered without a result for this change."] };
   if (payload.userErrors.length > 0) return { ok: false, messages: payload.userErrors.map((e) => e.message) };
   return { ok: true, payload };
 }

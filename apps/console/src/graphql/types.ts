@@ -147,7 +147,7 @@ export interface EventDetail extends EventState {
 }
 
 export interface UserError {
-  code: "VALIDATION" | "URL_NOT_ALLOWED" | "NOT_FOUND" | "CONFLICT";
+  code: "VALIDATION" | "URL_NOT_ALLOWED" | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED";
   message: string;
   field: string[] | null;
 }

@@ -9,21 +9,30 @@ export const MAX_GRAPHQL_BODY_BYTES = 1024 * 1024;
 export type GraphQLHttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /**
- * Serves GraphQL on a plain node:http request: reads and caps the body, hands the request to
- * Apollo Server (which parses, validates, authenticates through `context`, and executes) and
+ * Serves GraphQL on a plain node:http request: authenticates the caller from the headers, reads and
+ * caps the body, hands the request to Apollo Server (which parses, validates and executes) and
  * writes its answer. Apollo answers GET (queries only) and POST, and 405 for other methods.
- * `finish` gets the request's context once execution is over, before the answer is written (the
- * request's database transaction ends there).
+ *
+ * Authentication comes first and needs no body: a caller without a valid key is answered (401, or
+ * 503 when the database cannot tell) without a byte of its body read, so unauthenticated requests
+ * hold no memory however large they claim to be (issue #11, finding 7); their connection is closed
+ * since the unread body is still on it. `finish` gets the request's context once execution is over,
+ * before the answer is written (the request's database transaction ends there).
  */
-export function graphqlHttpHandler<T extends BaseContext>(
+export function graphqlHttpHandler<T extends BaseContext, C>(
   apollo: ApolloServer<T>,
-  context: (req: IncomingMessage) => Promise<T>,
+  authenticate: (req: IncomingMessage) => Promise<C>,
+  context: (caller: C) => T,
   finish: (context: T) => Promise<void> = async () => undefined,
   maxBodyBytes = MAX_GRAPHQL_BODY_BYTES,
 ): GraphQLHttpHandler {
   return async (req, res) => {
+    const caller = await authenticate(req).then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
     let body: unknown;
-    if (req.method === "POST") {
+    if (req.method === "POST" && caller.ok) {
       if (Number(req.headers["content-length"] ?? 0) > maxBodyBytes) return tooLarge(res, maxBodyBytes);
       const read = await readBody(req, maxBodyBytes);
       if (read.outcome === "aborted") return; // the client went away; no one to answer
@@ -32,6 +41,8 @@ export function graphqlHttpHandler<T extends BaseContext>(
       const parsed = parseBody(req.headers["content-type"], read.body);
       if (!parsed.ok) return fail(res, 400, "BAD_REQUEST", "The request body is not valid JSON.");
       body = parsed.body;
+    } else if (req.method === "POST") {
+      res.setHeader("connection", "close");
     }
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
@@ -48,8 +59,11 @@ export function graphqlHttpHandler<T extends BaseContext>(
     const answer = await apollo
       .executeHTTPGraphQLRequest({
         httpGraphQLRequest: request,
+        // Apollo builds the context before it looks at the request: a failed authentication is
+        // answered as it always was, in Apollo's error format.
         context: async () => {
-          created = await context(req);
+          if (!caller.ok) throw caller.error;
+          created = context(caller.value);
           return created;
         },
       })

@@ -33,6 +33,8 @@ export class LiveUpdates {
   private readonly attempts = new Map<string, Set<Listener<AttemptNotice>>>();
   private readonly breakers = new Map<string, Set<Listener<string>>>();
   private readonly revokedKeyListeners = new Set<Listener<string>>();
+  private readonly reconnectListeners = new Set<() => void>();
+  private connectedOnce = false;
 
   constructor(config: ListenConnectionOptions["config"], logger: Logger) {
     this.connection = new ListenConnection({
@@ -40,6 +42,10 @@ export class LiveUpdates {
       applicationName: LIVE_UPDATES_APPLICATION_NAME,
       channels: [ATTEMPTS_CHANNEL, BREAKERS_CHANNEL, API_KEYS_CHANNEL],
       onNotification: (channel, payload) => this.dispatch(channel, payload),
+      onConnected: () => {
+        if (this.connectedOnce) for (const listener of [...this.reconnectListeners]) listener();
+        this.connectedOnce = true;
+      },
       onConnectFailed: (error, retryMs) =>
         logger.warn({ err: error, retryMs }, "live updates listener could not connect; retrying"),
     });
@@ -54,6 +60,7 @@ export class LiveUpdates {
     this.attempts.clear();
     this.breakers.clear();
     this.revokedKeyListeners.clear();
+    this.reconnectListeners.clear();
     await this.connection.stop();
   }
 
@@ -71,6 +78,15 @@ export class LiveUpdates {
   onKeyRevoked(listener: Listener<string>): () => void {
     this.revokedKeyListeners.add(listener);
     return () => this.revokedKeyListeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener` after each reconnect of the listening connection: notifications sent while it
+   * was down are lost, so whoever depends on one (a key revocation) must look again.
+   */
+  onReconnected(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
   }
 
   /** How many keys have subscribers (tests check that nothing is kept after unsubscribing). */

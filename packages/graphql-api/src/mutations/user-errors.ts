@@ -6,13 +6,15 @@ import type { ErrorCode } from "@kapsel/core";
  * and programs against `code`. `__typename` picks the concrete type of the UserError interface
  * (graphql-js' default type resolver reads it).
  */
-export type UserErrorCode = "VALIDATION" | "URL_NOT_ALLOWED" | "NOT_FOUND" | "CONFLICT";
+export type UserErrorCode = "VALIDATION" | "URL_NOT_ALLOWED" | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED";
 
 export const USER_ERROR_KAPSEL_CODES = {
   VALIDATION: "E4003",
   URL_NOT_ALLOWED: "E4010",
   NOT_FOUND: "E4002",
   CONFLICT: "E4009",
+  // The same limit as ingest's 429, so the same code (docs/errors.md).
+  RATE_LIMITED: "E1011",
 } as const satisfies Record<UserErrorCode, ErrorCode>;
 
 const TYPENAMES = {
@@ -20,6 +22,7 @@ const TYPENAMES = {
   URL_NOT_ALLOWED: "UrlNotAllowedError",
   NOT_FOUND: "NotFoundError",
   CONFLICT: "ConflictError",
+  RATE_LIMITED: "RateLimitedError",
 } as const satisfies Record<UserErrorCode, string>;
 
 export interface UserError {
@@ -30,6 +33,8 @@ export interface UserError {
   kapselCode: ErrorCode;
   /** UrlNotAllowedError only. */
   reason?: string;
+  /** RateLimitedError only. */
+  retryAfterSeconds?: number;
 }
 
 function userError(code: UserErrorCode, field: string[] | null, message: string): UserError {
@@ -43,6 +48,16 @@ export const conflict = (field: string[] | null, message: string): UserError => 
 export const urlNotAllowed = (field: string[], message: string, reason: string): UserError => ({
   ...userError("URL_NOT_ALLOWED", field, message),
   reason,
+});
+
+/** The tenant's ingest rate limit is spent (sendTestEvent); nothing was stored. */
+export const rateLimited = (retryAfterSeconds: number): UserError => ({
+  ...userError(
+    "RATE_LIMITED",
+    null,
+    `The tenant's ingest rate limit is spent: test events count against it like ingested events. Retry in ${retryAfterSeconds} s.`,
+  ),
+  retryAfterSeconds,
 });
 
 const WHAT = {

@@ -1,6 +1,6 @@
-import { type GraphQLContext, requireOperator } from "../context.ts";
+import type { GraphQLContext } from "../context.ts";
 import { apiError } from "../errors.ts";
-import { parsePageArgs, toConnection } from "../pagination.ts";
+import { EMPTY_PAGE, parsePageArgs, toConnection } from "../pagination.ts";
 import type { ResolverMap } from "../schema/build-schema.ts";
 import { type AuditRecordModel, auditLeaf, listAuditRecords } from "../sql/audit-records.ts";
 import { receiptOfLeaf } from "./receipts.ts";
@@ -17,14 +17,18 @@ interface AuditLogArgs {
 }
 
 // A tenant key lists its own tenant's records (in SQL and under row-level security); the operator
-// key lists every tenant's, optionally narrowed to one with filter.tenantId.
+// key lists every tenant's, optionally narrowed to one with filter.tenantId. A tenant key's
+// filter.tenantId can only name its own tenant; any other id finds nothing, like a missing one.
 export const auditLogResolvers: ResolverMap = {
   Query: {
     auditLog: async (_: unknown, args: AuditLogArgs, context: GraphQLContext) => {
       const filter = args.filter ?? {};
-      if (filter.tenantId != null) requireOperator(context, "filter the audit log by tenant");
-      const tenantId = context.caller.role === "tenant" ? context.caller.tenantId : (filter.tenantId ?? null);
       const page = parsePageArgs("auditLog", args);
+      // Another tenant's id answers like a tenant that does not exist: an empty list.
+      if (context.caller.role === "tenant" && filter.tenantId != null && filter.tenantId !== context.caller.tenantId) {
+        return toConnection("auditLog", EMPTY_PAGE);
+      }
+      const tenantId = context.caller.role === "tenant" ? context.caller.tenantId : (filter.tenantId ?? null);
       const { atOrAfter = null, before = null } = filter;
       if (atOrAfter && before && atOrAfter > before) {
         throw apiError("BAD_USER_INPUT", "filter.atOrAfter must not be later than filter.before.");

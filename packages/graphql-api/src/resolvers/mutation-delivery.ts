@@ -2,8 +2,10 @@ import { isId, newId } from "@kapsel/core";
 import { type GraphQLContext, requireTenant } from "../context.ts";
 import type { EndpointModel } from "../models.ts";
 import { toEnum } from "../models.ts";
-import { conflict, failed, notFound, succeeded } from "../mutations/user-errors.ts";
+import { admitTestEvent } from "../mutations/test-event-rate.ts";
+import { conflict, failed, invalid, notFound, rateLimited, succeeded } from "../mutations/user-errors.ts";
 import type { ResolverMap } from "../schema/build-schema.ts";
+import { findTenant } from "../sql/tenants.ts";
 import { insertTestEvent } from "../sql/test-events.ts";
 
 /** What a test event's payload is when the caller gives none. */
@@ -14,6 +16,12 @@ export function defaultTestPayload(endpointId: string, at: Date): unknown {
   };
 }
 
+/**
+ * Largest test event payload, in bytes of its JSON: a test shows that deliveries arrive, which a
+ * small body does as well as a large one. Real events come through ingest (INGEST_MAX_BODY_BYTES).
+ */
+export const MAX_TEST_PAYLOAD_BYTES = 64 * 1024;
+
 /** Headers stored with a test event (ingest stores the source's; this marks where it came from). */
 export const TEST_EVENT_HEADERS = Object.freeze({ "content-type": "application/json", "kapsel-test-event": "true" });
 
@@ -23,6 +31,9 @@ async function liveEndpoint(context: GraphQLContext, tenantId: string, id: strin
   const endpoint = await context.loaders.endpoint(tenantId).load(id);
   return endpoint && !endpoint.deleted ? endpoint : null;
 }
+
+const endpointDisabled = () =>
+  conflict(["endpointId"], "The endpoint is DISABLED and accepts no events. Resume it first.");
 
 /** Reads an object again after a change, past the request's loader caches. */
 async function reread<T>(context: GraphQLContext, load: () => Promise<T>): Promise<T> {
@@ -86,19 +97,36 @@ export const deliveryMutations: ResolverMap = {
       const at = new Date(context.clock.now());
       const body =
         args.payload === undefined || args.payload === null ? defaultTestPayload(args.endpointId, at) : args.payload;
+      const payload = Buffer.from(JSON.stringify(body), "utf8");
+      if (payload.length > MAX_TEST_PAYLOAD_BYTES) {
+        return failed(
+          invalid(
+            ["payload"],
+            `payload is ${payload.length} bytes as JSON; a test event carries at most ${MAX_TEST_PAYLOAD_BYTES} (64 KiB).`,
+          ),
+        );
+      }
+      // Like ingest: the endpoint is looked up before the rate limit, so an unknown or disabled one
+      // spends no token; the insert checks both again in its own statement.
+      const endpoint = await liveEndpoint(context, tenantId, args.endpointId);
+      if (!endpoint) return failed(notFound("endpointId", "endpoint"));
+      if (endpoint.status === "DISABLED") return failed(endpointDisabled());
+      const tenant = await findTenant(context.db, tenantId);
+      if (tenant) {
+        const admission = await admitTestEvent(context.db, tenant, context.rateBurstSeconds, at.getTime());
+        if (admission.outcome === "limited") return failed(rateLimited(admission.retryAfterSeconds));
+      }
       const id = newId("event", at.getTime());
       const inserted = await insertTestEvent(context.db, {
         id,
         tenantId,
         endpointId: args.endpointId,
-        payload: Buffer.from(JSON.stringify(body), "utf8"),
+        payload,
         headers: TEST_EVENT_HEADERS,
         now: at,
       });
       if (inserted.outcome === "not_found") return failed(notFound("endpointId", "endpoint"));
-      if (inserted.outcome === "disabled") {
-        return failed(conflict(["endpointId"], "The endpoint is DISABLED and accepts no events. Resume it first."));
-      }
+      if (inserted.outcome === "disabled") return failed(endpointDisabled());
       return succeeded({ event: await reread(context, () => context.loaders.event(tenantId).load(id)) });
     },
   },

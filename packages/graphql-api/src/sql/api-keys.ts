@@ -116,3 +116,17 @@ export function revokeApiKey(db: Pool, tenantId: string, id: string, now: Date):
     return { outcome: "revoked", apiKey: toApiKey(updated.rows[0]!) };
   });
 }
+
+/**
+ * Which of these key ids are revoked (or gone): after the live-updates connection was down, a
+ * revocation NOTIFY may have been missed. Served by the primary key.
+ */
+export async function revokedApiKeyIds(db: Queryable, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT given.id FROM unnest($1::text[]) AS given(id)
+      WHERE NOT EXISTS (SELECT 1 FROM api_keys k WHERE k.id = given.id AND k.revoked_at IS NULL)`,
+    [ids],
+  );
+  return rows.map((row) => row.id);
+}

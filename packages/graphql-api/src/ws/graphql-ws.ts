@@ -17,12 +17,13 @@ import {
 } from "graphql/index.js";
 import { CloseCode, type FormattedExecutionResult } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
-import { type WebSocket, WebSocketServer } from "ws";
+import { WebSocketServer } from "ws";
 import { authenticateBearer, type Caller } from "../auth/caller.ts";
 import type { GraphQLContext } from "../context.ts";
 import { apiError, type GraphQLErrorCode } from "../errors.ts";
 import { checkOperationLimits, countSelections, type QueryLimits } from "../limits/limits-plugin.ts";
-import { addToKeyedSet } from "../live/keyed-sets.ts";
+import { revokedApiKeyIds } from "../sql/api-keys.ts";
+import { type KeySocketLimits, KeySockets } from "./key-sockets.ts";
 
 /** Serves graphql-ws (subscriptions) on the node:http server's `upgrade` event for /graphql. */
 export interface GraphQLWebSocketHandler {
@@ -37,7 +38,6 @@ export interface GraphQLWebSocketOptions {
   db: Pool;
   operatorApiKey: string | undefined;
   introspection: boolean;
-  limits: QueryLimits;
   maxTokens: number;
   maxSelections: number;
   /** Largest message a client may send (the HTTP body cap). */
@@ -46,10 +46,16 @@ export interface GraphQLWebSocketOptions {
   context(caller: Caller): GraphQLContext;
   /** Calls back with the id of every API key revoked (LiveUpdates.onKeyRevoked); returns the unsubscribe. */
   onKeyRevoked(listener: (apiKeyId: string) => void): () => void;
+  /** Calls back after the revocation listener reconnected (LiveUpdates.onReconnected); returns the unsubscribe. */
+  onListenerReconnected(listener: () => void): () => void;
+  limits: QueryLimits & KeySocketLimits;
   /** GraphQL's own formatting of every error sent (codes, internal errors hidden and logged). */
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
   onInternalError(error: unknown): void;
 }
+
+/** Close code for a socket over its key's limit (4429, as graphql-ws uses for "too many"). */
+const TOO_MANY_SOCKETS = 4429;
 
 /** How long close() waits for clients to answer the close handshake before cutting them off. */
 const CLOSE_GRACE_MS = 1_000;
@@ -58,20 +64,29 @@ const CLOSE_GRACE_MS = 1_000;
  * The WebSocket side of /graphql (graphql-ws' `graphql-transport-ws` protocol). The connection is
  * authenticated once, at `connection_init`, by `connectionParams.authorization` or else the upgrade
  * request's Authorization header (both "Bearer <key>"); without a valid key it is closed with 4401,
- * and when its key is revoked later, with 4403 (LiveUpdates hears of every revocation).
+ * and when its key is revoked later, with 4403 (LiveUpdates hears of every revocation, and after its
+ * connection was down every open socket's key is looked up again, since NOTIFYs were lost). A
+ * tenant key may hold a bounded number of sockets (one more is closed with 4429) and of running
+ * subscriptions (one more is refused with TOO_MANY_SUBSCRIPTIONS).
  * Only subscriptions are served; each document goes through the same token cap, validation rules,
  * selection cap and depth/cost limits as on HTTP before anything runs.
  */
 export function graphqlWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSocketHandler {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
   const callers = new WeakMap<object, Caller>();
-  // Removes a closed socket from socketsByKey.
+  // Removes a closed socket from the key's sockets.
   const untrack = new WeakMap<object, () => void>();
-  // The open sockets of each tenant API key: a revoked key's sockets are closed at once.
-  const socketsByKey = new Map<string, Set<WebSocket>>();
-  const stopWatchingRevocations = options.onKeyRevoked((apiKeyId) => {
-    // 4403 Forbidden: graphql-ws clients do not reconnect with the revoked key.
-    for (const socket of socketsByKey.get(apiKeyId) ?? []) socket.close(CloseCode.Forbidden, "API key revoked");
+  // The subscription ids running on each socket, counted against its key.
+  const running = new WeakMap<object, Set<string>>();
+  const keySockets = new KeySockets(options.limits);
+  // 4403 Forbidden: graphql-ws clients do not reconnect with the revoked key.
+  const closeRevoked = (apiKeyId: string) => keySockets.close(apiKeyId, CloseCode.Forbidden, "API key revoked");
+  const stopWatchingRevocations = options.onKeyRevoked(closeRevoked);
+  const stopWatchingReconnects = options.onListenerReconnected(() => {
+    revokedApiKeyIds(options.db, keySockets.keys()).then(
+      (revoked) => revoked.forEach(closeRevoked),
+      (error: unknown) => options.onInternalError(error),
+    );
   });
   const rules: ValidationRule[] = [
     ...specifiedRules,
@@ -89,9 +104,15 @@ export function graphqlWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSo
         const header = typeof fromParams === "string" ? fromParams : ctx.extra.request.headers.authorization;
         try {
           const caller = await authenticateBearer(options.db, header, options.operatorApiKey);
+          if (caller.role === "tenant") {
+            const remove = keySockets.add(caller.apiKeyId, ctx.extra.socket);
+            if (!remove) {
+              ctx.extra.socket.close(TOO_MANY_SOCKETS, "Too many open connections for this API key");
+              return false;
+            }
+            untrack.set(ctx, remove);
+          }
           callers.set(ctx, caller);
-          if (caller.role === "tenant")
-            untrack.set(ctx, addToKeyedSet(socketsByKey, caller.apiKeyId, ctx.extra.socket));
           return true;
         } catch (error) {
           const unauthenticated = error instanceof GraphQLError && error.extensions.code === "UNAUTHENTICATED";
@@ -103,7 +124,7 @@ export function graphqlWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSo
           return false; // graphql-ws would close with 4403; the code above was sent first
         }
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: (ctx, id, payload) => {
         const caller = callers.get(ctx);
         if (!caller) return [apiError("UNAUTHENTICATED", "The connection is not authenticated.")];
         let document: DocumentNode;
@@ -137,6 +158,18 @@ export function graphqlWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSo
         } catch (error) {
           return [error as GraphQLError];
         }
+        if (caller.role === "tenant") {
+          if (!keySockets.trySubscribe(caller.apiKeyId)) {
+            return [
+              apiError(
+                "TOO_MANY_SUBSCRIPTIONS",
+                `This API key already runs ${options.limits.maxSubscriptionsPerKey} subscriptions; complete one first.`,
+              ),
+            ];
+          }
+          const ids = running.get(ctx) ?? new Set<string>();
+          running.set(ctx, ids.add(id));
+        }
         const args: ExecutionArgs = {
           schema: options.schema,
           document,
@@ -151,7 +184,17 @@ export function graphqlWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSo
         return { ...result, errors: format(result.errors) };
       },
       onError: (_ctx, _id, _payload, errors) => format(errors),
-      onClose: (ctx) => untrack.get(ctx)?.(),
+      onComplete: (ctx, id) => {
+        const caller = callers.get(ctx);
+        if (caller?.role === "tenant" && running.get(ctx)?.delete(id)) keySockets.unsubscribe(caller.apiKeyId);
+      },
+      onClose: (ctx) => {
+        untrack.get(ctx)?.();
+        const caller = callers.get(ctx);
+        const ids = running.get(ctx);
+        if (caller?.role === "tenant" && ids) keySockets.unsubscribe(caller.apiKeyId, ids.size);
+        running.delete(ctx);
+      },
     },
     wss,
   );
@@ -168,6 +211,7 @@ export function graphqlWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSo
     close() {
       closing ??= (async () => {
         stopWatchingRevocations();
+        stopWatchingReconnects();
         const disposed = Promise.resolve(server.dispose()).catch(() => undefined);
         const grace = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
         await Promise.race([disposed, grace]);

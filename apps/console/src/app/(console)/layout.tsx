@@ -11,7 +11,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <SiteHeader tenantName={viewer.kind === "data" ? viewer.data.viewer.name : null} />
+      <SiteHeader tenantName={viewer.kind === "data" ? (viewer.data.viewer?.name ?? null) : null} />
       <main id="main" className="page">
         {children}
       </main>

@@ -20,6 +20,8 @@ export default async function EndpointsPage({ searchParams }: Props) {
     query: ENDPOINTS_LIST,
     variables: { first: ENDPOINTS_PAGE_SIZE, after: cursor },
   });
+  // `endpoints` is nullable (decision 0019); null only comes with errors, which describeFailure shows.
+  const endpoints = result.kind === "data" ? result.data.endpoints : null;
   return (
     <>
       <div className="page-head">
@@ -31,9 +33,12 @@ export default async function EndpointsPage({ searchParams }: Props) {
       <p className="muted lede">
         Where your webhooks are delivered. Success rate, latency and failures cover the last 24 hours.
       </p>
-      {result.kind !== "data" ? (
-        <ErrorState title="The endpoints could not be loaded." message={describeFailure(result)} />
-      ) : result.data.endpoints.edges.length === 0 ? (
+      {result.kind !== "data" || endpoints === null ? (
+        <ErrorState
+          title="The endpoints could not be loaded."
+          message={result.kind !== "data" ? describeFailure(result) : "The API answered without the list."}
+        />
+      ) : endpoints.edges.length === 0 ? (
         <EmptyState title={cursor ? "No more endpoints." : "No endpoints yet"}>
           <p>Create one to get a URL your sources can post webhooks to.</p>
           <Link href="/endpoints/new" className="button">
@@ -42,14 +47,11 @@ export default async function EndpointsPage({ searchParams }: Props) {
         </EmptyState>
       ) : (
         <>
-          <EndpointList endpoints={result.data.endpoints.edges.map((e) => e.node)} />
+          <EndpointList endpoints={endpoints.edges.map((e) => e.node)} />
           <nav className="pager" aria-label="Endpoint pages">
             {cursor ? <Link href="/endpoints">First page</Link> : null}
-            {result.data.endpoints.pageInfo.hasNextPage && result.data.endpoints.pageInfo.endCursor ? (
-              <Link
-                href={`/endpoints?after=${encodeURIComponent(result.data.endpoints.pageInfo.endCursor)}`}
-                className="button"
-              >
+            {endpoints.pageInfo.hasNextPage && endpoints.pageInfo.endCursor ? (
+              <Link href={`/endpoints?after=${encodeURIComponent(endpoints.pageInfo.endCursor)}`} className="button">
                 Next page
               </Link>
             ) : null}
