@@ -20,7 +20,7 @@ describe("<ReceiptPanelView>", () => {
     const verdict = judgeReceipt(built.json, built.attemptId, [built.verifierKey]);
     const html = renderToStaticMarkup(
       <ReceiptPanelView
-        attemptId={built.attemptId}
+        recordId={built.attemptId}
         state={{ kind: "verdict", verdict }}
         downloadUrl="blob:receipt"
         command={verifyCommand(built.attemptId, [built.verifierKey])}
@@ -42,7 +42,7 @@ describe("<ReceiptPanelView>", () => {
     const verdict = judgeReceipt(built.json, built.attemptId, [otherVerifierKey()]);
     const html = renderToStaticMarkup(
       <ReceiptPanelView
-        attemptId={built.attemptId}
+        recordId={built.attemptId}
         state={{ kind: "verdict", verdict }}
         downloadUrl={null}
         command=""
@@ -58,7 +58,7 @@ describe("<ReceiptPanelView>", () => {
     const verdict = judgeReceipt(built.json, built.attemptId, []);
     const html = renderToStaticMarkup(
       <ReceiptPanelView
-        attemptId={built.attemptId}
+        recordId={built.attemptId}
         state={{ kind: "verdict", verdict }}
         downloadUrl={null}
         command=""
@@ -69,13 +69,13 @@ describe("<ReceiptPanelView>", () => {
 
   it("offers to try again while the receipt is pending or failed to load", () => {
     const pending = renderToStaticMarkup(
-      <ReceiptPanelView attemptId="att_1" state={{ kind: "pending" }} downloadUrl={null} command="" />,
+      <ReceiptPanelView recordId="att_1" state={{ kind: "pending" }} downloadUrl={null} command="" />,
     );
     expect(pending).toMatch(/data-verdict="pending"/);
     expect(pending).toContain("not in a signed checkpoint yet");
     expect(pending).toContain("Try again");
     const error = renderToStaticMarkup(
-      <ReceiptPanelView attemptId="att_1" state={{ kind: "error", message: "boom" }} downloadUrl={null} command="" />,
+      <ReceiptPanelView recordId="att_1" state={{ kind: "error", message: "boom" }} downloadUrl={null} command="" />,
     );
     expect(error).toMatch(/data-verdict="error"/);
     expect(error).toContain("boom");

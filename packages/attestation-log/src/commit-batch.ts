@@ -56,7 +56,12 @@ export async function commitBatch(
     await appendLeaves(
       client,
       size,
-      pending.map((p, i) => ({ attemptId: p.attemptId, leaf: p.leaf, leafHash: Buffer.from(hashes[i]!) })),
+      pending.map((p, i) => ({
+        attemptId: p.attemptId,
+        auditId: p.auditId,
+        leaf: p.leaf,
+        leafHash: Buffer.from(hashes[i]!),
+      })),
       now,
     );
     await insertMerkleNodes(

@@ -15,7 +15,7 @@ export interface CommittedBatch {
   leaves: readonly PendingLeaf[];
 }
 
-/** An `attestation.commit` span for a batch that committed, and a debug line per attempt. */
+/** An `attestation.commit` span for a batch that committed, and a debug line per attempt or audit record. */
 export function observeCommit(logger: Logger, startedAtMs: number, batch: CommittedBatch): void {
   const span = tracer.startSpan("attestation.commit", { kind: SpanKind.INTERNAL, startTime: startedAtMs, root: true });
   const debug = logger.isLevelEnabled("debug");
@@ -28,13 +28,19 @@ export function observeCommit(logger: Logger, startedAtMs: number, batch: Commit
     span.setAttributes({
       "kapsel.tree_size": batch.treeSize,
       "kapsel.leaf_count": batch.leaves.length,
-      "kapsel.event_ids": eventIds,
-      "kapsel.attempt_ids": batch.leaves.map((leaf) => leaf.attemptId),
+      "kapsel.event_ids": eventIds.filter((id) => id !== ""),
+      "kapsel.attempt_ids": batch.leaves.flatMap((leaf) => (leaf.attemptId === null ? [] : [leaf.attemptId])),
+      "kapsel.audit_ids": batch.leaves.flatMap((leaf) => (leaf.auditId === null ? [] : [leaf.auditId])),
     });
   }
   span.end();
   if (!debug) return;
   batch.leaves.forEach((leaf, i) => {
+    if (leaf.auditId !== null) {
+      const at = { auditId: leaf.auditId, leafIndex: batch.firstIndex + i, treeSize: batch.treeSize };
+      logger.debug(at, "audit record committed to the log");
+      return;
+    }
     logger.debug(
       { eventId: eventIds[i], attemptId: leaf.attemptId, leafIndex: batch.firstIndex + i, treeSize: batch.treeSize },
       "attempt committed to the log",
@@ -42,7 +48,7 @@ export function observeCommit(logger: Logger, startedAtMs: number, batch: Commit
   });
 }
 
-/** The leaf is canonical JSON written by delivery; only its event id is read here. */
+/** The leaf is canonical JSON written by delivery; only its event id is read here ("" for audit leaves). */
 function eventIdOf(leaf: Buffer): string {
   try {
     return String((JSON.parse(leaf.toString("utf8")) as { event_id?: unknown }).event_id ?? "");

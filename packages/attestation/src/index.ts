@@ -1,10 +1,20 @@
-export { fromBase64, fromHex, toBase64, toHex } from "./bytes.ts";
 /**
- * @kapsel/attestation: isomorphic (Node and browser) Merkle log math, attempt leaf encoding,
+ * @kapsel/attestation: isomorphic (Node and browser) Merkle log math, attempt and audit leaf encoding,
  * checkpoints, signed notes and receipts. See docs/receipts.md for the formats.
  */
+export {
+  AUDIT_LEAF_KIND,
+  AUDIT_LEAF_VERSION,
+  type AuditLeaf,
+  type AuditLeafFields,
+  type AuditSecretChange,
+  decodeAuditLeaf,
+  encodeAuditLeaf,
+} from "./audit-leaf.ts";
+export { fromBase64, fromHex, toBase64, toHex } from "./bytes.ts";
 export { canonicalJson, type JsonValue } from "./canonical-json.ts";
 export { type Checkpoint, formatCheckpoint, parseCheckpoint } from "./checkpoint.ts";
+export { configurationSha256 } from "./configuration-digest.ts";
 export {
   type ConsistencyInput,
   consistencyProof,
@@ -29,6 +39,7 @@ export {
   decodeAttemptLeaf,
   encodeAttemptLeaf,
 } from "./leaf.ts";
+export { decodeLogLeaf, type LeafKind, type LogLeaf } from "./log-leaf.ts";
 export {
   emptyRootHash,
   HASH_SIZE,

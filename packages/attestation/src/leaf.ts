@@ -5,8 +5,19 @@
  * headers are included. Decoding accepts only the exact canonical bytes encoding would produce,
  * so every attempt has exactly one leaf and every leaf exactly one meaning.
  */
-import { hasControlCharacter, isWellFormedUnicode, utf8Decode, utf8Encode } from "./bytes.ts";
+import { utf8Encode } from "./bytes.ts";
 import { canonicalJson } from "./canonical-json.ts";
+import {
+  checkCanonical,
+  checkText,
+  isNonNegativeInteger,
+  isPlainObject,
+  isTimestamp,
+  MAX_ID_LENGTH,
+  parseLeafJson,
+  SHA256_HEX,
+  sameKeys,
+} from "./leaf-fields.ts";
 import { AttestationError, fail, type Result } from "./result.ts";
 
 export const ATTEMPT_LEAF_VERSION = 1;
@@ -62,9 +73,6 @@ const TOP_KEYS = [
 ];
 const OUTCOME_KEYS = ["error_class", "result", "status"];
 const RESULTS: readonly string[] = ["success", "retryable_failure", "permanent_failure"];
-const SHA256_HEX = /^[0-9a-f]{64}$/;
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const MAX_ID_LENGTH = 256;
 const MAX_URL_LENGTH = 8192;
 
 /** Canonical leaf bytes. Throws AttestationError("invalid_leaf") if the attempt is not valid. */
@@ -94,49 +102,11 @@ export function encodeAttemptLeaf(attempt: AttemptLeafFields): Uint8Array {
 
 /** Parses and validates leaf bytes; fails unless they are exactly a canonical version 1 leaf. */
 export function decodeAttemptLeaf(bytes: Uint8Array): Result<{ leaf: AttemptLeaf }> {
-  if (!(bytes instanceof Uint8Array)) return fail("leaf must be bytes");
-  const text = utf8Decode(bytes);
-  if (text === undefined) return fail("leaf is not valid UTF-8");
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return fail("leaf is not JSON");
-  }
-  const problem = validateLeaf(value);
+  const parsed = parseLeafJson(bytes);
+  if (!parsed.ok) return parsed;
+  const problem = validateLeaf(parsed.value) ?? checkCanonical(parsed.text, parsed.value);
   if (problem) return fail(problem);
-  // Reject anything that is not byte-for-byte canonical (whitespace, key order, escapes,
-  // duplicate keys, 1.0 for 1, ...): the hash must identify one and only one encoding.
-  let canonical: string;
-  try {
-    canonical = canonicalJson(value);
-  } catch {
-    return fail("leaf is not representable as canonical JSON");
-  }
-  if (canonical !== text) return fail("leaf is not in canonical JSON form");
-  return { ok: true, leaf: value as AttemptLeaf };
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function sameKeys(value: Record<string, unknown>, expected: readonly string[]): boolean {
-  const keys = Object.keys(value).sort();
-  return keys.length === expected.length && keys.every((k, i) => k === expected[i]);
-}
-
-function checkText(value: unknown, name: string, max: number): string | undefined {
-  if (typeof value !== "string" || value.length === 0) return `${name} must be a non-empty string`;
-  if (value.length > max) return `${name} is longer than ${max} characters`;
-  if (!isWellFormedUnicode(value)) return `${name} is not valid Unicode`;
-  // Control characters in ids or URLs are never legitimate and would make leaves ambiguous to read.
-  if (hasControlCharacter(value, { includeDel: true })) return `${name} contains control characters`;
-  return undefined;
-}
-
-function isNonNegativeInteger(value: unknown): value is number {
-  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+  return { ok: true, leaf: parsed.value as AttemptLeaf };
 }
 
 /** Returns the first problem found, or undefined when `value` is a valid version 1 leaf. */
@@ -187,11 +157,4 @@ function validateOutcome(outcome: unknown): string | undefined {
     return "a successful outcome has a status and no error_class";
   }
   return undefined;
-}
-
-function isTimestamp(value: unknown): boolean {
-  if (typeof value !== "string" || !TIMESTAMP.test(value)) return false;
-  // Round-tripping through Date rejects impossible dates such as 2026-02-30 or 24:00.
-  const ms = Date.parse(value);
-  return Number.isFinite(ms) && new Date(ms).toISOString() === value;
 }

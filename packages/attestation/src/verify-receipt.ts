@@ -3,10 +3,13 @@
  * The receipt passes only if every check passes; checks that cannot run because an earlier
  * step failed are reported as "skip", which also counts as not passing.
  */
+
+import type { AuditLeaf } from "./audit-leaf.ts";
 import { bytesEqual, fromBase64, toHex, utf8Encode } from "./bytes.ts";
 import { type Checkpoint, parseCheckpoint } from "./checkpoint.ts";
 import { verifyInclusion } from "./inclusion-proof.ts";
-import { type AttemptLeaf, decodeAttemptLeaf } from "./leaf.ts";
+import type { AttemptLeaf } from "./leaf.ts";
+import { decodeLogLeaf, type LeafKind } from "./log-leaf.ts";
 import { leafHash, sha256Bytes } from "./merkle-hash.ts";
 import { parseReceipt } from "./receipt.ts";
 import { type NoteSignature, openNote, splitNote } from "./signed-note.ts";
@@ -33,8 +36,12 @@ export interface ReceiptVerification {
    * say so, because anyone can sign with a key they made up and list it.
    */
   keySource: "trusted" | "receipt";
-  /** The decoded leaf, when it decodes (present even if other checks fail). */
+  /** Which kind of leaf the receipt is for, when the leaf decodes (docs/receipts.md, section 2a). */
+  leafKind?: LeafKind;
+  /** The decoded attempt leaf, when it decodes as one (present even if other checks fail). */
   leaf?: AttemptLeaf;
+  /** The decoded audit leaf, when it decodes as one (present even if other checks fail). */
+  auditLeaf?: AuditLeaf;
   /** The checkpoint, only when its signature verified. */
   checkpoint?: Checkpoint;
   /** Keys whose signatures verified. */
@@ -44,7 +51,7 @@ export interface ReceiptVerification {
 export interface VerifyReceiptOptions {
   /** Verifier keys to trust. When given, the keys inside the receipt are ignored. */
   trustedKeys?: readonly string[];
-  /** The delivered payload, to check against the leaf's payload_sha256. */
+  /** The delivered payload, to check against an attempt leaf's payload_sha256 (audit leaves have none). */
   payload?: Uint8Array;
 }
 
@@ -75,11 +82,13 @@ export function verifyReceipt(input: unknown, options: VerifyReceiptOptions = {}
   const checks: ReceiptCheck[] = [pass("receipt_format")];
   const result: ReceiptVerification = { ok: false, checks, keySource };
 
-  // The leaf: decodes as a v1 attempt, and hashes to the leaf hash the proof is about.
+  // The leaf: decodes as a v1 attempt or a v1 audit record, and hashes to the leaf hash the proof is about.
   const leafBytes = utf8Encode(receipt.leaf);
-  const decoded = decodeAttemptLeaf(leafBytes);
+  const decoded = decodeLogLeaf(leafBytes);
   if (decoded.ok) {
-    result.leaf = decoded.leaf;
+    result.leafKind = decoded.decoded.kind;
+    if (decoded.decoded.kind === "attempt") result.leaf = decoded.decoded.leaf;
+    else result.auditLeaf = decoded.decoded.leaf;
     checks.push(pass("leaf_decodes"));
   } else {
     checks.push(failed("leaf_decodes", decoded.reason));
@@ -142,7 +151,9 @@ export function verifyReceipt(input: unknown, options: VerifyReceiptOptions = {}
     const payload = options.payload;
     if (!(payload instanceof Uint8Array)) checks.push(failed("payload_sha256", "payload must be bytes"));
     else if (!decoded.ok) checks.push(skipped("payload_sha256", "leaf does not decode"));
-    else if (toHex(sha256Bytes(payload)) === decoded.leaf.payload_sha256) checks.push(pass("payload_sha256"));
+    else if (decoded.decoded.kind === "audit") {
+      checks.push(failed("payload_sha256", "an audit leaf commits to no payload, so a payload cannot be checked"));
+    } else if (toHex(sha256Bytes(payload)) === decoded.decoded.leaf.payload_sha256) checks.push(pass("payload_sha256"));
     else checks.push(failed("payload_sha256", "payload does not match the leaf's payload_sha256"));
   }
 

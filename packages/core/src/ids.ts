@@ -11,6 +11,7 @@ export const ID_PREFIXES = {
   endpoint: "ep",
   event: "evt",
   attempt: "att",
+  audit: "aud",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -210,6 +210,41 @@ describe("Prisma schema and SQL migrations", () => {
     });
     expect(await prisma.merkleLeaf.findUniqueOrThrow({ where: { leafIndex: 0n } })).toEqual(leaf);
 
+    const audit = await prisma.auditRecord.create({
+      data: {
+        id: "aud_1",
+        tenantId: "ten_1",
+        actor: "operator",
+        operation: "updateTenant",
+        targetId: "ten_1",
+        at: at("2026-03-02T00:00:00Z"),
+        beforeSha256: sha("before"),
+        afterSha256: sha("after"),
+        secret: "unchanged",
+      },
+    });
+    expect(await prisma.auditRecord.findUniqueOrThrow({ where: { id: "aud_1" } })).toEqual(audit);
+    const auditPending = await prisma.pendingLeaf.create({
+      data: { id: 99n, auditId: "aud_1", leaf: new Uint8Array([123, 125]), enqueuedAt: at("2026-03-02T00:00:00Z") },
+    });
+    expect(await prisma.pendingLeaf.findUniqueOrThrow({ where: { auditId: "aud_1" } })).toEqual(auditPending);
+    const auditLeaf = await prisma.merkleLeaf.create({
+      data: { leafIndex: 1n, auditId: "aud_1", leaf: new Uint8Array([123, 125]), leafHash: sha("audit leaf") },
+    });
+    expect(
+      await prisma.auditRecord.findUniqueOrThrow({
+        where: { id: "aud_1" },
+        include: { merkleLeaf: true, tenant: true },
+      }),
+    ).toMatchObject({ merkleLeaf: auditLeaf, tenant: { id: "ten_1" } });
+    // A leaf belongs to an attempt or to an audit record, never to both or neither.
+    await expect(
+      db.pool.query("INSERT INTO pending_leaves (attempt_id, audit_id, leaf) VALUES ('att_1', 'aud_1', '\\x00')"),
+    ).rejects.toThrow(/pending_leaves_one_source/);
+    await expect(db.pool.query("INSERT INTO pending_leaves (leaf) VALUES ('\\x00')")).rejects.toThrow(
+      /pending_leaves_one_source/,
+    );
+
     const head = await prisma.signedTreeHead.create({
       data: { treeSize: 1n, rootHash: sha("root"), checkpoint: "kapsel.local/log\n1\nAAAA\n", keyId: "0a1b2c3d" },
     });
@@ -238,5 +273,8 @@ describe("Prisma schema and SQL migrations", () => {
     await expect(db.pool.query("UPDATE merkle_nodes SET hash = hash")).rejects.toThrow(/append-only/);
     await expect(db.pool.query("DELETE FROM merkle_nodes")).rejects.toThrow(/append-only/);
     await expect(db.pool.query("TRUNCATE merkle_nodes")).rejects.toThrow(/append-only/);
+    await expect(db.pool.query("UPDATE audit_records SET actor = 'someone else'")).rejects.toThrow(/append-only/);
+    await expect(db.pool.query("DELETE FROM audit_records")).rejects.toThrow(/append-only/);
+    await expect(db.pool.query("TRUNCATE audit_records CASCADE")).rejects.toThrow(/append-only/);
   });
 });

@@ -37,6 +37,20 @@ beforeAll(async () => {
   const signer = await registerLogSigner(api.db.pool);
   aData = await deliverEvents(api.db.pool, a.id, receiver.url, 2);
   bData = await deliverEvents(api.db.pool, b.id, receiver.url, 2);
+  // One audited change each, so auditLog(filter: …) finds the caller's own records (decision 0022).
+  for (const [tenant, data] of [
+    [a, aData],
+    [b, bData],
+  ] as const) {
+    const renamed = await api.gql(
+      `mutation($id: ID!) { updateEndpoint(id: $id, input: { name: "Renamed" }) { userErrors { code } } }`,
+      {
+        key: tenant.apiKey,
+        variables: { id: data.endpoint.id },
+      },
+    );
+    expect(renamed.body.data.updateEndpoint.userErrors, renamed.text).toEqual([]);
+  }
   await commitAll(api.db.pool, signer);
   // B in states every mutation would change: a failed event to replay, an open breaker to reset,
   // a second key (so revoking one is allowed), an active endpoint to pause or delete.

@@ -28,6 +28,7 @@ const TENANT_TABLES = {
   circuit_breaker_transitions: "endpoint_id",
   idempotency_keys: "endpoint_id",
   ingest_rate_buckets: "tenant_id",
+  audit_records: "tenant_id",
 } as const;
 type TenantTable = keyof typeof TENANT_TABLES;
 const TABLES = Object.keys(TENANT_TABLES) as TenantTable[];
@@ -62,6 +63,11 @@ async function seedTenant(pool: Pool, name: string): Promise<Seeded> {
   await pool.query("INSERT INTO ingest_rate_buckets (tenant_id, tokens, refilled_at) VALUES ($1, 1, now())", [
     tenant.id,
   ]);
+  await pool.query(
+    `INSERT INTO audit_records (id, tenant_id, actor, operation, target_id, at, after_sha256, secret)
+     VALUES ($1, $2, 'operator', 'createTenant', $2, now(), sha256('x'), 'rotated')`,
+    [newId("audit"), tenant.id],
+  );
   return { tenantId: tenant.id, endpointId: endpoint.id };
 }
 

@@ -3,6 +3,7 @@
  * consistency offline (docs/receipts.md). The pieces are exported for in-process use and tests.
  */
 export { type Command, parseCommandLine, STDIN } from "./args.ts";
+export { checkReceipt, type ReceiptReport } from "./check-receipt.ts";
 export { runCli } from "./cli.ts";
 export { type ConsistencyCommand, runConsistencyCommand } from "./consistency-command.ts";
 export { consistencyJson, consistencyText } from "./consistency-output.ts";
@@ -19,7 +20,7 @@ export { readBytes, readJson, readText } from "./input.ts";
 export { type CliIo, nodeIo } from "./io.ts";
 export { keyLabel, parseTrustedKeys } from "./keys.ts";
 export { type ProofFile, parseProofFile } from "./proof-file.ts";
-export { checkReceipt, type ReceiptCommand, type ReceiptReport, runReceiptCommand } from "./receipt-command.ts";
+export { type ReceiptCommand, runReceiptCommand } from "./receipt-command.ts";
 export { outcomeText, receiptJson, receiptText } from "./receipt-output.ts";
 export { USAGE } from "./usage.ts";
 export {

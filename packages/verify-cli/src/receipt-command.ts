@@ -1,6 +1,6 @@
 /** `kapsel-verify <receipt.json>`: read the inputs, run verifyReceipt, render the verdict. */
-import { parseReceipt, type ReceiptVerification, verifyReceipt } from "@kapsel/attestation";
 import type { Command } from "./args.ts";
+import { checkReceipt } from "./check-receipt.ts";
 import { EXIT_FAILED, EXIT_VERIFIED, type ExitCode } from "./exit-codes.ts";
 import { readBytes, readJson } from "./input.ts";
 import type { CliIo } from "./io.ts";
@@ -8,22 +8,6 @@ import { parseTrustedKeys } from "./keys.ts";
 import { receiptJson, receiptText } from "./receipt-output.ts";
 
 export type ReceiptCommand = Extract<Command, { kind: "receipt" }>;
-
-export interface ReceiptReport {
-  verification: ReceiptVerification;
-  /** The receipt's leaf_index, when the receipt is well-formed. */
-  leafIndex: number | null;
-}
-
-/** Verifies an already-read receipt. `trustedKeys` empty means: fall back to the receipt's own keys. */
-export function checkReceipt(receipt: unknown, trustedKeys: readonly string[], payload?: Uint8Array): ReceiptReport {
-  const verification = verifyReceipt(receipt, {
-    ...(trustedKeys.length > 0 ? { trustedKeys } : {}),
-    ...(payload !== undefined ? { payload } : {}),
-  });
-  const parsed = parseReceipt(receipt);
-  return { verification, leafIndex: parsed.ok ? parsed.receipt.leaf_index : null };
-}
 
 /** Throws UsageError for bad keys or unreadable input; otherwise returns the output and exit code. */
 export async function runReceiptCommand(

@@ -6,14 +6,15 @@ Usage:
   kapsel-verify consistency <old-note> <new-note> <proof.json> --key <verifier key>... [--json]
   kapsel-verify --help
 
-Receipt: checks that the receipt's attempt record is in the log, at a checkpoint signed by the
-log's key. "-" reads the receipt from standard input.
+Receipt: checks that the receipt's record (a delivery attempt or an audit record) is in the log,
+at a checkpoint signed by the log's key. "-" reads the receipt from standard input.
   --key <verifier key>  trust this key (<name>+<key id>+<base64 key>, from the operator's
                         published key list); repeat for several (e.g. across a key rotation).
                         Without --key the signature is checked against the key(s) inside the
                         receipt, which anyone can forge: that shows self-consistency, not trust.
-  --payload <file>      also check that the file's SHA-256 equals the leaf's payload_sha256.
-  --json                print one JSON object { ok, checks, leaf, keySource, leafIndex,
+  --payload <file>      also check that the file's SHA-256 equals the leaf's payload_sha256
+                        (attempt receipts only: an audit record has no payload).
+  --json                print one JSON object { ok, checks, leafKind, leaf, keySource, leafIndex,
                         checkpoint, signedBy } instead of text.
 
 Consistency (for monitors): checks that the log at the new checkpoint extends the log at the old

@@ -10,6 +10,7 @@ export function SiteHeader({ tenantName }: { tenantName: string | null }) {
         </Link>
         <nav aria-label="Main">
           <Link href="/endpoints">Endpoints</Link>
+          <Link href="/audit">Audit log</Link>
         </nav>
         <div className="site-header-end">
           {tenantName ? (

@@ -73,3 +73,27 @@ export const EVENT_LIVE_STATE = `query EventLiveState($id: ID!, $attempts: Int!)
 export interface EventLiveStateData {
   event: (EventState & { attempts: { edges: { node: Attempt }[] } }) | null;
 }
+
+/** The tenant's audit log (docs/graphql.md, "Audit log"), each record with its receipt once committed. */
+export const AUDIT_PAGE_SIZE = 20;
+export const AUDIT_LOG = `query AuditLog($first: Int!, $after: String) {
+  auditLog(first: $first, after: $after) {
+    edges { node { id actor operation targetId at beforeSha256 afterSha256 rotated leafIndex receipt { json } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+export interface AuditRecord {
+  id: string;
+  actor: string;
+  operation: string;
+  targetId: string;
+  at: string;
+  beforeSha256: string | null;
+  afterSha256: string | null;
+  rotated: boolean;
+  leafIndex: number | null;
+  receipt: { json: string } | null;
+}
+export interface AuditLogData {
+  auditLog: { edges: { node: AuditRecord }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+}

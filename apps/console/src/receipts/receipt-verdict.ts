@@ -4,15 +4,24 @@
  * run wherever this module runs (the browser, for the panel). Pure: no React, no I/O.
  */
 import {
+  type AuditLeaf,
   formatKeyId,
   parseReceipt,
   type ReceiptCheck,
   type ReceiptCheckName,
   verifyReceipt,
 } from "@kapsel/attestation";
+import {
+  expectedKind,
+  type MatchCheckName,
+  matchCheckName,
+  mismatch,
+  provenRecord,
+  type RecordKind,
+} from "./record-match.ts";
 
-/** The console's own check on top of verifyReceipt's: the receipt is about the attempt asked for. */
-export type PanelCheckName = ReceiptCheckName | "attempt_matches";
+/** The console's own check on top of verifyReceipt's: the receipt is about the record asked for. */
+export type PanelCheckName = ReceiptCheckName | MatchCheckName;
 
 export interface CheckRow {
   name: PanelCheckName;
@@ -26,6 +35,10 @@ export interface CheckRow {
 export interface VerifiedVerdict {
   verdict: "verified";
   headline: "Verified";
+  /** What the receipt proves: a delivery attempt or an audit record (docs/receipts.md, section 2a). */
+  kind: RecordKind;
+  /** For an audit record, what the proven leaf says changed (who, what, when); null for attempts. */
+  summary: string | null;
   treeSize: number;
   leafIndex: number;
   keyIds: string[];
@@ -54,6 +67,7 @@ export const CHECK_LABEL: Record<PanelCheckName, string> = {
   checkpoint_size_matches: "Checkpoint size",
   payload_sha256: "Payload hash",
   attempt_matches: "Right attempt",
+  audit_matches: "Right audit record",
 };
 
 const PASS_DETAIL: Record<PanelCheckName, string> = {
@@ -65,51 +79,59 @@ const PASS_DETAIL: Record<PanelCheckName, string> = {
   checkpoint_size_matches: "The checkpoint covers exactly the receipt's tree size.",
   payload_sha256: "The payload hashes to the leaf's payload_sha256.",
   attempt_matches: "The attempt record is the one of this attempt.",
+  audit_matches: "The audit record is the one asked for.",
+};
+
+/** Audit receipts: the same checks, about an audit record. */
+const AUDIT_LABEL: Partial<Record<PanelCheckName, string>> = { leaf_decodes: "Audit record" };
+const AUDIT_PASS_DETAIL: Partial<Record<PanelCheckName, string>> = {
+  leaf_decodes: "The leaf is a well-formed audit record.",
+  leaf_hash: "The audit record hashes to the receipt's leaf hash.",
 };
 
 export const UNPINNED_WARNING =
   "Verifier key not pinned: the signature was checked against the key inside the receipt, which only shows the receipt is self-consistent. Set CONSOLE_LOG_VERIFIER_KEYS.";
 
-function row(check: ReceiptCheck): CheckRow {
+function auditSummary(leaf: AuditLeaf): string {
+  const secret = leaf.secret === "rotated" ? ", a secret was rotated" : "";
+  return `${leaf.operation} on ${leaf.target_id} by ${leaf.actor} at ${leaf.at}${secret}`;
+}
+
+function row(check: ReceiptCheck, kind: RecordKind): CheckRow {
+  const audit = kind === "audit";
   return {
     name: check.name,
-    label: CHECK_LABEL[check.name],
+    label: (audit ? AUDIT_LABEL[check.name] : undefined) ?? CHECK_LABEL[check.name],
     ok: check.status === "pass",
     status: check.status,
-    detail: check.status === "pass" ? PASS_DETAIL[check.name] : check.reason,
+    detail:
+      check.status === "pass"
+        ? ((audit ? AUDIT_PASS_DETAIL[check.name] : undefined) ?? PASS_DETAIL[check.name])
+        : check.reason,
   };
 }
 
 /**
- * Verifies `receiptJson` for the attempt `attemptId` against `pinnedKeys` (the operator's
- * published verifier keys). With no pinned keys, the receipt's own keys are used and the
- * verdict carries a warning.
+ * Verifies `receiptJson` for the record `recordId` (an attempt's or an audit record's receipt)
+ * against `pinnedKeys` (the operator's published verifier keys). With no pinned keys, the
+ * receipt's own keys are used and the verdict carries a warning.
  */
-export function judgeReceipt(receiptJson: string, attemptId: string, pinnedKeys: readonly string[]): ReceiptVerdict {
+export function judgeReceipt(receiptJson: string, recordId: string, pinnedKeys: readonly string[]): ReceiptVerdict {
   const pinned = pinnedKeys.length > 0;
   const result = verifyReceipt(receiptJson, pinned ? { trustedKeys: pinnedKeys } : {});
   const warning = pinned ? null : UNPINNED_WARNING;
-  const checks = result.checks.map(row);
-  if (result.leaf) {
-    const matches = result.leaf.attempt_id === attemptId;
-    checks.push({
-      name: "attempt_matches",
-      label: CHECK_LABEL.attempt_matches,
-      ok: matches,
-      status: matches ? "pass" : "fail",
-      detail: matches
-        ? PASS_DETAIL.attempt_matches
-        : `the receipt is for attempt ${result.leaf.attempt_id}, not ${attemptId}`,
-    });
-  } else {
-    checks.push({
-      name: "attempt_matches",
-      label: CHECK_LABEL.attempt_matches,
-      ok: false,
-      status: "skip",
-      detail: "the leaf does not decode",
-    });
-  }
+  const kind = expectedKind(recordId);
+  const checks = result.checks.map((check) => row(check, result.leafKind ?? kind));
+  const name = matchCheckName(kind);
+  const proven = provenRecord(result);
+  const problem = proven ? mismatch(proven, recordId) : "the leaf does not decode";
+  checks.push({
+    name,
+    label: CHECK_LABEL[name],
+    ok: problem === null,
+    status: problem === null ? "pass" : proven ? "fail" : "skip",
+    detail: problem ?? PASS_DETAIL[name],
+  });
 
   const firstProblem = checks.find((c) => c.status === "fail") ?? checks.find((c) => !c.ok);
   if (firstProblem === undefined && result.ok && result.checkpoint) {
@@ -118,6 +140,8 @@ export function judgeReceipt(receiptJson: string, attemptId: string, pinnedKeys:
     return {
       verdict: "verified",
       headline: "Verified",
+      kind,
+      summary: result.auditLeaf ? auditSummary(result.auditLeaf) : null,
       treeSize: result.checkpoint.treeSize,
       leafIndex: parsed.ok ? parsed.receipt.leaf_index : -1,
       keyIds: signers.map((s) => formatKeyId(s.keyId)),

@@ -1,37 +1,41 @@
 import type { Pool, PoolClient } from "../pool.ts";
 
+/** A leaf waiting for the committer: an attempt's (attemptId) or an audit record's (auditId). */
 export interface PendingLeaf {
-  attemptId: string;
+  attemptId: string | null;
+  auditId: string | null;
   leaf: Buffer;
 }
 
-// Oldest first, so leaves enter the log in the order attempts were recorded.
+// Oldest first, so leaves enter the log in the order attempts and audit records were recorded.
 // Served by pending_leaves_order_idx.
 const TAKE_SQL = `
-SELECT attempt_id, leaf FROM pending_leaves ORDER BY enqueued_at, attempt_id LIMIT $1`;
+SELECT attempt_id, audit_id, leaf FROM pending_leaves ORDER BY enqueued_at, attempt_id, audit_id LIMIT $1`;
 
 export async function takePendingLeaves(client: PoolClient, limit: number): Promise<PendingLeaf[]> {
-  const { rows } = await client.query<{ attempt_id: string; leaf: Buffer }>({
+  const { rows } = await client.query<{ attempt_id: string | null; audit_id: string | null; leaf: Buffer }>({
     name: "take_pending_leaves",
     text: TAKE_SQL,
     values: [limit],
   });
-  return rows.map((r) => ({ attemptId: r.attempt_id, leaf: r.leaf }));
+  return rows.map((r) => ({ attemptId: r.attempt_id, auditId: r.audit_id, leaf: r.leaf }));
 }
 
-// Moves leaves from the queue into the log in one statement. Served by primary keys.
+// Moves leaves from the queue into the log in one statement. Served by primary keys and the
+// unique attempt_id / audit_id of pending_leaves.
 const APPEND_SQL = `
 WITH appended AS (
-  INSERT INTO merkle_leaves (leaf_index, attempt_id, leaf, leaf_hash, committed_at)
-  SELECT * FROM unnest($1::bigint[], $2::text[], $3::bytea[], $4::bytea[], $5::timestamptz[])
-  RETURNING attempt_id
+  INSERT INTO merkle_leaves (leaf_index, attempt_id, audit_id, leaf, leaf_hash, committed_at)
+  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bytea[], $5::bytea[], $6::timestamptz[])
+  RETURNING attempt_id, audit_id
 )
-DELETE FROM pending_leaves WHERE attempt_id IN (SELECT attempt_id FROM appended)`;
+DELETE FROM pending_leaves
+ WHERE attempt_id IN (SELECT attempt_id FROM appended) OR audit_id IN (SELECT audit_id FROM appended)`;
 
 export async function appendLeaves(
   client: PoolClient,
   firstIndex: number,
-  leaves: readonly { attemptId: string; leaf: Buffer; leafHash: Buffer }[],
+  leaves: readonly { attemptId: string | null; auditId: string | null; leaf: Buffer; leafHash: Buffer }[],
   committedAt: Date,
 ): Promise<void> {
   await client.query({
@@ -40,6 +44,7 @@ export async function appendLeaves(
     values: [
       leaves.map((_, i) => firstIndex + i),
       leaves.map((l) => l.attemptId),
+      leaves.map((l) => l.auditId),
       leaves.map((l) => l.leaf),
       leaves.map((l) => l.leafHash),
       leaves.map(() => committedAt),

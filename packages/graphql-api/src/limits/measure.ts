@@ -26,6 +26,7 @@ export const DEFAULT_COST_MODEL: CostModel = {
   weights: {
     "Query.receipt": 10,
     "DeliveryAttempt.receipt": 10,
+    "AuditRecord.receipt": 10,
     "Endpoint.stats": 5,
     "EndpointStats.hourly": 5,
     "Event.payload": 5,

@@ -1,5 +1,8 @@
+import { AUDIT_SPECS } from "../audit/audit-specs.ts";
+import { auditedMutation } from "../audit/audited-mutation.ts";
 import type { GraphQLContext } from "../context.ts";
 import type { FieldResolver, ResolverMap } from "../schema/build-schema.ts";
+import { auditLogResolvers } from "./audit-log.ts";
 import { eventAttemptResolvers } from "./event-attempt.ts";
 import { accessMutations } from "./mutation-access.ts";
 import { deliveryMutations } from "./mutation-delivery.ts";
@@ -24,11 +27,22 @@ function freshAfter(resolve: FieldResolver): FieldResolver {
 
 const mutations = { ...endpointMutations.Mutation, ...deliveryMutations.Mutation, ...accessMutations.Mutation };
 
+/** Every mutation runs in one transaction with its audit record (audit/audited-mutation.ts); none is exempt. */
+function audited(name: string, resolve: FieldResolver): FieldResolver {
+  const spec = AUDIT_SPECS[name];
+  if (!spec) throw new Error(`Mutation.${name} has no audit spec: add it to AUDIT_SPECS (audit/audit-specs.ts)`);
+  return auditedMutation(name, spec, resolve);
+}
+
 export const resolvers: ResolverMap = {
   ...queryResolvers,
+  Query: { ...queryResolvers.Query, ...auditLogResolvers.Query },
+  AuditRecord: auditLogResolvers.AuditRecord!,
   ...tenantEndpointResolvers,
   ...eventAttemptResolvers,
-  Mutation: Object.fromEntries(Object.entries(mutations).map(([name, resolve]) => [name, freshAfter(resolve)])),
+  Mutation: Object.fromEntries(
+    Object.entries(mutations).map(([name, resolve]) => [name, freshAfter(audited(name, resolve))]),
+  ),
 };
 
 export { subscriptionResolvers };

@@ -26,8 +26,17 @@ export type ReceiptOutcome = { outcome: "receipt"; receipt: ReceiptModel } | { o
 export async function receiptOf(context: GraphQLContext, tenantId: string, attemptId: string): Promise<ReceiptOutcome> {
   const leaf = await context.loaders.leaf(tenantId).load(attemptId);
   if (!leaf) return { outcome: "pending" };
+  const built = await receiptOfLeaf(context, leaf);
+  return built ? { outcome: "receipt", receipt: { attemptId, ...built } } : { outcome: "pending" };
+}
+
+/** The receipt of a committed leaf (of either kind), or null while no checkpoint covers it yet. */
+export async function receiptOfLeaf(
+  context: GraphQLContext,
+  leaf: { leafIndex: number; leaf: Buffer },
+): Promise<Omit<ReceiptModel, "attemptId"> | null> {
   const head = await context.logState.latestHead(context.db, leaf.leafIndex);
-  if (!head || head.treeSize <= leaf.leafIndex) return { outcome: "pending" };
+  if (!head || head.treeSize <= leaf.leafIndex) return null;
   const proof = await inclusionProofFromReader(databaseHashReader(context.db), leaf.leafIndex, head.treeSize);
   if (!proof.ok) throw new Error(`cannot prove leaf ${leaf.leafIndex} in tree ${head.treeSize}: ${proof.reason}`);
   const verifierKey = await context.logState.verifierKey(context.db, head.keyId);
@@ -40,18 +49,14 @@ export async function receiptOf(context: GraphQLContext, tenantId: string, attem
     verifierKeys: verifierKey ? [verifierKey] : [],
   });
   return {
-    outcome: "receipt",
-    receipt: {
-      attemptId,
-      leafIndex: receipt.leaf_index,
-      treeSize: receipt.tree_size,
-      leaf: receipt.leaf,
-      leafHash: receipt.leaf_hash,
-      inclusionProof: receipt.inclusion_proof,
-      checkpoint: receipt.checkpoint,
-      verifierKeys: receipt.verifier_keys,
-      json: JSON.stringify(receipt),
-    },
+    leafIndex: receipt.leaf_index,
+    treeSize: receipt.tree_size,
+    leaf: receipt.leaf,
+    leafHash: receipt.leaf_hash,
+    inclusionProof: receipt.inclusion_proof,
+    checkpoint: receipt.checkpoint,
+    verifierKeys: receipt.verifier_keys,
+    json: JSON.stringify(receipt),
   };
 }
 

@@ -3,6 +3,7 @@
  * per check. Presentational only (the fetching and verifying happen in ReceiptPanel).
  */
 import type { ReceiptVerdict } from "../../receipts/receipt-verdict.ts";
+import { expectedKind } from "../../receipts/record-match.ts";
 import { receiptFileName } from "../../receipts/verify-command.ts";
 
 export type ReceiptPanelState =
@@ -12,7 +13,8 @@ export type ReceiptPanelState =
   | { kind: "verdict"; verdict: ReceiptVerdict };
 
 interface Props {
-  attemptId: string;
+  /** The attempt (`att_…`) or audit record (`aud_…`) whose receipt this is. */
+  recordId: string;
   state: ReceiptPanelState;
   /** Blob URL of the receipt JSON, once there is one. */
   downloadUrl: string | null;
@@ -20,7 +22,7 @@ interface Props {
   onRetry?: () => void;
 }
 
-function Status({ state }: { state: ReceiptPanelState }) {
+function Status({ state, recordId }: { state: ReceiptPanelState; recordId: string }) {
   switch (state.kind) {
     case "loading":
       return (
@@ -31,7 +33,8 @@ function Status({ state }: { state: ReceiptPanelState }) {
     case "pending":
       return (
         <p data-testid="receipt-status" data-verdict="pending" className="receipt-status" role="status">
-          Pending: this attempt is not in a signed checkpoint yet. The log signs a new checkpoint every few seconds.
+          Pending: this {expectedKind(recordId) === "audit" ? "audit record" : "attempt"} is not in a signed checkpoint
+          yet. The log signs a new checkpoint every few seconds.
         </p>
       );
     case "error":
@@ -59,7 +62,7 @@ function Status({ state }: { state: ReceiptPanelState }) {
                 {v.keyNames[i] ? <span className="muted"> ({v.keyNames[i]})</span> : null}
               </span>
             ))}
-            .
+            .{v.summary ? <span data-testid="receipt-audit-summary"> Audit record: {v.summary}.</span> : null}
           </p>
         );
       }
@@ -81,11 +84,11 @@ function Status({ state }: { state: ReceiptPanelState }) {
   }
 }
 
-export function ReceiptPanelView({ attemptId, state, downloadUrl, command, onRetry }: Props) {
+export function ReceiptPanelView({ recordId, state, downloadUrl, command, onRetry }: Props) {
   const verdict = state.kind === "verdict" ? state.verdict : null;
   return (
     <div className="receipt-panel stack" data-testid="receipt-panel">
-      <Status state={state} />
+      <Status state={state} recordId={recordId} />
       {verdict?.warning ? (
         <p className="alert alert-warn" data-testid="receipt-warning">
           {verdict.warning}
@@ -122,7 +125,7 @@ export function ReceiptPanelView({ attemptId, state, downloadUrl, command, onRet
       {downloadUrl ? (
         <div className="stack">
           <p>
-            <a className="button" href={downloadUrl} download={receiptFileName(attemptId)}>
+            <a className="button" href={downloadUrl} download={receiptFileName(recordId)}>
               Download JSON
             </a>
           </p>

@@ -52,7 +52,7 @@ export function ReceiptPanel({ attemptId, pinnedKeys }: Props) {
 
   return (
     <ReceiptPanelView
-      attemptId={attemptId}
+      recordId={attemptId}
       state={state}
       downloadUrl={downloadUrl}
       command={verifyCommand(attemptId, pinnedKeys)}

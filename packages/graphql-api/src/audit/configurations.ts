@@ -1,0 +1,45 @@
+import type { Queryable } from "../sql/sql-builder.ts";
+
+/** What an audit record can be about. */
+export type AuditTargetKind = "endpoint" | "event" | "apiKey" | "tenant";
+
+/**
+ * The configuration whose SHA-256 an audit leaf records before and after a change: the target's
+ * settings as stored, with no secret in them (no signing or source secret, no key hash, nothing
+ * derived from one). Column lists are explicit so a new secret column never slips in. Each read
+ * runs inside the mutation's transaction, under the caller's row-level security.
+ */
+const SQL: Record<AuditTargetKind, string> = {
+  endpoint: `SELECT e.id, e.tenant_id, e.name, e.url, e.status, e.disabled_reason, e.source_scheme, e.source_header,
+                    e.source_encoding, e.source_prefix, e.source_tolerance_seconds, e.max_attempts, e.backoff_base_ms,
+                    e.backoff_cap_ms, e.connect_timeout_ms, e.response_timeout_ms, e.max_in_flight,
+                    e.retryable_statuses, e.retry_all_client_errors,
+                    (SELECT b.state FROM circuit_breakers b WHERE b.endpoint_id = e.id) AS breaker_state
+               FROM endpoints e WHERE e.id = $1 AND ($2::text IS NULL OR e.tenant_id = $2)`,
+  event: `SELECT id, tenant_id, endpoint_id, status, encode(payload_sha256, 'hex') AS payload_sha256, received_at
+            FROM events WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2)`,
+  apiKey: `SELECT id, tenant_id, name, prefix, created_at, revoked_at FROM api_keys WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2)`,
+  tenant: `SELECT id, name, ingest_rate_per_second, ingest_rate_burst, retention_days FROM tenants WHERE id = $1 AND ($2::text IS NULL OR id = $2)`,
+};
+
+/**
+ * The target's configuration as a JSON object (timestamps as ISO text), or null if it does not
+ * exist or is not `tenantId`'s (null tenant: the operator, who sees every tenant).
+ */
+export async function readConfiguration(
+  db: Queryable,
+  kind: AuditTargetKind,
+  id: string,
+  tenantId: string | null,
+): Promise<Record<string, unknown> | null> {
+  const { rows } = await db.query<Record<string, unknown>>({
+    name: `gql_audit_config_${kind}`,
+    text: SQL[kind],
+    values: [id, tenantId],
+  });
+  const row = rows[0];
+  if (!row) return null;
+  return Object.fromEntries(
+    Object.entries(row).map(([key, value]) => [key, value instanceof Date ? value.toISOString() : value]),
+  );
+}
