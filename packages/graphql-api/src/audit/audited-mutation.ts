@@ -1,7 +1,6 @@
 import { withTransaction } from "@kapsel/db";
 import { DeliveryAdmin } from "@kapsel/delivery";
 import type { GraphQLContext } from "../context.ts";
-import { Loaders } from "../loaders/loaders.ts";
 import type { FieldResolver } from "../schema/build-schema.ts";
 import type { AuditSpec } from "./audit-specs.ts";
 import { readConfiguration } from "./configurations.ts";
@@ -34,7 +33,7 @@ export function auditedMutation(operation: string, spec: AuditSpec, resolve: Fie
         const scoped: GraphQLContext = {
           ...context,
           db,
-          loaders: new Loaders(db, new Date(context.clock.now())),
+          loaders: context.loaders.onDatabase(db),
           admin: new DeliveryAdmin(db, context.clock),
         };
         const beforeId = spec.before?.(args);

@@ -39,8 +39,15 @@ export class Loaders {
     /** The request's clock: every time window in one request ends at the same instant. */
     readonly now: Date,
     private readonly byteLimits: ResponseByteLimits,
+    /** Shared with the loaders of the same answer on another database (onDatabase). */
+    responseBytes?: ResponseBytes,
   ) {
-    this.responseBytes = new ResponseBytes(byteLimits);
+    this.responseBytes = responseBytes ?? new ResponseBytes(byteLimits);
+  }
+
+  /** The same answer (clock, byte budget) read through another database: a mutation's transaction. */
+  onDatabase(db: Pool): Loaders {
+    return new Loaders(db, this.now, this.byteLimits, this.responseBytes);
   }
 
   endpoint(tenantId: string): DataLoader<string, EndpointModel | null> {
