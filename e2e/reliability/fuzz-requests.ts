@@ -261,7 +261,10 @@ export function buildRequest(c: FuzzCase, targets: FuzzTarget[], maxBodyBytes: n
     head: c.method === "HEAD",
     target,
     mayAccept,
-    expectedKey: c.key.kind === "pool" ? explicitKey : c.key.kind === "none" ? deliveryKey : null,
+    // A delivery id the signature covers (Standard Webhooks' webhook-id) wins over X-Idempotency-Key.
+    expectedKey:
+      (target?.source.scheme === "standard-webhooks" ? deliveryKey : null) ??
+      (c.key.kind === "pool" ? explicitKey : c.key.kind === "none" ? deliveryKey : null),
     receivedSha256: createHash("sha256").update(received).digest("hex"),
   };
 }

@@ -10,18 +10,18 @@ const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
  * twice by adding a fresh `X-Idempotency-Key` (issue #11, finding 7). Otherwise the explicit
  * `X-Idempotency-Key` wins over the scheme's unsigned id header (`X-GitHub-Delivery`,
  * `X-Shopify-Webhook-Id`), which is used when there is no explicit key. An invalid explicit key is
- * an error; an unusable source id only means no deduplication.
+ * an error even when a signed id wins; an unusable source id only means no deduplication.
  */
 export function pickIdempotencyKey(
   headers: IncomingHttpHeaders,
   source: { deliveryId: string | null; deliveryIdSigned: boolean },
 ): IdempotencyKeyResult {
+  const explicit = headers["x-idempotency-key"];
+  const explicitValue = Array.isArray(explicit) ? explicit[0] : explicit;
+  if (explicit !== undefined && (explicitValue === undefined || !VALID_KEY.test(explicitValue))) {
+    return { outcome: "invalid" }; // a malformed header is the client's error, whichever key wins
+  }
   const sourceId = source.deliveryId !== null && VALID_KEY.test(source.deliveryId) ? source.deliveryId : null;
   if (sourceId !== null && source.deliveryIdSigned) return { outcome: "ok", key: sourceId };
-  const explicit = headers["x-idempotency-key"];
-  if (explicit !== undefined) {
-    const value = Array.isArray(explicit) ? explicit[0] : explicit;
-    return value !== undefined && VALID_KEY.test(value) ? { outcome: "ok", key: value } : { outcome: "invalid" };
-  }
-  return { outcome: "ok", key: sourceId };
+  return { outcome: "ok", key: explicitValue ?? sourceId };
 }
