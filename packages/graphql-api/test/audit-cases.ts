@@ -49,7 +49,7 @@ export const AUDIT_CASES: Record<string, AuditCase> = {
     as: "tenant",
     query: `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { endpoint { id } ${ERRORS} } }`,
     prepare: async () => ({
-      variables: { input: { name: "Orders", url: "https://hooks.example.com/orders", sourceScheme: "NONE" } },
+      variables: { input: { name: "Orders", url: "https://hooks.example.com/orders", sourceScheme: "GITHUB" } },
     }),
     targetOf: (p) => (p.endpoint as { id: string }).id,
     secret: "rotated",
