@@ -115,7 +115,7 @@ afterAll(async () => {
 });
 
 describe("row-level security on the API's role", () => {
-  it("covers every table with a tenant_id or endpoint_id column, and only the public log is readable without it", async () => {
+  it("covers every table with a tenant_id or endpoint_id column, and only the public log's hashes are readable without it", async () => {
     const { rows } = await db.pool.query<{ relname: string; rls: boolean; policy: boolean }>(
       `SELECT c.relname, c.relrowsecurity AS rls,
               EXISTS (SELECT 1 FROM pg_policy p
@@ -139,12 +139,31 @@ describe("row-level security on the API's role", () => {
         ORDER BY c.relname`,
       [DEFAULT_DATABASE_ROLE],
     );
-    expect(readable.rows.map((r) => r.relname)).toEqual([
-      "attestation_keys",
-      "merkle_leaves",
-      "merkle_nodes",
-      "signed_tree_heads",
-    ]);
+    expect(readable.rows.map((r) => r.relname)).toEqual(["attestation_keys", "merkle_nodes", "signed_tree_heads"]);
+  });
+
+  it("shows the API's role only the caller's leaves of the log: a leaf names its tenant, endpoint and URL", async () => {
+    const leafOf = async (seeded: Seeded, index: number) => {
+      const { rows } = await db.pool.query<{ id: string }>("SELECT id FROM delivery_attempts WHERE tenant_id = $1", [
+        seeded.tenantId,
+      ]);
+      await db.pool.query(
+        "INSERT INTO merkle_leaves (leaf_index, attempt_id, leaf, leaf_hash) VALUES ($1, $2, $3, sha256($3))",
+        [index, rows[0]!.id, Buffer.from(`{"tenant_id":"${seeded.tenantId}"}`)],
+      );
+      return rows[0]!.id;
+    };
+    const [leafA, leafB] = [await leafOf(a, 1_000_000), await leafOf(b, 1_000_001)];
+    const { rows: owner } = await db.pool.query("SELECT attempt_id FROM merkle_leaves ORDER BY leaf_index");
+    expect(owner.map((r) => r.attempt_id)).toEqual(expect.arrayContaining([leafA, leafB]));
+    const { rows: seen } = await asA.query("SELECT attempt_id FROM merkle_leaves");
+    expect(seen.map((r) => r.attempt_id)).toEqual([leafA]);
+    expect(
+      await withTransaction(db.pool, async (client) => {
+        await client.query(`SET LOCAL ROLE ${DEFAULT_DATABASE_ROLE}`);
+        return (await client.query("SELECT count(*)::int AS n FROM merkle_leaves")).rows[0].n;
+      }),
+    ).toBe(0);
   });
 
   it.each(TABLES)("a query on %s without a tenant filter sees only the caller's rows", async (table) => {
