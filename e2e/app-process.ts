@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { TEST_SECRETS_KEY, TEST_SECRETS_PUBLIC_KEY } from "@kapsel/test-support";
 
 export interface AppProcess {
   child: ChildProcess;
@@ -15,7 +16,15 @@ export interface AppProcess {
 export async function startAppProcess(app: "worker" | "api", env: Record<string, string>): Promise<AppProcess> {
   const entry = fileURLToPath(new URL(`../apps/${app}/src/main.ts`, import.meta.url));
   const child = fork(entry, [], {
-    env: { ...process.env, LOG_LEVEL: "error", ...env },
+    // The test master key, as an operator would split it: the worker opens, the API only seals.
+    env: {
+      ...process.env,
+      LOG_LEVEL: "error",
+      ...(app === "worker"
+        ? { KAPSEL_SECRETS_KEY: TEST_SECRETS_KEY }
+        : { KAPSEL_SECRETS_PUBLIC_KEY: TEST_SECRETS_PUBLIC_KEY }),
+      ...env,
+    },
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

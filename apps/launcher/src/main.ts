@@ -11,6 +11,7 @@ import { DataDir } from "./data-dir.ts";
 import { startDemoReceiver } from "./demo-receiver.ts";
 import { ensureDatabase } from "./ensure-database.ts";
 import { rolesBanner } from "./roles-banner.ts";
+import { launcherSecrets } from "./secrets-key.ts";
 import { seedDemo } from "./seed-demo.ts";
 
 // `npm start`: the whole platform on one machine. Starts an embedded PostgreSQL unless
@@ -29,6 +30,8 @@ const workerRoles = WORKER_ROLES.filter((role) => roles[role]);
 const logger = createLogger({ name: "kapsel", level: config.LOG_LEVEL });
 const dataDir = new DataDir(config.KAPSEL_DATA_DIR);
 await dataDir.ensure();
+// Endpoint secrets are sealed at rest: the worker gets the private key, the API the public one.
+const secrets = await launcherSecrets(dataDir, process.env);
 
 let postgres: EmbeddedPostgres | null = null;
 let databaseUrl = config.DATABASE_URL;
@@ -56,7 +59,7 @@ if (migrated.outcome !== "migrated") {
 const prisma = createPrismaClient(databaseUrl);
 // The demo (tenant, endpoint, receiver) is for the one-command start only, not for a partial layout.
 const seed = roles.all
-  ? await seedDemo(prisma, dataDir, `http://127.0.0.1:${config.DEMO_RECEIVER_PORT}/webhook`)
+  ? await seedDemo(prisma, dataDir, `http://127.0.0.1:${config.DEMO_RECEIVER_PORT}/webhook`, secrets.keyring)
   : ({ outcome: "skipped", reason: "not every role runs" } as const);
 const demoEndpointId = seed.outcome === "skipped" ? null : seed.demo.endpointId;
 const receiver = !roles.all
@@ -64,10 +67,13 @@ const receiver = !roles.all
   : await startDemoReceiver({
       host: "127.0.0.1",
       port: config.DEMO_RECEIVER_PORT,
-      signingSecret: async () =>
-        demoEndpointId
-          ? ((await prisma.endpoint.findUnique({ where: { id: demoEndpointId } }))?.signingSecret ?? null)
-          : null,
+      signingSecret: async () => {
+        const sealed = demoEndpointId
+          ? (await prisma.endpoint.findUnique({ where: { id: demoEndpointId }, select: { signingSecret: true } }))
+              ?.signingSecret
+          : undefined;
+        return sealed ? secrets.keyring.open(sealed) : null;
+      },
       print: (line) => process.stdout.write(`${line}\n`),
     });
 
@@ -93,6 +99,7 @@ const apps = [
         DELIVERY_ALLOW_ADDRESSES: process.env.DELIVERY_ALLOW_ADDRESSES ?? "127.0.0.1/32",
         ATTEST_SIGNING_KEY_FILE: process.env.ATTEST_SIGNING_KEY_FILE ?? signingKeyFile,
         KAPSEL_ROLES: workerRoles.join(","),
+        ...secrets.workerEnv,
       }),
   !roles.api
     ? null
@@ -104,6 +111,7 @@ const apps = [
         DATABASE_URL: databaseUrl,
         API_HOST: config.API_HOST,
         API_PORT: String(config.API_PORT),
+        ...secrets.apiEnv,
       }),
 ].filter((app) => app !== null);
 // The console (next start): built first if its sources changed, started once the API is up.

@@ -1,14 +1,16 @@
 import { AttestationCommitter } from "@kapsel/attestation-log";
 import { formatConfigProblems, parseEnv, WORKER_ROLES, workerConfigSchema } from "@kapsel/config";
 import { DEFAULT_BREAKER_POLICY, systemClock } from "@kapsel/core";
-import { createPool, migrate } from "@kapsel/db";
+import { createPool, migrate, resealEndpointSecrets } from "@kapsel/db";
 import { DeliveryWorker } from "@kapsel/delivery";
 import { createHttpSender, createSsrfPolicy } from "@kapsel/delivery-http";
 import { checkReadiness, createIngestServer, type IngestServer } from "@kapsel/ingest";
 import { createLogger } from "@kapsel/logger";
 import { createMetrics, createStatusServer, type StatusServer } from "@kapsel/metrics";
 import { RetentionJob } from "@kapsel/retention";
+import { SEALED_PREFIX } from "@kapsel/secrets";
 import { startTracing } from "@kapsel/tracing";
+import { keyringFromConfig } from "./secrets-key.ts";
 import { signerFromConfig } from "./signing-key.ts";
 
 // Composition root of the worker process: parse settings, build the pieces, start, stop on signal.
@@ -60,6 +62,22 @@ if (runs.attest && !signer && !config.KAPSEL_ROLES.all) {
   );
   process.exit(2);
 }
+// Endpoint secrets are sealed at rest; ingest (verifying) and delivery (signing) open them, so
+// those roles need the master key (docs/security.md, "Secrets at rest").
+const secrets = await keyringFromConfig(config);
+if (secrets && !secrets.ok) {
+  console.error(formatConfigProblems([`KAPSEL_SECRETS_KEY: ${secrets.problem}`]));
+  process.exit(2);
+}
+if ((runs.ingest || runs.deliver) && !secrets) {
+  console.error(
+    formatConfigProblems([
+      "KAPSEL_SECRETS_KEY: the ingest and deliver roles open sealed endpoint secrets and need KAPSEL_SECRETS_KEY or KAPSEL_SECRETS_KEY_FILE (npm run secrets:generate-key)",
+    ]),
+  );
+  process.exit(2);
+}
+const keyring = secrets?.ok ? secrets.keyring : null;
 const logger = createLogger({ name: "kapsel-worker", level: config.LOG_LEVEL });
 
 const pool = createPool({
@@ -82,6 +100,14 @@ if (config.MIGRATE_ON_START) {
   }
 }
 
+// Secrets stored before they were sealed (rows from before migration 20261124000000, or written
+// by an older version) are sealed now, before this process verifies or signs anything. Cheap when
+// there is nothing to do (one scan of endpoints); safe beside other workers (compare-and-set).
+if (keyring) {
+  const sealed = await resealEndpointSecrets(pool, { donePrefix: SEALED_PREFIX, rewrite: keyring.reseal });
+  if (sealed.values > 0) logger.info(sealed, "sealed plaintext endpoint secrets");
+}
+
 // One registry per process, served at the ingest server's GET /metrics, or without ingest on
 // METRICS_HOST:METRICS_PORT (docs/operations.md).
 const metrics = createMetrics({
@@ -92,7 +118,7 @@ const metrics = createMetrics({
 
 let ingest: IngestServer | null = null;
 let ingestPort: number | null = null;
-if (runs.ingest) {
+if (runs.ingest && keyring) {
   ingest = createIngestServer({
     pool,
     logger,
@@ -102,6 +128,7 @@ if (runs.ingest) {
     maxQueued: config.INGEST_MAX_QUEUED,
     maxQueuedBytes: config.INGEST_MAX_QUEUED_BYTES,
     endpointCacheMs: config.INGEST_ENDPOINT_CACHE_MS,
+    secrets: keyring,
     admission: {
       rateLimitBurstSeconds: config.INGEST_RATE_BURST_SECONDS,
       maxQueueDepth: config.INGEST_MAX_QUEUE_DEPTH,
@@ -125,7 +152,7 @@ if (!ingest && config.METRICS_PORT !== undefined) {
 }
 
 let delivery: DeliveryWorker | null = null;
-if (runs.deliver) {
+if (runs.deliver && keyring) {
   delivery = new DeliveryWorker({
     pool,
     listenConnectionString: config.DATABASE_URL,
@@ -137,6 +164,7 @@ if (runs.deliver) {
     sweepIntervalMs: config.DELIVERY_SWEEP_MS,
     leaseMarginMs: config.DELIVERY_LEASE_MARGIN_MS,
     breakerPolicy: DEFAULT_BREAKER_POLICY,
+    secrets: keyring,
     autoDisableAfterMs: config.DELIVERY_AUTO_DISABLE_AFTER,
     metrics,
   });

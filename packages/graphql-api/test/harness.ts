@@ -10,6 +10,7 @@ import {
   insertEvents,
   startDelivery,
   type TestDatabase,
+  testSecrets,
 } from "@kapsel/test-support";
 import { createGraphQLApi, type GraphQLApiOptions } from "../src/index.ts";
 
@@ -44,6 +45,7 @@ export async function startGraphQL(options: Partial<GraphQLApiOptions> = {}): Pr
     logger: silentLogger(),
     operatorApiKey: OPERATOR_KEY,
     observeQuery: (sql) => queries.push(sql),
+    secretSealer: testSecrets,
     ...options,
   });
   const api = createApiServer({
