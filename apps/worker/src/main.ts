@@ -103,9 +103,23 @@ if (config.MIGRATE_ON_START) {
 // Secrets stored before they were sealed (rows from before migration 20261124000000, or written
 // by an older version) are sealed now, before this process verifies or signs anything. Cheap when
 // there is nothing to do (one scan of endpoints); safe beside other workers (compare-and-set).
-if (keyring) {
-  const sealed = await resealEndpointSecrets(pool, { donePrefix: SEALED_PREFIX, rewrite: keyring.reseal });
-  if (sealed.values > 0) logger.info(sealed, "sealed plaintext endpoint secrets");
+// A database that is down at start does not stop the worker (it never did without migrations):
+// sealing is retried in the background, and until then unsealed rows are refused (E3006).
+async function sealPlaintextSecrets(ring: NonNullable<typeof keyring>): Promise<boolean> {
+  try {
+    const sealed = await resealEndpointSecrets(pool, { donePrefix: SEALED_PREFIX, rewrite: ring.reseal });
+    if (sealed.values > 0) logger.info(sealed, "sealed plaintext endpoint secrets");
+    return true;
+  } catch (err) {
+    logger.warn({ err }, "sealing plaintext endpoint secrets failed; retrying in 5 s");
+    return false;
+  }
+}
+if (keyring && !(await sealPlaintextSecrets(keyring))) {
+  const retry = setInterval(() => {
+    void sealPlaintextSecrets(keyring).then((done) => done && clearInterval(retry));
+  }, 5_000);
+  retry.unref();
 }
 
 // One registry per process, served at the ingest server's GET /metrics, or without ingest on
