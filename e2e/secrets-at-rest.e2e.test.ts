@@ -32,7 +32,7 @@ let worker: WorkerProcess | null = null;
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  db = await createTestDatabaseBefore("20261124000000_secrets_at_rest");
+  db = await createTestDatabaseBefore("20261203140000_secrets_at_rest");
   const tenant = await insertTenant(db.pool);
   endpointId = newId("endpoint");
   await db.pool.query(

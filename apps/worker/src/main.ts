@@ -100,7 +100,7 @@ if (config.MIGRATE_ON_START) {
   }
 }
 
-// Secrets stored before they were sealed (rows from before migration 20261124000000, or written
+// Secrets stored before they were sealed (rows from before migration 20261203140000, or written
 // by an older version) are sealed now, before this process verifies or signs anything. Cheap when
 // there is nothing to do (one scan of endpoints); safe beside other workers (compare-and-set).
 // A database that is down at start does not stop the worker (it never did without migrations):

@@ -11,7 +11,7 @@ import {
 } from "@kapsel/test-support";
 import { describe, expect, it } from "vitest";
 
-const MIGRATION = "20261124000000_secrets_at_rest";
+const MIGRATION = "20261203140000_secrets_at_rest";
 const COLUMNS = "source_secret, signing_secret, previous_signing_secret";
 
 interface SecretsRow {

@@ -8,7 +8,7 @@ import type { Queryable } from "./sql-builder.ts";
 // Every write is scoped like every read: `e.tenant_id = <the caller's tenant>` and, for anything
 // but history, not deleted. Secrets go in as parameters, sealed (packages/secrets), and never come
 // back out (RETURNING lists the same secret-free columns reads use): the API's database role has
-// no SELECT on the secret columns (migration 20261124000000_secrets_at_rest).
+// no SELECT on the secret columns (migration 20261203140000_secrets_at_rest).
 
 /** Parameters of the settings columns, in SETTINGS_COLUMNS order. */
 function settingsValues(s: EndpointSettings): unknown[] {
@@ -246,7 +246,7 @@ export async function deleteEndpoint(
  * which delivery keeps signing with until it expires (replacing any older previous secret);
  * without one, the previous secret is dropped at once. The API may not read the current secret,
  * so it writes the marker 'kapsel:current-signing-secret' and the endpoints_rotate_signing_secret
- * trigger copies the old value (migration 20261124000000_secrets_at_rest).
+ * trigger copies the old value (migration 20261203140000_secrets_at_rest).
  */
 export async function rotateSigningSecret(
   db: Pool,
