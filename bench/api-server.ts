@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { TEST_SECRETS_PUBLIC_KEY } from "@kapsel/test-support";
 import { readyPort, startChild } from "./child-process.ts";
 import type { Cleanup } from "./cleanup.ts";
 
@@ -22,6 +23,7 @@ export async function startApiServer(
   env: Record<string, string> = {},
 ): Promise<ApiServer> {
   const child = await startChild("API", ENTRY, {
+    KAPSEL_SECRETS_PUBLIC_KEY: TEST_SECRETS_PUBLIC_KEY,
     ...process.env,
     ...env,
     DATABASE_URL: databaseUrl,

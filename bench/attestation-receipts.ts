@@ -1,6 +1,7 @@
 import { Agent, request } from "node:http";
 import { fileURLToPath } from "node:url";
 import { verifyReceipt } from "@kapsel/attestation";
+import { TEST_SECRETS_PUBLIC_KEY } from "@kapsel/test-support";
 import { readyPort, startChild } from "./child-process.ts";
 import type { Cleanup } from "./cleanup.ts";
 
@@ -18,6 +19,7 @@ export interface ApiProcess {
 export async function startApi(cleanup: Cleanup, databaseUrl: string): Promise<ApiProcess> {
   const started = performance.now();
   const child = await startChild("API", API_ENTRY, {
+    KAPSEL_SECRETS_PUBLIC_KEY: TEST_SECRETS_PUBLIC_KEY,
     ...process.env,
     DATABASE_URL: databaseUrl,
     API_PORT: "0",

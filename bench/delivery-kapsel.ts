@@ -1,6 +1,12 @@
 import { fileURLToPath } from "node:url";
 import type { Pool } from "@kapsel/db";
-import { type EndpointFixture, insertEndpoint, insertEvents, insertTenant } from "@kapsel/test-support";
+import {
+  type EndpointFixture,
+  insertEndpoint,
+  insertEvents,
+  insertTenant,
+  TEST_SECRETS_KEY,
+} from "@kapsel/test-support";
 import { startChild } from "./child-process.ts";
 import { type DeliveryBenchContext, processGroups, type RunResult } from "./delivery-context.ts";
 import { type Drain, measureDrain, percentile, sleep, waitForQuiet } from "./delivery-measure.ts";
@@ -19,6 +25,8 @@ function workerEnv(url: string, concurrency: number, extra: Record<string, strin
     // The attestation committer has its own target and benchmark; delivery still queues a leaf
     // per attempt (pending_leaves) either way. ATTEST_ENABLED=true (with a key) measures both.
     ATTEST_ENABLED: "false",
+    // The bench's endpoints are sealed under the test master key (insertEndpoint).
+    KAPSEL_SECRETS_KEY: TEST_SECRETS_KEY,
     // Then the caller's env: DELIVERY_CLAIM_BATCH, DATABASE_POOL_SIZE, DELIVERY_POLL_MS... pass through.
     ...process.env,
     DATABASE_URL: url,

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
+import { TEST_SECRETS_KEY } from "@kapsel/test-support";
 import { signSourceRequest } from "@kapsel/webhook-signatures";
 import { type Cleanup, runBench } from "./cleanup.ts";
 import { readBenchConfig } from "./ingest-config.ts";
@@ -31,6 +32,8 @@ async function main(cleanup: Cleanup): Promise<number> {
   const db = await startBenchDatabase(cleanup, config.tmpDir);
   // Ingest only: delivery scales separately and has its own benchmark (bench/delivery.bench.ts).
   const workerEnv = {
+    // The bench's endpoints are sealed under the test master key (insertEndpoint).
+    KAPSEL_SECRETS_KEY: TEST_SECRETS_KEY,
     ...process.env,
     DATABASE_URL: db.url,
     INGEST_HOST: "127.0.0.1",

@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { TEST_SECRETS_KEY, TEST_SECRETS_PUBLIC_KEY } from "@kapsel/test-support";
 
 export interface AppProcess {
   child: ChildProcess;
@@ -19,8 +20,17 @@ export async function startAppProcess(app: "worker" | "api", env: Record<string,
   const entry = fileURLToPath(new URL(`../apps/${app}/src/main.ts`, import.meta.url));
   const child = fork(entry, [], {
     // A free port for the private metrics listener unless the test names one: many processes (and
-    // other test runs) share this machine, and the default 9464/9465 would collide.
-    env: { ...process.env, LOG_LEVEL: "error", METRICS_PORT: "0", ...env },
+    // other test runs) share this machine, and the default 9464/9465 would collide. The test master
+    // key, as an operator would split it: the worker opens, the API only seals.
+    env: {
+      ...process.env,
+      LOG_LEVEL: "error",
+      METRICS_PORT: "0",
+      ...(app === "worker"
+        ? { KAPSEL_SECRETS_KEY: TEST_SECRETS_KEY }
+        : { KAPSEL_SECRETS_PUBLIC_KEY: TEST_SECRETS_PUBLIC_KEY }),
+      ...env,
+    },
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

@@ -8,6 +8,7 @@ import {
   insertTenant,
   type Receiver,
   startReceiver,
+  TEST_SECRETS_KEY,
   TEST_SIGNING_SECRET,
   type TestDatabase,
   waitFor,
@@ -101,6 +102,7 @@ describe("tracing and correlated logs through a running worker", () => {
       DELIVERY_ALLOW_ADDRESSES: "127.0.0.0/8",
       DELIVERY_POLL_MS: "100",
       ATTEST_SIGNING_KEY: signing.signerKey,
+      KAPSEL_SECRETS_KEY: TEST_SECRETS_KEY,
       ATTEST_CHECK_MS: "50",
       ATTEST_MAX_DELAY_MS: "100",
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collector.port}`,
@@ -192,6 +194,7 @@ describe("tracing and correlated logs through a running worker", () => {
       TEST_SIGNING_SECRET,
       TEST_SIGNING_SECRET.slice("whsec_".length),
       signing.signerKey,
+      TEST_SECRETS_KEY.slice(TEST_SECRETS_KEY.lastIndexOf(":") + 1),
     ]) {
       expect(text).not.toContain(secret);
     }

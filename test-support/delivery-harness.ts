@@ -3,6 +3,7 @@ import type { Pool } from "@kapsel/db";
 import { DeliveryWorker, type DeliveryWorkerOptions } from "@kapsel/delivery";
 import { createHttpSender, createSsrfPolicy } from "@kapsel/delivery-http";
 import { silentLogger } from "@kapsel/logger";
+import { testSecrets } from "./secrets.ts";
 
 export interface DeliveryHarness {
   worker: DeliveryWorker;
@@ -38,6 +39,7 @@ export function startDelivery(
     pollIntervalMs: 200,
     sweepIntervalMs: 200,
     leaseMarginMs: 1000,
+    secrets: testSecrets,
     ...overrides,
     breakerPolicy: { ...DEFAULT_BREAKER_POLICY, ...overrides.breaker },
   });

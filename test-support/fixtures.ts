@@ -1,5 +1,6 @@
 import { generateApiKey, newId } from "@kapsel/core";
 import type { Pool } from "@kapsel/db";
+import { testSecrets } from "./secrets.ts";
 
 /** The outbound (Standard Webhooks) secret test endpoints sign with, unless told otherwise. */
 export const TEST_SIGNING_SECRET = "whsec_dGVzdC1zaWduaW5nLXNlY3JldC0zMi1ieXRlcyE=";
@@ -28,9 +29,11 @@ export interface EndpointOptions {
   maxInFlight?: number;
   connectTimeoutMs?: number;
   responseTimeoutMs?: number;
+  /** Plaintext; stored sealed under the test master key, like every secret. */
   signingSecret?: string;
   status?: "active" | "paused" | "disabled";
   sourceScheme?: "none" | "standard-webhooks" | "github" | "stripe" | "shopify" | "hmac-sha256";
+  /** Plaintext; stored sealed under the test master key. */
   sourceSecret?: string | null;
   sourceHeader?: string | null;
   sourceEncoding?: "hex" | "base64" | null;
@@ -55,12 +58,12 @@ export async function insertEndpoint(
       options.url ?? "http://127.0.0.1:9/webhook",
       options.status ?? "active",
       options.sourceScheme ?? "none",
-      options.sourceSecret ?? null,
+      options.sourceSecret == null ? null : testSecrets.seal(options.sourceSecret),
       options.sourceHeader ?? null,
       options.sourceEncoding ?? null,
       options.sourcePrefix ?? null,
       options.sourceToleranceSeconds ?? 300,
-      options.signingSecret ?? TEST_SIGNING_SECRET,
+      testSecrets.seal(options.signingSecret ?? TEST_SIGNING_SECRET),
       options.maxAttempts ?? 346,
       options.maxInFlight ?? 10,
       options.connectTimeoutMs ?? 2000,

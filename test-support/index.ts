@@ -11,6 +11,8 @@ export {
 export { freePort } from "./free-port.ts";
 export { errorCode, type IngestAnswer } from "./http.ts";
 export { type IngestHarness, startIngest } from "./ingest-harness.ts";
+export { findPlaintextSecrets, PLAINTEXT_SECRET_PATTERN } from "./plaintext-secrets.ts";
 export { type ReceivedRequest, type Receiver, type ReceiverHandler, startReceiver } from "./receiver.ts";
-export { createTestDatabase, type TestDatabase } from "./test-database.ts";
+export { TEST_SECRETS_KEY, TEST_SECRETS_PUBLIC_KEY, testSecrets } from "./secrets.ts";
+export { createTestDatabase, createTestDatabaseBefore, type TestDatabase } from "./test-database.ts";
 export { waitFor } from "./wait-for.ts";

@@ -2,6 +2,7 @@ import { ManualClock } from "@kapsel/core";
 import type { Pool } from "@kapsel/db";
 import { createIngestServer, type IngestServer, type IngestServerOptions } from "@kapsel/ingest";
 import { silentLogger } from "@kapsel/logger";
+import { testSecrets } from "./secrets.ts";
 
 export interface IngestHarness {
   url: string;
@@ -23,6 +24,7 @@ export async function startIngest(pool: Pool, overrides: Partial<IngestServerOpt
     maxQueued: 20_000,
     maxQueuedBytes: 256 * 1024 * 1024,
     endpointCacheMs: 0,
+    secrets: testSecrets,
     ...overrides,
   });
   const address = await server.listen(0, "127.0.0.1");

@@ -4,6 +4,7 @@ import { createGraphQLApi, createSsrfPolicy, DatabaseRoleError } from "@kapsel/g
 import { createApiServer } from "@kapsel/http-api";
 import { createLogger } from "@kapsel/logger";
 import { createMetrics, createStatusServer, warnIfMetricsExposed } from "@kapsel/metrics";
+import { createSealer, SecretsError } from "@kapsel/secrets";
 import { startTracing } from "@kapsel/tracing";
 
 // Composition root of the API process: attestation routes and GraphQL (/graphql; subscriptions over
@@ -28,6 +29,16 @@ if (!ssrf.ok) {
   console.error(
     formatConfigProblems(ssrf.invalid.map((i) => `DELIVERY_ALLOW_ADDRESSES: ${i.problem} (got "${i.entry}")`)),
   );
+  process.exit(2);
+}
+// The API seals the secrets it stores with the public half of the master key only: it can write
+// them, never read them back (docs/security.md, "Secrets at rest").
+let secretSealer: ReturnType<typeof createSealer>;
+try {
+  secretSealer = createSealer(config.KAPSEL_SECRETS_PUBLIC_KEY);
+} catch (error) {
+  if (!(error instanceof SecretsError)) throw error;
+  console.error(formatConfigProblems([`KAPSEL_SECRETS_PUBLIC_KEY: ${error.message} (value not shown)`]));
   process.exit(2);
 }
 const logger = createLogger({ name: "kapsel-api", level: config.LOG_LEVEL });
@@ -64,6 +75,7 @@ const graphql = await createGraphQLApi({
   ssrfPolicy: ssrf.policy,
   // Test events spend the tenant's ingest rate limit, from buckets sized as ingest sizes them.
   rateBurstSeconds: config.INGEST_RATE_BURST_SECONDS,
+  secretSealer,
   // Tenant requests run under row-level security as this role (docs/operations.md).
   databaseRole: config.API_DATABASE_ROLE,
 }).catch(async (error: unknown) => {

@@ -12,6 +12,7 @@ import { startDemoReceiver } from "./demo-receiver.ts";
 import { ensureDatabase } from "./ensure-database.ts";
 import { embeddedPostgresComponent } from "./postgres-component.ts";
 import { rolesBanner } from "./roles-banner.ts";
+import { launcherSecrets } from "./secrets-key.ts";
 import { seedDemo } from "./seed-demo.ts";
 import { type Supervised, Supervisor, supervisionLogLine } from "./supervisor.ts";
 
@@ -32,6 +33,8 @@ const workerRoles = WORKER_ROLES.filter((role) => roles[role]);
 const logger = createLogger({ name: "kapsel", level: config.LOG_LEVEL });
 const dataDir = new DataDir(config.KAPSEL_DATA_DIR);
 await dataDir.ensure();
+// Endpoint secrets are sealed at rest: the worker gets the private key, the API the public one.
+const secrets = await launcherSecrets(dataDir, process.env);
 
 // What runs, for stopAll: the apps, what the launcher itself holds open (closed after the apps,
 // last opened first), then the database.
@@ -78,7 +81,7 @@ const prisma = createPrismaClient(databaseUrl);
 closers.push(() => prisma.$disconnect());
 // The demo (tenant, endpoint, receiver) is for the one-command start only, not for a partial layout.
 const seed = roles.all
-  ? await seedDemo(prisma, dataDir, `http://127.0.0.1:${config.DEMO_RECEIVER_PORT}/webhook`)
+  ? await seedDemo(prisma, dataDir, `http://127.0.0.1:${config.DEMO_RECEIVER_PORT}/webhook`, secrets.keyring)
   : ({ outcome: "skipped", reason: "not every role runs" } as const);
 const demoEndpointId = seed.outcome === "skipped" ? null : seed.demo.endpointId;
 const receiver = !roles.all
@@ -86,10 +89,18 @@ const receiver = !roles.all
   : await startDemoReceiver({
       host: "127.0.0.1",
       port: config.DEMO_RECEIVER_PORT,
-      signingSecret: async () =>
-        demoEndpointId
-          ? ((await prisma.endpoint.findUnique({ where: { id: demoEndpointId } }))?.signingSecret ?? null)
-          : null,
+      // Stored sealed: the launcher holds the key, so it opens it (null, i.e. "rejected", if it cannot).
+      signingSecret: async () => {
+        const sealed = demoEndpointId
+          ? (await prisma.endpoint.findUnique({ where: { id: demoEndpointId }, select: { signingSecret: true } }))
+              ?.signingSecret
+          : undefined;
+        try {
+          return sealed ? secrets.keyring.open(sealed) : null;
+        } catch {
+          return null;
+        }
+      },
       print: (line) => process.stdout.write(`${line}\n`),
     });
 if (receiver) closers.push(() => receiver.close());
@@ -119,6 +130,7 @@ const components = [
         DELIVERY_ALLOW_ADDRESSES: process.env.DELIVERY_ALLOW_ADDRESSES ?? "127.0.0.1/32",
         ATTEST_SIGNING_KEY_FILE: process.env.ATTEST_SIGNING_KEY_FILE ?? signingKeyFile,
         KAPSEL_ROLES: workerRoles.join(","),
+        ...secrets.workerEnv,
       }),
   !roles.api
     ? null
@@ -132,6 +144,7 @@ const components = [
         API_PORT: String(config.API_PORT),
         METRICS_HOST: config.METRICS_HOST,
         METRICS_PORT: String(config.API_METRICS_PORT),
+        ...secrets.apiEnv,
       }),
 ].filter((app) => app !== null);
 for (const component of components) apps.push(supervisor.add(component));

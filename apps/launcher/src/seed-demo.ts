@@ -1,5 +1,6 @@
 import { generateApiKey, newId } from "@kapsel/core";
 import type { PrismaClient } from "@kapsel/db";
+import type { SecretSealer } from "@kapsel/secrets";
 import { generateWebhookSecret } from "@kapsel/webhook-signatures";
 import type { DataDir } from "./data-dir.ts";
 
@@ -20,9 +21,14 @@ export type SeedResult = { outcome: "seeded" | "existing"; demo: DemoSeed } | { 
  * Creates the demo tenant, API key and endpoint on the first start against an empty database, and
  * remembers the plaintext key in the data folder (0600) so later starts can print it again.
  */
-export async function seedDemo(prisma: PrismaClient, dataDir: DataDir, receiverUrl: string): Promise<SeedResult> {
+export async function seedDemo(
+  prisma: PrismaClient,
+  dataDir: DataDir,
+  receiverUrl: string,
+  sealer: SecretSealer,
+): Promise<SeedResult> {
   const saved = await dataDir.readJson<DemoSeed>(DEMO_FILE);
-  if (saved && (await prisma.endpoint.findUnique({ where: { id: saved.endpointId } }))) {
+  if (saved && (await prisma.endpoint.findUnique({ where: { id: saved.endpointId }, select: { id: true } }))) {
     return { outcome: "existing", demo: saved };
   }
   if ((await prisma.tenant.count()) > 0) {
@@ -54,8 +60,9 @@ export async function seedDemo(prisma: PrismaClient, dataDir: DataDir, receiverU
         name: "Demo receiver",
         url: receiverUrl,
         sourceScheme: "github",
-        sourceSecret: demo.sourceSecret,
-        signingSecret: generateWebhookSecret(),
+        // Stored sealed, like every endpoint secret (docs/security.md, "Secrets at rest").
+        sourceSecret: sealer.seal(demo.sourceSecret),
+        signingSecret: sealer.seal(generateWebhookSecret()),
       },
     }),
   ]);

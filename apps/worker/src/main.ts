@@ -1,14 +1,16 @@
 import { AttestationCommitter } from "@kapsel/attestation-log";
 import { formatConfigProblems, parseEnv, WORKER_ROLES, workerConfigSchema } from "@kapsel/config";
 import { DEFAULT_BREAKER_POLICY, systemClock } from "@kapsel/core";
-import { createPool, migrate } from "@kapsel/db";
+import { createPool, migrate, resealEndpointSecrets } from "@kapsel/db";
 import { DeliveryWorker } from "@kapsel/delivery";
 import { createHttpSender, createSsrfPolicy } from "@kapsel/delivery-http";
 import { checkReadiness, createIngestServer, type IngestServer } from "@kapsel/ingest";
 import { createLogger } from "@kapsel/logger";
 import { createMetrics, createStatusServer, type StatusServer, warnIfMetricsExposed } from "@kapsel/metrics";
 import { RetentionJob } from "@kapsel/retention";
+import { SEALED_PREFIX } from "@kapsel/secrets";
 import { startTracing } from "@kapsel/tracing";
+import { keyringFromConfig } from "./secrets-key.ts";
 import { signerFromConfig } from "./signing-key.ts";
 
 // Composition root of the worker process: parse settings, build the pieces, start, stop on signal.
@@ -60,6 +62,22 @@ if (runs.attest && !signer && !config.KAPSEL_ROLES.all) {
   );
   process.exit(2);
 }
+// Endpoint secrets are sealed at rest; ingest (verifying) and delivery (signing) open them, so
+// those roles need the master key (docs/security.md, "Secrets at rest").
+const secrets = await keyringFromConfig(config);
+if (secrets && !secrets.ok) {
+  console.error(formatConfigProblems([`KAPSEL_SECRETS_KEY: ${secrets.problem}`]));
+  process.exit(2);
+}
+if ((runs.ingest || runs.deliver) && !secrets) {
+  console.error(
+    formatConfigProblems([
+      "KAPSEL_SECRETS_KEY: the ingest and deliver roles open sealed endpoint secrets and need KAPSEL_SECRETS_KEY or KAPSEL_SECRETS_KEY_FILE (npm run secrets:generate-key)",
+    ]),
+  );
+  process.exit(2);
+}
+const keyring = secrets?.ok ? secrets.keyring : null;
 const logger = createLogger({ name: "kapsel-worker", level: config.LOG_LEVEL });
 
 const pool = createPool({
@@ -82,6 +100,28 @@ if (config.MIGRATE_ON_START) {
   }
 }
 
+// Secrets stored before they were sealed (rows from before migration 20261203140000, or written
+// by an older version) are sealed now, before this process verifies or signs anything. Cheap when
+// there is nothing to do (one scan of endpoints); safe beside other workers (compare-and-set).
+// A database that is down at start does not stop the worker (it never did without migrations):
+// sealing is retried in the background, and until then unsealed rows are refused (E3006).
+async function sealPlaintextSecrets(ring: NonNullable<typeof keyring>): Promise<boolean> {
+  try {
+    const sealed = await resealEndpointSecrets(pool, { donePrefix: SEALED_PREFIX, rewrite: ring.reseal });
+    if (sealed.values > 0) logger.info(sealed, "sealed plaintext endpoint secrets");
+    return true;
+  } catch (err) {
+    logger.warn({ err }, "sealing plaintext endpoint secrets failed; retrying in 5 s");
+    return false;
+  }
+}
+if (keyring && !(await sealPlaintextSecrets(keyring))) {
+  const retry = setInterval(() => {
+    void sealPlaintextSecrets(keyring).then((done) => done && clearInterval(retry));
+  }, 5_000);
+  retry.unref();
+}
+
 // One registry per process, served only on the private listener METRICS_HOST:METRICS_PORT, never on
 // the ingest port, which faces the internet (docs/security.md).
 const metrics = createMetrics({
@@ -92,7 +132,7 @@ const metrics = createMetrics({
 
 let ingest: IngestServer | null = null;
 let ingestPort: number | null = null;
-if (runs.ingest) {
+if (runs.ingest && keyring) {
   ingest = createIngestServer({
     pool,
     logger,
@@ -108,6 +148,7 @@ if (runs.ingest) {
         ? null
         : { bytesPerSecond: config.INGEST_MIN_UPLOAD_BYTES_PER_SECOND, graceMs: config.INGEST_UPLOAD_GRACE_MS },
     unverified: { maxFailures: config.INGEST_UNVERIFIED_MAX_FAILURES, windowMs: config.INGEST_UNVERIFIED_WINDOW_MS },
+    secrets: keyring,
     admission: {
       rateLimitBurstSeconds: config.INGEST_RATE_BURST_SECONDS,
       maxQueueDepth: config.INGEST_MAX_QUEUE_DEPTH,
@@ -140,7 +181,7 @@ logger.info(
 warnIfMetricsExposed(statusAddress.address, config.METRICS_TOKEN, logger);
 
 let delivery: DeliveryWorker | null = null;
-if (runs.deliver) {
+if (runs.deliver && keyring) {
   delivery = new DeliveryWorker({
     pool,
     listenConnectionString: config.DATABASE_URL,
@@ -152,6 +193,7 @@ if (runs.deliver) {
     sweepIntervalMs: config.DELIVERY_SWEEP_MS,
     leaseMarginMs: config.DELIVERY_LEASE_MARGIN_MS,
     breakerPolicy: DEFAULT_BREAKER_POLICY,
+    secrets: keyring,
     autoDisableAfterMs: config.DELIVERY_AUTO_DISABLE_AFTER,
     metrics,
   });

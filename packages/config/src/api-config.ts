@@ -74,6 +74,11 @@ export const apiConfigSchema = z
      * the same setting, with the same meaning, as the worker's (set both to the same value).
      */
     INGEST_RATE_BURST_SECONDS: rateBurstSeconds,
+    /**
+     * The public half of the newest secrets master key: the API seals the secrets it stores but
+     * cannot open them (docs/security.md, "Secrets at rest"). Checked by apps/api at start.
+     */
+    KAPSEL_SECRETS_PUBLIC_KEY: z.string({ error: "required (the public half of KAPSEL_SECRETS_KEY)" }).min(1),
   })
   .superRefine((config, ctx) => {
     // Checked here rather than on the field so that the error line never echoes the secret.

@@ -87,6 +87,12 @@ export const workerConfigSchema = z.object({
   ATTEST_SIGNING_KEY: z.string().min(1).optional(),
   /** ...or a file holding it (mode 0600). One of the two is needed for the committer to run. */
   ATTEST_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  /**
+   * The master key(s) that open endpoint secrets (packages/secrets), newest first, separated by
+   * commas or whitespace; or a file holding them (0600). Needed by the ingest and deliver roles.
+   */
+  KAPSEL_SECRETS_KEY: z.string().min(1).optional(),
+  KAPSEL_SECRETS_KEY_FILE: z.string().min(1).optional(),
   ATTEST_BATCH_LEAVES: positiveInt(100),
   ATTEST_MAX_DELAY_MS: positiveInt(10_000),
   ATTEST_CHECK_MS: positiveInt(1_000),

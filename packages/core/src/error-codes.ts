@@ -74,6 +74,11 @@ export const ERROR_CODES = {
     name: "database_slow",
     message: "The database is committing too slowly; the event was not accepted. Retry later.",
   },
+  E3006: {
+    status: 503,
+    name: "secret_unavailable",
+    message: "The endpoint's stored secret cannot be opened by this server; the event was not accepted. Retry later.",
+  },
   E3101: {
     status: 500,
     name: "attestation_log_append_only",

@@ -23,6 +23,7 @@ export {
   type EndpointToDisable,
 } from "./sql/disable-endpoints.ts";
 export { type FailingEndpoint, trackEndpointHealth } from "./sql/endpoint-health.ts";
+export { type ResealResult, resealEndpointSecrets, type SecretRewriter } from "./sql/endpoint-secrets.ts";
 export { type EndpointStatusResult, setEndpointStatus } from "./sql/endpoint-status.ts";
 export { findTenantByKeyHash } from "./sql/find-api-key.ts";
 export { findIdempotentEvents, type IdempotencyLookup, idempotencyMapKey } from "./sql/find-idempotent-events.ts";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createPrismaClient, type PrismaClient } from "@kapsel/db";
-import { createTestDatabase, type TestDatabase } from "@kapsel/test-support";
+import { createTestDatabase, type TestDatabase, testSecrets } from "@kapsel/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**
@@ -87,13 +87,13 @@ describe("Prisma schema and SQL migrations", () => {
         status: "paused",
         disabledReason: "manual",
         sourceScheme: "standard_webhooks",
-        sourceSecret: "whsec_abc",
+        sourceSecret: testSecrets.seal("whsec_abc"),
         sourceHeader: "x-sig",
         sourceEncoding: "base64",
         sourcePrefix: "v1=",
         sourceToleranceSeconds: 60,
-        signingSecret: "whsec_out",
-        previousSigningSecret: "whsec_old",
+        signingSecret: testSecrets.seal("whsec_out"),
+        previousSigningSecret: testSecrets.seal("whsec_old"),
         previousSigningSecretExpiresAt: at("2026-02-01T00:00:00Z"),
         maxAttempts: 5,
         backoffBaseMs: 500,

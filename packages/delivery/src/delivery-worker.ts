@@ -10,11 +10,12 @@ import {
 } from "@kapsel/db";
 import type { HttpSender, SendResult } from "@kapsel/delivery-http";
 import type { Logger } from "@kapsel/logger";
+import { type SecretOpener, SecretsError } from "@kapsel/secrets";
 import { toAttemptRecord } from "./attempt-record.ts";
 import { admitThroughBreakers, type EndpointTransition, recordWithBreakers } from "./breaker-gate.ts";
 import { logAttempt, logBreakerTransitions } from "./delivery-logs.ts";
 import { endAttemptSpan, startAttemptSpan, traceClaim } from "./delivery-tracing.ts";
-import { outboundHeaders } from "./outbound-headers.ts";
+import { outboundHeaders, signingSecrets } from "./outbound-headers.ts";
 import { WakeupListener } from "./wakeup-listener.ts";
 
 export interface DeliveryWorkerOptions {
@@ -37,6 +38,8 @@ export interface DeliveryWorkerOptions {
   /** Lease = endpoint connect + response timeouts + this margin. */
   leaseMarginMs: number;
   breakerPolicy: BreakerPolicy;
+  /** Opens the endpoints' sealed signing secrets: only processes holding the master key sign deliveries. */
+  secrets: SecretOpener;
   /** Disable an endpoint with no successful attempt for this long (0: never). Default 5 days. */
   autoDisableAfterMs?: number;
   /** Counts recorded attempts by result and their HTTP durations (e.g. createMetrics from @kapsel/metrics). */
@@ -219,6 +222,19 @@ export class DeliveryWorker {
   }
 
   private async deliver(event: ClaimedEvent): Promise<void> {
+    let secrets: string[];
+    try {
+      secrets = signingSecrets(event, this.options.secrets, this.clock.now());
+    } catch (error) {
+      if (!(error instanceof SecretsError)) throw error;
+      // Nothing is sent unsigned or signed wrongly: the event stays leased, and once the lease
+      // expires it is claimed again (by this or another worker, after the key is fixed).
+      this.options.logger.error(
+        { eventId: event.id, endpointId: event.endpointId, code: error.code },
+        "the endpoint's signing secret cannot be opened; the event waits for its lease to expire",
+      );
+      return;
+    }
     this.inFlight.set(event.id, event);
     this.perEndpoint.set(event.endpointId, (this.perEndpoint.get(event.endpointId) ?? 0) + 1);
     let record: AttemptRecord | null = null;
@@ -227,7 +243,7 @@ export class DeliveryWorker {
     try {
       const startedAtMs = this.clock.now();
       const attemptId = newId("attempt", startedAtMs);
-      const requestHeaders = outboundHeaders(event, attemptId, startedAtMs);
+      const requestHeaders = outboundHeaders(event, secrets, attemptId, startedAtMs);
       span = startAttemptSpan(event, attemptId, requestHeaders); // adds traceparent when tracing is on
       const result = await this.options.sender.send({
         url: event.url,

@@ -2,6 +2,7 @@ import type { Clock } from "@kapsel/core";
 import type { Pool } from "@kapsel/db";
 import type { DeliveryAdmin } from "@kapsel/delivery";
 import type { SsrfPolicy } from "@kapsel/delivery-http";
+import type { SecretSealer } from "@kapsel/secrets";
 import type { Caller } from "./auth/caller.ts";
 import { apiError } from "./errors.ts";
 import type { LiveUpdates } from "./live/live-updates.ts";
@@ -20,6 +21,8 @@ export interface GraphQLContext {
   admin: DeliveryAdmin;
   /** Where endpoint URLs may point: the same policy the delivery workers enforce. */
   ssrfPolicy: SsrfPolicy;
+  /** Seals the secrets mutations store (public key only: the API cannot open what it wrote). */
+  secretSealer: SecretSealer;
   clock: Clock;
   /**
    * INGEST_RATE_BURST_SECONDS: a rate-limited tenant's bucket size in seconds of its rate, for the

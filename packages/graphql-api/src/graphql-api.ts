@@ -10,6 +10,7 @@ import type { Pool } from "@kapsel/db";
 import { DeliveryAdmin } from "@kapsel/delivery";
 import { DEFAULT_SSRF_POLICY, type SsrfPolicy } from "@kapsel/delivery-http";
 import type { Logger } from "@kapsel/logger";
+import type { SecretSealer } from "@kapsel/secrets";
 import { type GraphQLSchema, recommendedRules } from "graphql/index.js";
 import { authenticateCaller, type Caller } from "./auth/caller.ts";
 import type { GraphQLContext } from "./context.ts";
@@ -72,6 +73,11 @@ export interface GraphQLApiOptions {
    * must size its bucket as ingest does.
    */
   rateBurstSeconds?: number;
+  /**
+   * Seals endpoint secrets before they are stored (KAPSEL_SECRETS_PUBLIC_KEY): the API holds the
+   * public half of the master key only, so it cannot open them again (docs/security.md).
+   */
+  secretSealer: SecretSealer;
   /** Time source of mutations (replay schedules, rotation grace periods). Default: the system clock. */
   clock?: Clock;
   /** Sees every SQL statement the API sends (tests count queries with it). */
@@ -179,6 +185,7 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
       logState,
       admin: new DeliveryAdmin(callerDb, clock),
       ssrfPolicy,
+      secretSealer: options.secretSealer,
       clock,
       rateBurstSeconds,
       live,

@@ -1,4 +1,5 @@
-import { insertTenant, type Receiver, startReceiver } from "@kapsel/test-support";
+import { isSealed } from "@kapsel/secrets";
+import { insertTenant, type Receiver, startReceiver, testSecrets } from "@kapsel/test-support";
 import { buildSchema, type GraphQLObjectType } from "graphql/index.js";
 import { afterAll, beforeAll, expect } from "vitest";
 import { readSchemaSdl } from "../src/index.ts";
@@ -64,9 +65,20 @@ export async function createEndpoint(f: EndpointMutationsFixture, input: Record<
   return data.createEndpoint;
 }
 
+/**
+ * The endpoint's row as stored, read as the owner, with its secrets opened: each must be stored
+ * sealed (packages/secrets) under the test master key, or this throws.
+ */
 export async function storedEndpoint(f: EndpointMutationsFixture, id: string) {
   const { rows } = await f.api.db.pool.query("SELECT * FROM endpoints WHERE id = $1", [id]);
-  return rows[0];
+  const row = rows[0];
+  for (const column of ["source_secret", "signing_secret", "previous_signing_secret"]) {
+    const value = row?.[column];
+    if (value == null) continue;
+    if (!isSealed(value)) throw new Error(`${column} is stored unsealed`);
+    row[column] = testSecrets.open(value);
+  }
+  return row;
 }
 
 /** Everything a tenant can read about its endpoints, as text: where a leaked secret would show. */

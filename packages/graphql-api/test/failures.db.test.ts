@@ -4,7 +4,7 @@ import { newId } from "@kapsel/core";
 import { createPool } from "@kapsel/db";
 import { createApiServer } from "@kapsel/http-api";
 import { createLogger, type Logger } from "@kapsel/logger";
-import { freePort, insertTenant } from "@kapsel/test-support";
+import { freePort, insertTenant, testSecrets } from "@kapsel/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGraphQLApi } from "../src/index.ts";
 import { type GraphQLHarness, startGraphQL } from "./harness.ts";
@@ -31,7 +31,7 @@ describe("internal failures", () => {
   it("answer 503 DATABASE_UNAVAILABLE with Retry-After and log the cause, when the database is down", async () => {
     const logged: unknown[] = [];
     const pool = createPool({ connectionString: `postgres://kapsel:x@127.0.0.1:${await freePort()}/none` });
-    const graphql = await createGraphQLApi({ pool, logger: capturingLogger(logged) });
+    const graphql = await createGraphQLApi({ pool, logger: capturingLogger(logged), secretSealer: testSecrets });
     const server = createApiServer({ pool, logger: capturingLogger(logged), graphql: graphql.handle });
     const address = await server.listen(0, "127.0.0.1");
     try {

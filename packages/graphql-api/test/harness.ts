@@ -10,6 +10,7 @@ import {
   insertEvents,
   startDelivery,
   type TestDatabase,
+  testSecrets,
 } from "@kapsel/test-support";
 import { createGraphQLApi, type GraphQLApiOptions } from "../src/index.ts";
 
@@ -49,6 +50,7 @@ export async function startGraphQL(
     logger: silentLogger(),
     operatorApiKey: OPERATOR_KEY,
     observeQuery: (sql) => queries.push(sql),
+    secretSealer: testSecrets,
     ...(typeof options === "function" ? options(db) : options),
   });
   const api = createApiServer({

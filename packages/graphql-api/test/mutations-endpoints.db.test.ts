@@ -1,5 +1,5 @@
 import { newId } from "@kapsel/core";
-import { insertEndpoint, insertTenant, TEST_SIGNING_SECRET } from "@kapsel/test-support";
+import { insertEndpoint, insertTenant, TEST_SIGNING_SECRET, testSecrets } from "@kapsel/test-support";
 import { describe, expect, it } from "vitest";
 import {
   CREATE,
@@ -54,7 +54,7 @@ describe("createEndpoint", () => {
       raw,
       f.tenantId,
       "https://hooks.example.com/raw",
-      TEST_SIGNING_SECRET,
+      testSecrets.seal(TEST_SIGNING_SECRET),
     ]);
     const { endpoint } = await run(`query($id: ID!) { endpoint(id: $id) ${ENDPOINT_FIELDS} }`, { id: raw });
     const policy = (e: Record<string, unknown>) => {

@@ -7,6 +7,7 @@ import {
   insertEvents,
   insertTenant,
   type TestDatabase,
+  testSecrets,
 } from "@kapsel/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkDatabaseRole, createGraphQLApi, DEFAULT_DATABASE_ROLE, tenantScopedPool } from "../src/index.ts";
@@ -186,8 +187,8 @@ describe("row-level security on the API's role", () => {
 
   it("refuses writes for another tenant and leaves its rows untouched", async () => {
     const insertForB = asA.query(
-      "INSERT INTO endpoints (id, tenant_id, url, signing_secret) VALUES ($1, $2, 'http://127.0.0.1:9/x', 'whsec_x')",
-      [newId("endpoint"), b.tenantId],
+      "INSERT INTO endpoints (id, tenant_id, url, signing_secret) VALUES ($1, $2, 'http://127.0.0.1:9/x', $3)",
+      [newId("endpoint"), b.tenantId, testSecrets.seal("whsec_x")],
     );
     await expect(insertForB).rejects.toMatchObject({ code: "42501" });
     const transitionForB = asA.query(
@@ -291,7 +292,12 @@ describe("the start-up check of API_DATABASE_ROLE", () => {
       problem: expect.stringContaining("cannot SET ROLE kapsel_no_such_role"),
     });
     await expect(
-      createGraphQLApi({ pool: db.pool, logger: silentLogger(), databaseRole: "kapsel_no_such_role" }),
+      createGraphQLApi({
+        pool: db.pool,
+        logger: silentLogger(),
+        secretSealer: testSecrets,
+        databaseRole: "kapsel_no_such_role",
+      }),
     ).rejects.toThrow("API_DATABASE_ROLE");
   });
 });

@@ -4,6 +4,7 @@ import { type Clock, type ErrorCode, type GroupCommitter, isId, newId } from "@k
 import type { IngestEndpoint, NewEvent } from "@kapsel/db";
 import { type MinimumUploadRate, readBody } from "@kapsel/http-body";
 import type { Logger } from "@kapsel/logger";
+import { type SecretOpener, SecretsError } from "@kapsel/secrets";
 import { verifySource } from "@kapsel/webhook-signatures";
 import type { IngestAdmission } from "./admission.ts";
 import type { CommitOutcome } from "./commit-events.ts";
@@ -30,6 +31,8 @@ export interface IngestDeps {
   clock: Clock;
   logger: Logger;
   maxBodyBytes: number;
+  /** Opens the endpoints' sealed source secrets (packages/secrets; cached by sealed text). */
+  secrets: SecretOpener;
   /** Counts answers by outcome ("accepted", "duplicate", "rejected_<code>"); e.g. @kapsel/metrics. */
   metrics?: IngestOutcomeCounter;
 }
@@ -114,10 +117,19 @@ async function acceptBody(
   deps: IngestDeps,
 ): Promise<void> {
   const now = deps.clock.now();
+  let secret: string | null;
+  try {
+    secret = endpoint.sourceSecret === null ? null : deps.secrets.open(endpoint.sourceSecret);
+  } catch (error) {
+    if (!(error instanceof SecretsError)) throw error;
+    // Never verify with a wrong secret: refuse, and tell the operator why (the code, not the value).
+    deps.logger.error({ endpointId: endpoint.id, code: error.code }, "the endpoint's source secret cannot be opened");
+    return reject(deps, res, "E3006", { retryAfterSeconds: 30 });
+  }
   const verification = verifySource(
     {
       scheme: endpoint.sourceScheme,
-      secret: endpoint.sourceSecret,
+      secret,
       header: endpoint.sourceHeader,
       encoding: endpoint.sourceEncoding,
       prefix: endpoint.sourcePrefix,

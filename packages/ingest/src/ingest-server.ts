@@ -4,6 +4,7 @@ import { type Clock, errorBody, GroupCommitter, systemClock } from "@kapsel/core
 import { findIngestEndpoint, type IngestEndpoint, type NewEvent, type Pool } from "@kapsel/db";
 import { MemoryBudget, type MinimumUploadRate } from "@kapsel/http-body";
 import type { Logger } from "@kapsel/logger";
+import type { SecretOpener } from "@kapsel/secrets";
 import { type AdmissionSettings, IngestAdmission } from "./admission.ts";
 import { type CommitOutcome, commitEvents } from "./commit-events.ts";
 import { EndpointCache } from "./endpoint-cache.ts";
@@ -43,6 +44,8 @@ export interface IngestServerOptions {
   minUploadRate?: MinimumUploadRate | null;
   /** Verification failures per client address before 429 E1013. */
   unverified?: UnverifiedLimit;
+  /** Opens the endpoints' sealed source secrets: only processes holding the master key verify ingest. */
+  secrets: SecretOpener;
   /** Rate limits and backpressure (decision 0015); every part has a default. */
   admission?: AdmissionSettings;
   migrationsDir?: string;
@@ -93,6 +96,7 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
     clock,
     logger: options.logger,
     maxBodyBytes: options.maxBodyBytes,
+    secrets: options.secrets,
     metrics: tracedOutcomes(options.metrics),
   };
   let closing = false;

@@ -25,9 +25,12 @@ import { endpointsByIds } from "../sql/endpoints.ts";
 export const MAX_GRACE_HOURS = 720;
 
 const now = (context: GraphQLContext) => new Date(context.clock.now());
+const sealOrNull = (context: GraphQLContext, secret: string | null | undefined) =>
+  secret == null ? null : context.secretSealer.seal(secret);
 
 // Secrets are generated here and returned in the payload that creates them, nowhere else: the
-// database keeps them, and no read (SQL or GraphQL) ever selects them again.
+// database keeps them sealed (context.secretSealer, public key only), and no read (SQL or GraphQL)
+// ever selects them again; the API's database role may not (docs/security.md, "Secrets at rest").
 export const endpointMutations: ResolverMap = {
   Mutation: {
     createEndpoint: async (_: unknown, { input }: { input: EndpointInput }, context: GraphQLContext) => {
@@ -43,8 +46,8 @@ export const endpointMutations: ResolverMap = {
         id: newId("endpoint", at.getTime()),
         tenantId,
         settings: resolved.settings,
-        sourceSecret: resolved.sourceSecret ?? null,
-        signingSecret,
+        sourceSecret: sealOrNull(context, resolved.sourceSecret),
+        signingSecret: context.secretSealer.seal(signingSecret),
         now: at,
       });
       return succeeded({ endpoint, signingSecret, sourceSecret: resolved.generatedSourceSecret });
@@ -70,7 +73,7 @@ export const endpointMutations: ResolverMap = {
           tenantId,
           args.id,
           resolved.settings,
-          resolved.sourceSecret,
+          resolved.sourceSecret === undefined ? undefined : sealOrNull(context, resolved.sourceSecret),
           now(context),
         );
         return succeeded({ endpoint, sourceSecret: resolved.generatedSourceSecret });
@@ -105,7 +108,10 @@ export const endpointMutations: ResolverMap = {
       const tenantId = requireTenant(context);
       if (!isId("endpoint", id)) return failed(notFound("id", "endpoint"));
       // Fresh random values nobody ever sees replace both secrets: a deleted endpoint's secrets are gone.
-      const shredded = { signingSecret: generateWebhookSecret(), sourceSecret: generateWebhookSecret() };
+      const shredded = {
+        signingSecret: context.secretSealer.seal(generateWebhookSecret()),
+        sourceSecret: context.secretSealer.seal(generateWebhookSecret()),
+      };
       const deleted = await deleteEndpoint(context.db, tenantId, id, shredded, now(context));
       return deleted ? succeeded({ deletedEndpointId: id }) : failed(notFound("id", "endpoint"));
     },
@@ -127,7 +133,7 @@ export const endpointMutations: ResolverMap = {
           context.db,
           tenantId,
           args.id,
-          secret,
+          context.secretSealer.seal(secret),
           graceHours * 3_600_000,
           now(context),
         );
@@ -137,7 +143,7 @@ export const endpointMutations: ResolverMap = {
         context.db,
         tenantId,
         args.id,
-        secret,
+        context.secretSealer.seal(secret),
         GENERATED_SOURCE_SCHEMES,
         now(context),
       );

@@ -6,8 +6,9 @@ import { COLUMNS, DELETED_REASON, LIVE, type Row, toEndpoint } from "./endpoints
 import type { Queryable } from "./sql-builder.ts";
 
 // Every write is scoped like every read: `e.tenant_id = <the caller's tenant>` and, for anything
-// but history, not deleted. Secrets go in as parameters and never come back out (RETURNING lists
-// the same secret-free columns reads use).
+// but history, not deleted. Secrets go in as parameters, sealed (packages/secrets), and never come
+// back out (RETURNING lists the same secret-free columns reads use): the API's database role has
+// no SELECT on the secret columns (migration 20261203140000_secrets_at_rest).
 
 /** Parameters of the settings columns, in SETTINGS_COLUMNS order. */
 function settingsValues(s: EndpointSettings): unknown[] {
@@ -98,7 +99,9 @@ interface SettingsRow {
 
 /**
  * Locks one of the tenant's live endpoints for a read-modify-write (an update validates against
- * the stored settings). Only whether a source secret is set is read, not the secret.
+ * the stored settings). Whether a source secret is set follows from the scheme (a CHECK constraint
+ * requires one for every scheme but none, and switching to none clears it): the secret column
+ * itself is not readable here.
  */
 export async function lockEndpointSettings(
   client: PoolClient,
@@ -107,7 +110,7 @@ export async function lockEndpointSettings(
 ): Promise<CurrentEndpoint | null> {
   const { rows } = await client.query<SettingsRow>({
     name: "gql_lock_endpoint_settings",
-    text: `SELECT ${SETTINGS_COLUMNS.map((c) => `e.${c}`).join(", ")}, e.source_secret IS NOT NULL AS has_source_secret
+    text: `SELECT ${SETTINGS_COLUMNS.map((c) => `e.${c}`).join(", ")}, e.source_scheme <> 'none' AS has_source_secret
              FROM endpoints e WHERE e.id = $1 AND e.tenant_id = $2 AND ${LIVE} FOR UPDATE`,
     values: [id, tenantId],
   });
@@ -241,7 +244,9 @@ export async function deleteEndpoint(
 /**
  * Replaces the signing secret. With a grace period the current secret becomes the previous one,
  * which delivery keeps signing with until it expires (replacing any older previous secret);
- * without one, the previous secret is dropped at once.
+ * without one, the previous secret is dropped at once. The API may not read the current secret,
+ * so it writes the marker 'kapsel:current-signing-secret' and the endpoints_rotate_signing_secret
+ * trigger copies the old value (migration 20261203140000_secrets_at_rest).
  */
 export async function rotateSigningSecret(
   db: Pool,
@@ -254,7 +259,7 @@ export async function rotateSigningSecret(
   const { rows } = await db.query<Row>({
     name: "gql_rotate_signing_secret",
     text: `UPDATE endpoints e
-              SET previous_signing_secret = CASE WHEN $4::bigint > 0 THEN e.signing_secret END,
+              SET previous_signing_secret = CASE WHEN $4::bigint > 0 THEN 'kapsel:current-signing-secret' END,
                   previous_signing_secret_expires_at =
                     CASE WHEN $4::bigint > 0 THEN $5::timestamptz + $4::bigint * interval '1 millisecond' END,
                   signing_secret = $3, updated_at = $5

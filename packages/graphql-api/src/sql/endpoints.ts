@@ -10,10 +10,11 @@ export const DELETED_REASON = "deleted";
 export const LIVE = `(e.status <> 'disabled' OR e.disabled_reason IS DISTINCT FROM '${DELETED_REASON}')`;
 
 // Secrets (source_secret, signing_secret, previous_signing_secret) are never selected: what is not
-// read cannot leak. The previous secret is only tested for presence.
+// read cannot leak, and the API's database role may not read them. A previous secret exists
+// exactly when its expiry is set (constraint endpoints_previous_secret_expiry).
 export const COLUMNS = `e.id, e.tenant_id, e.name, e.url, e.status, e.disabled_reason, e.source_scheme, e.source_header,
   e.source_encoding, e.source_prefix, e.source_tolerance_seconds,
-  CASE WHEN e.previous_signing_secret IS NOT NULL THEN e.previous_signing_secret_expires_at END AS signing_rotation_ends_at,
+  e.previous_signing_secret_expires_at AS signing_rotation_ends_at,
   e.max_attempts, e.backoff_base_ms, e.backoff_cap_ms, e.connect_timeout_ms, e.response_timeout_ms, e.max_in_flight,
   e.retryable_statuses, e.retry_all_client_errors, e.created_at, e.updated_at, ${utcText("e.created_at")} AS sort_at`;
 
