@@ -93,11 +93,13 @@ export async function processesMentioning(needle: string): Promise<string[]> {
  * null if none runs right now.
  */
 export async function appPid(launched: Launched, entry: string): Promise<number | null> {
-  const { execFile } = await import("node:child_process");
-  return new Promise((resolve) => {
-    execFile("pgrep", ["-g", String(launched.child.pid), "-f", entry], (_error, stdout) => {
-      const pids = stdout.split("\n").filter((line) => line.trim() !== "");
-      resolve(pids.length === 1 ? Number(pids[0]) : null);
-    });
-  });
+  const pids: number[] = [];
+  for (const line of await processesMentioning(entry)) {
+    const pid = Number(line.split(" ")[0]);
+    // /proc/<pid>/stat: "pid (comm) state ppid pgrp …"; comm may hold spaces, so split after ")".
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+    const pgrp = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+    if (pgrp === launched.child.pid) pids.push(pid);
+  }
+  return pids.length === 1 ? pids[0]! : null;
 }

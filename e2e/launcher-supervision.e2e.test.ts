@@ -3,7 +3,15 @@ import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPool, type Pool } from "@kapsel/db";
-import { freePort, insertEndpoint, insertTenant, type Receiver, startReceiver, waitFor } from "@kapsel/test-support";
+import {
+  freePort,
+  insertEndpoint,
+  insertTenant,
+  type Receiver,
+  startReceiver,
+  TEST_SECRETS_KEY,
+  waitFor,
+} from "@kapsel/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { appPid, bannerValue, type Launched, launchNpmStart, processesMentioning } from "./launcher-process.ts";
 import { allReceived, tallyDeliveries } from "./reliability/delivery-tally.ts";
@@ -16,6 +24,7 @@ import { graphql } from "./reliability/processes.ts";
 // A worker that keeps dying makes the launcher give up and stop everything.
 
 const WORKER_ENTRY = "apps/worker/src/main.ts";
+const API_ENTRY = "apps/api/src/main.ts";
 
 let root: string;
 let receiver: Receiver;
@@ -54,6 +63,10 @@ async function startPlatform(name: string) {
     DELIVERY_POLL_MS: "200",
     DELIVERY_SWEEP_MS: "300",
     DELIVERY_LEASE_MARGIN_MS: "1000",
+    // Set in the launcher's environment only: no child may inherit it (child-env.ts).
+    KAPSEL_TEST_CANARY: "launcher-only",
+    // The fixtures below seal the endpoint's secrets under the test master key.
+    KAPSEL_SECRETS_KEY: TEST_SECRETS_KEY,
   });
   launches.push(launched);
   const banner = await launched.banner;
@@ -137,11 +150,36 @@ async function nextPid(launched: Launched, entry: string, previous: number | nul
   return pid as unknown as number;
 }
 
+/** A running process's environment, as the kernel holds it. */
+async function environmentOf(pid: number): Promise<Record<string, string>> {
+  const raw = await readFile(`/proc/${pid}/environ`, "utf8");
+  return Object.fromEntries(
+    raw
+      .split("\0")
+      .filter((entry) => entry.includes("="))
+      .map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]),
+  );
+}
+
 describe("npm start supervises what it started", () => {
   it("restarts a SIGKILLed worker on the same ingest URL, and every acknowledged event is delivered", async () => {
     const platform = await startPlatform("worker-kill");
     const { launched, load, ingestUrl } = platform;
     const workerPid = await nextPid(launched, WORKER_ENTRY, null);
+    // Each app gets only its own settings (issue #11, finding 7).
+    const workerEnv = await environmentOf(workerPid);
+    const apiEnv = await environmentOf((await appPid(launched, API_ENTRY))!);
+    expect(workerEnv).toHaveProperty("KAPSEL_SECRETS_KEY", TEST_SECRETS_KEY);
+    expect(workerEnv).not.toHaveProperty("OPERATOR_API_KEY");
+    expect(apiEnv).toHaveProperty("OPERATOR_API_KEY");
+    expect(apiEnv).toHaveProperty("KAPSEL_SECRETS_PUBLIC_KEY");
+    for (const name of ["KAPSEL_SECRETS_KEY", "KAPSEL_SECRETS_KEY_FILE", "ATTEST_SIGNING_KEY_FILE"]) {
+      expect(apiEnv).not.toHaveProperty(name);
+    }
+    for (const env of [workerEnv, apiEnv]) {
+      expect(env).not.toHaveProperty("KAPSEL_TEST_CANARY");
+      expect(env).toHaveProperty("DATABASE_URL");
+    }
     load.start();
     await waitFor(() => load.count >= 100, 30_000, 50);
 

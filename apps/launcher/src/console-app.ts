@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { parseSignerKey } from "@kapsel/attestation";
 import type { LauncherConfig } from "@kapsel/config";
 import type { ChildApp } from "./child-app.ts";
+import { childEnv } from "./child-env.ts";
 import { CONSOLE_DIR, type ConsoleBuildResult, ensureConsoleBuild, nextBin } from "./console-build.ts";
 import type { Component, RunExit, Supervised } from "./supervisor.ts";
 
@@ -52,7 +53,13 @@ export function launchConsole(
         verifierKeys,
         host: config.CONSOLE_HOST,
         port: typeof first?.consolePort === "number" ? first.consolePort : config.CONSOLE_PORT,
-        env: process.env,
+        // Next.js' own settings only: the console reads its API URL and verifier keys from what
+        // startConsoleApp sets, and needs none of the launcher's secrets.
+        env: childEnv(
+          process.env,
+          Object.keys(process.env).filter((name) => name.startsWith("NEXT_")),
+          {},
+        ),
         print,
       }),
   };

@@ -1,11 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { generateSignerKey } from "@kapsel/attestation";
-import { formatConfigProblems, launcherConfigSchema, parseEnv, WORKER_ROLES } from "@kapsel/config";
+import {
+  apiConfigSchema,
+  formatConfigProblems,
+  launcherConfigSchema,
+  parseEnv,
+  WORKER_ROLES,
+  workerConfigSchema,
+} from "@kapsel/config";
 import { createPool, createPrismaClient, type EmbeddedPostgres, migrate } from "@kapsel/db";
 import { createLogger } from "@kapsel/logger";
 import { banner } from "./banner.ts";
 import { appComponent } from "./child-app.ts";
+import { childEnv } from "./child-env.ts";
 import { launchConsole } from "./console-app.ts";
 import { DataDir } from "./data-dir.ts";
 import { startDemoReceiver } from "./demo-receiver.ts";
@@ -118,34 +126,40 @@ const operatorKey = await dataDir.secret("operator-api-key", () => `kap_op_${ran
 const components = [
   workerRoles.length === 0
     ? null
-    : appComponent("worker", fileURLToPath(new URL("../../worker/src/main.ts", import.meta.url)), {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        INGEST_HOST: config.INGEST_HOST,
-        INGEST_PORT: String(config.INGEST_PORT),
-        METRICS_HOST: config.METRICS_HOST,
-        METRICS_PORT: String(config.WORKER_METRICS_PORT),
-        MIGRATE_ON_START: "false",
-        // The demo receiver runs on loopback, which the SSRF guard refuses unless allow-listed.
-        DELIVERY_ALLOW_ADDRESSES: process.env.DELIVERY_ALLOW_ADDRESSES ?? "127.0.0.1/32",
-        ATTEST_SIGNING_KEY_FILE: process.env.ATTEST_SIGNING_KEY_FILE ?? signingKeyFile,
-        KAPSEL_ROLES: workerRoles.join(","),
-        ...secrets.workerEnv,
-      }),
+    : appComponent(
+        "worker",
+        fileURLToPath(new URL("../../worker/src/main.ts", import.meta.url)),
+        childEnv(process.env, Object.keys(workerConfigSchema.shape), {
+          DATABASE_URL: databaseUrl,
+          INGEST_HOST: config.INGEST_HOST,
+          INGEST_PORT: String(config.INGEST_PORT),
+          METRICS_HOST: config.METRICS_HOST,
+          METRICS_PORT: String(config.WORKER_METRICS_PORT),
+          MIGRATE_ON_START: "false",
+          // The demo receiver runs on loopback, which the SSRF guard refuses unless allow-listed.
+          DELIVERY_ALLOW_ADDRESSES: process.env.DELIVERY_ALLOW_ADDRESSES ?? "127.0.0.1/32",
+          ATTEST_SIGNING_KEY_FILE: process.env.ATTEST_SIGNING_KEY_FILE ?? signingKeyFile,
+          KAPSEL_ROLES: workerRoles.join(","),
+          ...secrets.workerEnv,
+        }),
+      ),
   !roles.api
     ? null
-    : appComponent("api", fileURLToPath(new URL("../../api/src/main.ts", import.meta.url)), {
-        ...process.env,
-        OPERATOR_API_KEY: process.env.OPERATOR_API_KEY ?? operatorKey,
-        // Same SSRF allow-list as the worker, so endpoints for the local demo receiver can be created.
-        DELIVERY_ALLOW_ADDRESSES: process.env.DELIVERY_ALLOW_ADDRESSES ?? "127.0.0.1/32",
-        DATABASE_URL: databaseUrl,
-        API_HOST: config.API_HOST,
-        API_PORT: String(config.API_PORT),
-        METRICS_HOST: config.METRICS_HOST,
-        METRICS_PORT: String(config.API_METRICS_PORT),
-        ...secrets.apiEnv,
-      }),
+    : appComponent(
+        "api",
+        fileURLToPath(new URL("../../api/src/main.ts", import.meta.url)),
+        childEnv(process.env, Object.keys(apiConfigSchema.shape), {
+          OPERATOR_API_KEY: process.env.OPERATOR_API_KEY ?? operatorKey,
+          // Same SSRF allow-list as the worker, so endpoints for the local demo receiver can be created.
+          DELIVERY_ALLOW_ADDRESSES: process.env.DELIVERY_ALLOW_ADDRESSES ?? "127.0.0.1/32",
+          DATABASE_URL: databaseUrl,
+          API_HOST: config.API_HOST,
+          API_PORT: String(config.API_PORT),
+          METRICS_HOST: config.METRICS_HOST,
+          METRICS_PORT: String(config.API_METRICS_PORT),
+          ...secrets.apiEnv,
+        }),
+      ),
 ].filter((app) => app !== null);
 for (const component of components) apps.push(supervisor.add(component));
 // The console (next start): built first if its sources changed, started once the API is up.
