@@ -1,3 +1,4 @@
+export { type CapturedLogs, capturingLogger } from "./capturing-logger.ts";
 export { type DeliveryHarness, startDelivery } from "./delivery-harness.ts";
 export {
   countEvents,
