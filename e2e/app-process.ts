@@ -6,6 +6,8 @@ export interface AppProcess {
   child: ChildProcess;
   /** The app's `{ type: "ready", ... }` message. */
   ready: Record<string, unknown>;
+  /** Log lines (JSON, on stdout) at level error or above, so far: a fuzzed process must log none. */
+  errorLogs: string[];
   /** SIGKILL: a crash, no cleanup of any kind. */
   crash(): Promise<void>;
   /** SIGTERM: graceful stop; resolves with the exit code. */
@@ -32,7 +34,16 @@ export async function startAppProcess(app: "worker" | "api", env: Record<string,
       ...env,
     },
     execArgv: ["--import", "tsx"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
+  });
+  // Logs still reach the test's output; error lines are kept as well.
+  const errorLogs: string[] = [];
+  let partial = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    const lines = (partial + chunk.toString("utf8")).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) if (logLevel(line) >= 50) errorLogs.push(line);
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
@@ -44,6 +55,7 @@ export async function startAppProcess(app: "worker" | "api", env: Record<string,
   return {
     child,
     ready,
+    errorLogs,
     crash: async () => {
       child.kill("SIGKILL");
       await exited;
@@ -53,4 +65,13 @@ export async function startAppProcess(app: "worker" | "api", env: Record<string,
       return exited;
     },
   };
+}
+
+/** pino's numeric level of a JSON log line; 0 for anything else. */
+function logLevel(line: string): number {
+  try {
+    return Number((JSON.parse(line) as { level?: unknown }).level) || 0;
+  } catch {
+    return 0;
+  }
 }

@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { generateSignerKey } from "@kapsel/attestation";
 import {
   createTestDatabase,
@@ -104,15 +103,18 @@ describe("KAPSEL_ROLES", () => {
     // Counted on the process's private listener, not on the ingest port.
     expect(await metricsText(ingester.ready.metricsPort)).toMatch(/^kapsel_ingest_total\{outcome="accepted"\} 1$/m);
 
-    // Ten polling intervals of a delivery worker, had this process run one.
-    await sleep(1_000);
-    expect(receiver.requests).toHaveLength(0);
-    const row = await db.pool.query("SELECT status, attempts FROM events WHERE id = $1", [eventId]);
-    expect(row.rows[0]).toEqual({ status: "pending", attempts: 0 });
-
-    await worker("deliver");
-    await waitFor(async () => receiver.requests.length === 1);
+    // Had this process run a delivery worker, the NOTIFY of its own commit would have woken it at
+    // once, long before a second process is even started: the deliver process starting now must
+    // make the event's only attempt.
+    const deliverer = await worker("deliver");
+    await waitFor(async () => (await count(`SELECT count(*)::int AS n FROM events WHERE status = 'delivered'`)) === 1);
     expect(receiver.requests[0]?.headers["webhook-id"]).toBe(eventId);
+    const { rows } = await db.pool.query(
+      "SELECT worker_id, attempt_number FROM delivery_attempts WHERE event_id = $1",
+      [eventId],
+    );
+    expect(rows).toEqual([{ worker_id: deliverer.workerId, attempt_number: 1 }]);
+    expect(receiver.requests).toHaveLength(1);
   });
 
   it("attest: commits the attempts other processes record", async () => {

@@ -10,6 +10,14 @@ export interface DeliveryHarness {
   clock: ManualClock;
   /** Wakes the worker and waits until `condition` holds (polling the database through it). */
   until(condition: () => Promise<boolean>, timeoutMs?: number): Promise<void>;
+  /**
+   * Wakes the worker and resolves once a claim cycle that began after this call has finished: what
+   * was due by then has been claimed (it is in flight or recorded). The positive signal before
+   * asserting that something was *not* delivered.
+   */
+  claimCycle(): Promise<void>;
+  /** Resolves once a lease sweep that began after this call has finished, and a claim cycle after it. */
+  sweepAndClaimCycle(): Promise<void>;
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -44,9 +52,25 @@ export function startDelivery(
     breakerPolicy: { ...DEFAULT_BREAKER_POLICY, ...overrides.breaker },
   });
   worker.start();
+  // A cycle already running at the call started before it: the second one to finish did not.
+  const afterNext = async (count: () => number) => {
+    const target = count() + 2;
+    const deadline = Date.now() + 15_000;
+    while (count() < target) {
+      if (Date.now() > deadline) throw new Error("the worker did not finish a cycle in time");
+      worker.wake();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const claimCycle = () => afterNext(() => worker.stats.claimCycles);
   return {
     worker,
     clock,
+    claimCycle,
+    sweepAndClaimCycle: async () => {
+      await afterNext(() => worker.stats.sweeps);
+      await claimCycle();
+    },
     until: async (condition, timeoutMs = 15_000) => {
       const deadline = Date.now() + timeoutMs;
       while (!(await condition())) {

@@ -1,3 +1,4 @@
+export { type CapturedLogs, capturingLogger } from "./capturing-logger.ts";
 export { type DeliveryHarness, startDelivery } from "./delivery-harness.ts";
 export {
   countEvents,
@@ -11,6 +12,7 @@ export {
 export { freePort } from "./free-port.ts";
 export { errorCode, type IngestAnswer } from "./http.ts";
 export { type IngestHarness, startIngest } from "./ingest-harness.ts";
+export { notifyAttemptAgain, notifyBreakerChanged } from "./live-notify.ts";
 export { findPlaintextSecrets, PLAINTEXT_SECRET_PATTERN } from "./plaintext-secrets.ts";
 export { type ReceivedRequest, type Receiver, type ReceiverHandler, startReceiver } from "./receiver.ts";
 export { TEST_SECRETS_KEY, TEST_SECRETS_PUBLIC_KEY, testSecrets } from "./secrets.ts";

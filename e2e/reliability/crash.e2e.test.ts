@@ -10,6 +10,7 @@ import {
 } from "@kapsel/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allReceived, tallyDeliveries } from "./delivery-tally.ts";
+import { keyedEvents } from "./duplicate-events.ts";
 import { IngestLoad } from "./ingest-load.ts";
 import { graphql, Platform } from "./processes.ts";
 import { between, runSeed, seededRandom } from "./seeded-random.ts";
@@ -73,20 +74,28 @@ describe("reliability: crash", () => {
     kills.push(`ingest@${at()}`);
     await sleep(between(random, 300, 1000));
     await platform.startIngest();
-    await sleep(2000);
+    // The restarted ingest takes traffic: wait for a good number of events acknowledged by it.
+    const ackedAtIngestRestart = load.count;
+    await waitFor(() => load.count >= ackedAtIngestRestart + 150, 30_000, 50);
     const report = await load.stop();
 
     const acknowledged = [...load.acknowledged.values()];
     await waitFor(() => allReceived(receiver, acknowledged), 90_000, 100).catch(() => undefined);
     const tally = tallyDeliveries(receiver, acknowledged);
+    const keyed = await keyedEvents(db.pool, ep.id);
     console.log(
-      `[reliability:crash] seed=${seed} acknowledged=${report.acknowledged} delivered=${acknowledged.length - tally.lost} lost=${tally.lost} duplicates=${tally.duplicates} kills=${kills.join(",")} answers=${JSON.stringify(report.answers)} unacknowledged=${report.unacknowledged}`,
+      `[reliability:crash] seed=${seed} acknowledged=${report.acknowledged} delivered=${acknowledged.length - tally.lost} lost=${tally.lost} duplicates=${tally.duplicates} kills=${kills.join(",")} answers=${JSON.stringify(report.answers)} unacknowledged=${report.unacknowledged} repeated=${report.repeated} keys_with_several_events=${keyed.duplicates.length}`,
     );
 
     expect(tally.lostIds).toEqual([]);
     expect(tally.lost).toBe(0);
     expect(report.unexpected).toEqual([]);
+    // Idempotency held through the kills: no key (retried after a lost answer, or repeated after its
+    // 2xx) made a second event, and every repeat was answered with the first event's id.
+    expect(keyed.duplicates).toEqual([]);
+    expect(keyed.keys).toBeGreaterThanOrEqual(report.acknowledged);
     expect(report.idMismatches).toEqual([]);
+    expect(report.repeated).toBeGreaterThan(0);
     expect(afterApiRestart.status).toBe(200);
     expect(afterApiRestart.body.data).toEqual({ viewer: { id: tenant.id } });
     // The kills really happened under load: events were acknowledged both before and after ingest died.

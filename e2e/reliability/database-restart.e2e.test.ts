@@ -3,6 +3,7 @@ import { createPool, type Pool } from "@kapsel/db";
 import { insertEndpoint, insertTenant, type Receiver, startReceiver, waitFor } from "@kapsel/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allReceived, tallyDeliveries } from "./delivery-tally.ts";
+import { keyedEvents } from "./duplicate-events.ts";
 import { IngestLoad } from "./ingest-load.ts";
 import { type PrivatePostgres, startPrivatePostgres } from "./private-postgres.ts";
 import { graphql, Platform } from "./processes.ts";
@@ -47,13 +48,15 @@ describe("reliability: database restart", () => {
 
     const load = new IngestLoad({ url: () => `${platform.ingestUrl}/ingest/${ep.id}`, ratePerSecond: 150 });
     load.start();
-    await sleep(2000);
+    await waitFor(() => load.count >= 200, 30_000, 50);
     const t0 = Date.now();
     await pool.end();
     pool = null;
     await pg.stop();
     const stoppedAt = Date.now();
+    // The outage lasts 3 s (the scenario), and until ingest has been seen answering it (503 E3001).
     await sleep(3000);
+    await waitFor(() => load.answeredSince(503, stoppedAt) >= 50, 30_000, 50);
     const apiDuringOutage = await fetch(`${apiUrl}/graphql`, {
       method: "POST",
       headers: { authorization: `Bearer ${tenant.apiKey}`, "content-type": "application/json" },
@@ -63,7 +66,8 @@ describe("reliability: database restart", () => {
     await pg.start();
     const restartedAt = Date.now();
     pool = createPool({ connectionString: pg.url, max: 2 });
-    await sleep(4000);
+    // The same processes take traffic again: wait for a good number of new events accepted.
+    await waitFor(() => load.answeredSince(202, restartedAt) >= 200, 60_000, 50);
     const report = await load.stop();
     const acknowledged = [...load.acknowledged.values()];
 
@@ -72,16 +76,17 @@ describe("reliability: database restart", () => {
     const storedIds = stored.rows.map((r) => r.id);
     const storedSet = new Set(storedIds);
     const acknowledgedButMissing = acknowledged.filter((id) => !storedSet.has(id));
+    const keyed = await keyedEvents(pool, ep.id);
 
     // After recovery every stored event (acknowledged or not) is delivered.
     await waitFor(() => allReceived(receiver, storedIds), 90_000, 100).catch(() => undefined);
     const tally = tallyDeliveries(receiver, storedIds);
-    const outage503 = (load.answerTimes.get(503) ?? []).filter((t) => t >= stoppedAt && t <= restartedAt).length;
-    const acceptedAfterRestart = (load.answerTimes.get(202) ?? []).filter((t) => t > restartedAt).length;
+    const outage503 = load.answeredSince(503, stoppedAt, restartedAt);
+    const acceptedAfterRestart = load.answeredSince(202, restartedAt);
     const recoveredAfterMs =
       Math.min(...(load.answerTimes.get(202) ?? []).filter((t) => t > restartedAt)) - restartedAt;
     console.log(
-      `[reliability:db-restart] acknowledged=${report.acknowledged} stored=${storedIds.length} acknowledged_not_stored=${acknowledgedButMissing.length} delivered=${storedIds.length - tally.lost} lost=${tally.lost} duplicates=${tally.duplicates} outage_ms=${restartedAt - t0} answers_503_during_outage=${outage503} api_during_outage=${apiDuringOutage.status} first_202_after_restart_ms=${recoveredAfterMs} accepted_after_restart=${acceptedAfterRestart} answers=${JSON.stringify(report.answers)}`,
+      `[reliability:db-restart] acknowledged=${report.acknowledged} stored=${storedIds.length} acknowledged_not_stored=${acknowledgedButMissing.length} delivered=${storedIds.length - tally.lost} lost=${tally.lost} duplicates=${tally.duplicates} outage_ms=${restartedAt - t0} answers_503_during_outage=${outage503} api_during_outage=${apiDuringOutage.status} first_202_after_restart_ms=${recoveredAfterMs} accepted_after_restart=${acceptedAfterRestart} answers=${JSON.stringify(report.answers)} repeated=${report.repeated} keys_with_several_events=${keyed.duplicates.length}`,
     );
 
     if (tally.lost > 0) {
@@ -95,7 +100,12 @@ describe("reliability: database restart", () => {
     expect(acknowledgedButMissing).toEqual([]);
     expect(tally.lostIds).toEqual([]);
     expect(report.unexpected).toEqual([]);
+    // Idempotency held through the outage: no key (retried after a commit whose answer was lost, or
+    // repeated after its 2xx) made a second event, and every repeat answered the first event's id.
+    expect(keyed.duplicates).toEqual([]);
+    expect(keyed.keys).toBeGreaterThanOrEqual(report.acknowledged);
     expect(report.idMismatches).toEqual([]);
+    expect(report.repeated).toBeGreaterThan(0);
     // The outage was real and answered as documented (503 E3001 with Retry-After: counted above)...
     expect(outage503).toBeGreaterThan(0);
     // ...the API answered too, as documented (503 DATABASE_UNAVAILABLE with Retry-After, not a hang or a crash)...

@@ -61,6 +61,14 @@ async function attemptsOf(ep: EndpointFixture): Promise<AttemptRow[]> {
   return rows;
 }
 
+async function transitionsOf(ep: EndpointFixture): Promise<{ to_state: string; reason: string }[]> {
+  const { rows } = await db.pool.query(
+    "SELECT to_state, reason FROM circuit_breaker_transitions WHERE endpoint_id = $1 ORDER BY id",
+    [ep.id],
+  );
+  return rows;
+}
+
 async function eventsOf(ep: EndpointFixture): Promise<{ id: string; status: string; attempts: number }[]> {
   return (await db.pool.query("SELECT id, status, attempts FROM events WHERE endpoint_id = $1", [ep.id])).rows;
 }
@@ -87,6 +95,15 @@ describe("reliability: failing receivers", () => {
 
     platform = new Platform(db.url);
     await Promise.all([platform.startDelivery(), platform.startApi()]);
+    // 500: the breaker opens on the failure rate. It is read as soon as it has opened, while its
+    // cooldown (30 s) runs: later, probes may legitimately have moved it to HALF_OPEN and back.
+    await waitFor(async () => (await transitionsOf(error500)).length > 0, 30_000, 50);
+    const e500WhenOpened = await graphql(
+      platform.api!.url,
+      tenant.apiKey,
+      "query($id: ID!) { endpoint(id: $id) { status circuitBreaker { state } } }",
+      { id: error500.id },
+    );
     // Every failing receiver is being hit, and the timeout receiver holds 8 requests open...
     await waitFor(
       () =>
@@ -122,26 +139,23 @@ describe("reliability: failing receivers", () => {
     const view = await graphql(
       platform.api!.url,
       tenant.apiKey,
-      `query($e500: ID!, $e410: ID!, $healthy: ID!) {
-         e500: endpoint(id: $e500) { status circuitBreaker { state } }
+      `query($e410: ID!, $healthy: ID!) {
          e410: endpoint(id: $e410) { status disabledReason }
          healthy: endpoint(id: $healthy) { status circuitBreaker { state } } }`,
-      { e500: error500.id, e410: gone410.id, healthy: healthy.id },
+      { e410: gone410.id, healthy: healthy.id },
     );
     const data = view.body.data as {
-      e500: { status: string; circuitBreaker: { state: string } };
       e410: { status: string; disabledReason: string | null };
       healthy: { status: string; circuitBreaker: { state: string } };
     };
-    const transitions500 = (
-      await db.pool.query("SELECT to_state, reason FROM circuit_breaker_transitions WHERE endpoint_id = $1", [
-        error500.id,
-      ])
-    ).rows;
+    const e500 = e500WhenOpened.body.data?.endpoint as
+      | { status: string; circuitBreaker: { state: string } }
+      | undefined;
+    const transitions500 = await transitionsOf(error500);
     console.log(
       `[reliability:failing-receivers] healthy delivered=${latencies.length}/${HEALTHY_EVENTS} latency_ms min=${percentile(latencies, 0)} p10=${percentile(latencies, 10)} p50=${percentile(latencies, 50)} p95=${percentile(latencies, 95)} max=${percentile(latencies, 100)} (timeout receiver: ${TIMEOUT_MS} ms, its attempts finished meanwhile=${timeoutAttemptsWhenHealthyDone}) ` +
         `timeout: timed_out=${aTimeout.length} retried_events=${eventsTimeout.filter((e) => e.attempts >= 2).length}/${eventsTimeout.length} error_classes=${[...new Set(aTimeout.map((a) => a.error_class))]} ` +
-        `500: attempts=${a500.length} breaker=${data.e500.circuitBreaker.state} ` +
+        `500: attempts=${a500.length} breaker_when_opened=${e500?.circuitBreaker.state} transitions=${transitions500.length} ` +
         `429: attempts=${a429.length} min_retry_gap_ms=${Math.min(...retryGaps)} (Retry-After ${RETRY_AFTER_S}s) ` +
         `410: attempts=${a410.length} endpoint=${data.e410.status} reason="${data.e410.disabledReason}"`,
     );
@@ -159,10 +173,16 @@ describe("reliability: failing receivers", () => {
     );
 
     // 500: retryable; the breaker opened on the failure rate and holds the events back (none failed).
+    // Once its cooldown elapsed, probes may have gone out: each failed and reopened it, none closed it.
     expect(a500.every((a) => a.response_status === 500 && a.result === "retryable_failure")).toBe(true);
-    expect(data.e500.circuitBreaker.state).toBe("OPEN");
-    expect(transitions500).toContainEqual({ to_state: "open", reason: "failure_threshold" });
-    expect((await eventsOf(error500)).every((e) => e.status === "pending")).toBe(true);
+    expect(e500).toEqual({ status: "ACTIVE", circuitBreaker: { state: "OPEN" } });
+    expect(transitions500[0]).toEqual({ to_state: "open", reason: "failure_threshold" });
+    expect(
+      transitions500
+        .slice(1)
+        .filter((t) => !["half_open cooldown_elapsed", "open probe_failed"].includes(`${t.to_state} ${t.reason}`)),
+    ).toEqual([]);
+    expect((await eventsOf(error500)).filter((e) => e.status !== "pending" && e.status !== "delivering")).toEqual([]);
 
     // 429: retryable, and Retry-After is a floor for the next attempt.
     expect(a429.every((a) => a.response_status === 429 && a.result === "retryable_failure")).toBe(true);

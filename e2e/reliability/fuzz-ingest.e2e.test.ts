@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import {
+  capturingLogger,
   createTestDatabase,
   type IngestHarness,
   insertEndpoint,
@@ -17,10 +18,12 @@ import { runSeed } from "./seeded-random.ts";
 
 // Fuzz suite (issue #7): 10,000 generated hostile requests against a real ingest server (methods,
 // paths, signatures, encodings, framing, sizes around the limit, idempotency keys). Never a 5xx
-// except 503 with Retry-After, every 2xx stored (with the bytes sent), a repeated idempotency key
-// always answers the same event, no 2xx for a request that must be refused, and the server still
-// works afterwards. Then a shorter run against the real worker process (ingest role), which must
-// still be up.
+// except 503 with Retry-After for overload, never 503 E3001 (the database is up throughout: E3001
+// here means the ingest route threw, which the server answers like a database failure), an answer
+// on every connection the client did not abandon, nothing logged at error level, every 2xx stored
+// (with the bytes sent), a repeated idempotency key always answers the same event, no 2xx for a
+// request that must be refused, and the server still works afterwards. Then a shorter run against
+// the real worker process (ingest role), which must still be up.
 
 const MAX_BODY_BYTES = 64 * 1024;
 const RUNS = 10_000;
@@ -91,9 +94,14 @@ function judge(c: FuzzCase, built: BuiltRequest, exchange: RawExchange, tally: T
   const problem = (what: string) =>
     tally.violations.push(`${what}: ${JSON.stringify({ ...c, body: c.body.kind === "bytes" ? "bytes" : c.body })}`);
   if (exchange.timedOut) problem("no answer within 10 s");
+  // The server may only hang up without answering on a client that went away mid-request (ingest's
+  // "aborted" read, clientError on a socket no longer writable); everything else is answered, even
+  // E1003 (the connection is closed after the 413).
+  else if (!first && !built.halfClose) problem(`connection closed without a response (${exchange.error ?? "EOF"})`);
   for (const [i, res] of exchange.responses.entries()) {
-    if (res.status >= 500 && !(res.status === 503 && res.headers["retry-after"])) problem(`HTTP ${res.status}`);
     const text = res.body.toString("utf8");
+    if (res.status >= 500 && !(res.status === 503 && res.headers["retry-after"])) problem(`HTTP ${res.status}`);
+    else if (res.status === 503 && text.includes('"E3001"')) problem(`HTTP 503 E3001 with the database up: ${text}`);
     if (res.status >= 400 && !built.head) {
       const code = (JSON.parse(text || "{}") as { error?: { code?: string } }).error?.code;
       if (!code || !DOCUMENTED_CODES.has(code))
@@ -194,10 +202,12 @@ function summary(
 describe("reliability: ingest fuzz", () => {
   it(`${RUNS} hostile requests: no 5xx but 503 with Retry-After, every 2xx stored, keys deduplicate`, async () => {
     const seed = runSeed(FUZZ_SEED);
+    const logs = capturingLogger("warn");
     ingest = await startIngest(db.pool, {
       maxBodyBytes: MAX_BODY_BYTES,
       endpointCacheMs: 1000,
       unverified: NO_ADDRESS_LIMIT,
+      logger: logs.logger,
     });
     const port = Number(new URL(ingest.url).port);
     const tally = await fuzz(port, seed, RUNS, () => ingest!.clock.now());
@@ -205,6 +215,7 @@ describe("reliability: ingest fuzz", () => {
     summary("fuzz", seed, RUNS, tally, stored);
 
     expect(tally.violations).toEqual([]);
+    expect(logs.errors()).toEqual([]);
     expect(stored).toEqual({ missing: [], wrongPayload: [], keyConflicts: [] });
     expect(tally.acknowledged.filter((a) => a.status === "duplicate").length).toBeGreaterThan(0);
     expect(tally.acknowledged.filter((a) => a.status === "accepted").length).toBeGreaterThan(RUNS / 20);
@@ -213,7 +224,9 @@ describe("reliability: ingest fuzz", () => {
 
   it("under induced overload (a one-event commit queue) answers 503 with Retry-After and stores every 2xx", async () => {
     const seed = runSeed(FUZZ_SEED) + 2;
+    const logs = capturingLogger("warn");
     const overloaded = await startIngest(db.pool, {
+      logger: logs.logger,
       maxBodyBytes: MAX_BODY_BYTES,
       maxBatch: 1,
       maxConcurrentCommits: 1,
@@ -231,6 +244,7 @@ describe("reliability: ingest fuzz", () => {
       const answered503 = [...tally.statuses.entries()].filter(([s]) => s.startsWith("503"));
 
       expect(tally.violations).toEqual([]); // includes: every 503 carries Retry-After
+      expect(logs.errors()).toEqual([]);
       expect(stored).toEqual({ missing: [], wrongPayload: [], keyConflicts: [] });
       expect(answered503.reduce((n, [, v]) => n + v, 0)).toBeGreaterThan(0);
       expect(await stillWorks(overloaded.url)).toEqual({ health: 200, ingest: 202, stored: true });
@@ -252,6 +266,7 @@ describe("reliability: ingest fuzz", () => {
     summary("fuzz-process", seed, PROCESS_RUNS, tally, stored);
 
     expect(tally.violations).toEqual([]);
+    expect(platform.ingest?.errorLogs).toEqual([]);
     expect(stored).toEqual({ missing: [], wrongPayload: [], keyConflicts: [] });
     expect(platform.alive().ingest).toBe(true);
     expect(await stillWorks(platform.ingestUrl)).toEqual({ health: 200, ingest: 202, stored: true });

@@ -21,14 +21,23 @@ export interface IngestLoadReport {
   answers: Record<string, number>;
   /** Answers the documented contract forbids: 5xx other than 503 with Retry-After, or any 4xx. */
   unexpected: string[];
-  /** A retry with the same idempotency key answered another event id: would be a duplicate event. */
+  /** Events sent once more after their 2xx (see REPEAT_EVERY), and answered. */
+  repeated: number;
+  /** A repeat with the same idempotency key answered another event id: a duplicate event. */
   idMismatches: string[];
 }
+
+/**
+ * Every this-many-th event is sent once more after its 2xx, with the same key and body, as a source
+ * does that lost the answer (a timeout, a crash of its own): the answer must name the same event.
+ */
+const REPEAT_EVERY = 10;
 
 /**
  * Continuous ingest load as a well-behaved source sends it: every event has its own idempotency key,
  * kept when it is retried after a network error or a 503 (after Retry-After, capped at 1 s to keep
  * the suites short). An event counts as acknowledged once it got a 2xx; its event id is recorded.
+ * Every REPEAT_EVERY-th event is then sent again, and must be answered with the same event id.
  */
 export class IngestLoad {
   /** idempotency key -> event id of every acknowledged event. */
@@ -38,6 +47,7 @@ export class IngestLoad {
   private readonly answers = new Map<string, number>();
   private readonly unexpected: string[] = [];
   private readonly idMismatches: string[] = [];
+  private repeated = 0;
   private readonly pending = new Set<Promise<void>>();
   private sent = 0;
   private next = 0;
@@ -65,13 +75,19 @@ export class IngestLoad {
       unacknowledged: this.next - this.acknowledged.size,
       answers: Object.fromEntries(this.answers),
       unexpected: this.unexpected.slice(0, 20),
-      idMismatches: this.idMismatches,
+      repeated: this.repeated,
+      idMismatches: this.idMismatches.slice(0, 20),
     };
   }
 
   /** Acknowledged events so far. */
   get count(): number {
     return this.acknowledged.size;
+  }
+
+  /** How many answers of `kind` came at or after `since` (ms), and before `until`. */
+  answeredSince(kind: AnswerKind, since: number, until = Number.POSITIVE_INFINITY): number {
+    return (this.answerTimes.get(kind) ?? []).filter((t) => t >= since && t <= until).length;
   }
 
   private async run(): Promise<void> {
@@ -93,6 +109,7 @@ export class IngestLoad {
   private async deliverOne(n: number): Promise<void> {
     const key = `${this.options.keyPrefix ?? "rel"}-${n}`;
     const body = JSON.stringify({ type: "reliability.test", n, at: Date.now() });
+    let repeats = n % REPEAT_EVERY === 0 ? 1 : 0;
     while (Date.now() < this.giveUpAt) {
       this.sent++;
       const answer = await this.post(key, body);
@@ -103,10 +120,14 @@ export class IngestLoad {
       }
       if (answer.kind >= 200 && answer.kind < 300) {
         const eventId = answer.eventId ?? "";
-        const earlier = this.acknowledged.get(key);
-        if (earlier !== undefined && earlier !== eventId) this.idMismatches.push(`${key}: ${earlier} then ${eventId}`);
         if (!eventId.startsWith("evt_")) this.unexpected.push(`${answer.kind} without event id: ${answer.text}`);
-        this.acknowledged.set(key, eventId);
+        const earlier = this.acknowledged.get(key);
+        if (earlier === undefined) this.acknowledged.set(key, eventId);
+        else {
+          this.repeated++;
+          if (earlier !== eventId) this.idMismatches.push(`${key}: ${earlier} then ${eventId}`);
+        }
+        if (repeats-- > 0) continue;
         return;
       }
       if (answer.kind === 503 && answer.retryAfter !== null) {

@@ -29,6 +29,7 @@ export class AttestationCommitter {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  private checksDone = 0;
 
   constructor(private readonly options: CommitterOptions) {
     this.clock = options.clock ?? systemClock;
@@ -55,6 +56,14 @@ export class AttestationCommitter {
     }
   }
 
+  /**
+   * Backlog checks finished (whether they committed or not): tests wait for one that began after a
+   * change, the positive signal that the committer has looked since then.
+   */
+  get checks(): number {
+    return this.checksDone;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
@@ -74,6 +83,7 @@ export class AttestationCommitter {
         const overdue =
           backlog.oldest !== null && this.clock.now() - backlog.oldest.getTime() >= this.options.maxDelayMs;
         if (backlog.count >= this.options.batchLeaves || overdue) await this.flush();
+        this.checksDone++;
       } catch (error) {
         this.options.logger.warn({ err: error }, "attestation commit failed; will retry");
       } finally {

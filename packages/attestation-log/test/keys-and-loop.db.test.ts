@@ -115,8 +115,9 @@ describe("AttestationCommitter", () => {
     await committer.start();
     const pending = async () => (await db.pool.query("SELECT count(*)::int AS n FROM pending_leaves")).rows[0].n;
     try {
-      await deliver(4); // below the batch size, not overdue: stays pending
-      await new Promise((r) => setTimeout(r, 200));
+      await deliver(4); // below the batch size, not overdue: a check that began after it leaves them pending
+      const checks = committer.checks;
+      await waitFor(() => committer.checks >= checks + 2); // the first may have begun before
       expect(await pending()).toBe(4);
       clock.advance(61_000); // now overdue (the delivery harness's clock started a moment later)
       await waitFor(async () => (await pending()) === 0);

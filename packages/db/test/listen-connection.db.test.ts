@@ -49,11 +49,13 @@ describe("ListenConnection", () => {
   });
 
   it("keeps no connection when stopped while still connecting", async () => {
-    const connection = listen("listen-test-stop-early", [], { count: 0 });
+    const connected = { count: 0 };
+    const connection = listen("listen-test-stop-early", [], connected);
     const started = connection.start();
     await connection.stop();
-    await started;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await backends("listen-test-stop-early")).toEqual([]);
+    await started; // the first attempt has finished: it connected, saw stop() and closed again
+    expect(connected.count).toBe(0);
+    // The server sees the closed connection's backend go (a kept connection would stay forever).
+    await waitFor(async () => (await backends("listen-test-stop-early")).length === 0);
   });
 });

@@ -17,8 +17,17 @@ describe("createPool", () => {
     await client.query("BEGIN");
     const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
     // Before the fix, the "error" this emits on the idle, checked-out client crashed the process.
+    // "end" follows that "error" (pg emits it once the socket closed), so waiting for it (without
+    // listening for "error", which would hide the crash) makes sure the error was emitted.
+    const ended = new Promise<void>((resolve, reject) => {
+      client.once("end", () => resolve());
+      setTimeout(
+        () => reject(new Error("no 'end' within 10 s (an unhandled 'error' stops pg before it)")),
+        10_000,
+      ).unref();
+    });
     await db.pool.query("SELECT pg_terminate_backend($1)", [rows[0]!.pid]);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await ended;
     await expect(client.query("SELECT 1")).rejects.toThrow();
     client.release();
     expect((await pool.query<{ one: number }>("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);

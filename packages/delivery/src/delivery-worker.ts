@@ -56,6 +56,13 @@ export interface DeliveryStats {
   delivered: number;
   attempts: number;
   recordFailures: number;
+  /**
+   * Claim cycles finished (claim query run, its events handed to deliveries) and lease sweeps
+   * finished: tests wait for one that began after a change, the positive signal that the worker has
+   * looked since then (and so that an event it left alone was not claimable).
+   */
+  claimCycles: number;
+  sweeps: number;
 }
 
 const RECORD_RETRIES = 20;
@@ -84,7 +91,7 @@ export class DeliveryWorker {
   private stopping = false;
   private pollTimer: NodeJS.Timeout | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
-  private readonly counters = { delivered: 0, attempts: 0, recordFailures: 0 };
+  private readonly counters = { delivered: 0, attempts: 0, recordFailures: 0, claimCycles: 0, sweeps: 0 };
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.workerId = options.workerId ?? `worker-${randomBytes(4).toString("hex")}`;
@@ -204,6 +211,7 @@ export class DeliveryWorker {
         );
         logBreakerTransitions(this.options.logger, transitions);
         for (const event of admitted) this.track(this.deliver(event));
+        this.counters.claimCycles++;
         // A short claim may be cut by an endpoint's in-flight limit, not by an empty queue: while
         // anything was claimed, finishing deliveries look again (an empty claim ends the backlog).
         this.backlog = claimed.length > 0;
@@ -323,6 +331,7 @@ export class DeliveryWorker {
   private async sweep(): Promise<void> {
     try {
       const requeued = await requeueExpiredLeases(this.options.pool, new Date(this.clock.now()));
+      this.counters.sweeps++;
       if (requeued > 0) {
         this.options.logger.warn({ requeued }, "requeued events whose worker stopped mid-delivery");
         this.wake();

@@ -34,6 +34,14 @@ async function attemptCount(endpointId: string): Promise<number> {
   return (await db.pool.query("SELECT count(*)::int AS n FROM delivery_attempts WHERE endpoint_id = $1", [endpointId]))
     .rows[0].n;
 }
+/** Events of the endpoint claimed right now (a claim sets 'delivering' until the attempt is recorded). */
+async function claimedCount(endpointId: string): Promise<number> {
+  return (
+    await db.pool.query("SELECT count(*)::int AS n FROM events WHERE endpoint_id = $1 AND status = 'delivering'", [
+      endpointId,
+    ])
+  ).rows[0].n;
+}
 async function transitions(endpointId: string) {
   return (
     await db.pool.query(
@@ -63,17 +71,17 @@ describe("circuit breaker", () => {
     );
     expect(rows[0].t.getTime()).toBeGreaterThanOrEqual(clock.now() + 10_000 - 1000);
 
-    // Open: time passes (retries become due) but no attempt is made and none is consumed.
+    // Open: time passes (retries become due) but a claim cycle makes no attempt and consumes none.
     clock.advance(5_000);
-    delivery.worker.wake();
-    await new Promise((r) => setTimeout(r, 300));
+    await delivery.claimCycle();
+    expect(await claimedCount(ep.id)).toBe(0);
     expect(await attemptCount(ep.id)).toBe(attemptsWhenOpened);
 
     // A new worker process reads the same breaker from PostgreSQL.
     await delivery.stop();
     delivery = startDelivery(db.pool, { clock, breaker });
-    delivery.worker.wake();
-    await new Promise((r) => setTimeout(r, 300));
+    await delivery.claimCycle();
+    expect(await claimedCount(ep.id)).toBe(0);
     expect(await attemptCount(ep.id)).toBe(attemptsWhenOpened);
     expect((await breakerRow(ep.id)).state).toBe("open");
 

@@ -1,7 +1,6 @@
-import { Writable } from "node:stream";
 import { ManualClock } from "@kapsel/core";
-import { createLogger } from "@kapsel/logger";
 import {
+  capturingLogger,
   createTestDatabase,
   insertEndpoint,
   insertEvents,
@@ -24,19 +23,6 @@ afterAll(async () => {
   await receiver.close();
   await db.drop();
 });
-
-function capturingLogger() {
-  const lines: Record<string, unknown>[] = [];
-  let text = "";
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString("utf8");
-      for (const line of chunk.toString("utf8").split("\n")) if (line) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { lines, text: () => text, logger: createLogger({ name: "kapsel-test", level: "debug", destination }) };
-}
 
 describe("delivery logs", () => {
   it("name the event, attempt and endpoint of every attempt and every breaker change, never the payload", async () => {

@@ -106,9 +106,9 @@ describe("delivery", () => {
       error_class: "http_500",
     });
 
-    // Not due yet: waking changes nothing.
-    delivery.worker.wake();
-    await new Promise((r) => setTimeout(r, 100));
+    // Not due yet: a claim cycle after the retry was scheduled leaves it alone.
+    await delivery.claimCycle();
+    expect(await event(id!)).toMatchObject({ status: "pending", attempts: 1 });
     expect(await attempts(id!)).toHaveLength(1);
 
     delivery.clock.advance(550);

@@ -73,10 +73,10 @@ describe("410 Gone", () => {
     expect(logged).toMatchObject({ endpointId: ep.id, tenantId, reason: row.disabled_reason });
     expect(JSON.stringify(logged)).not.toContain(receiver.url);
 
-    // Waiting events stay waiting while disabled, however much time passes.
+    // Waiting events stay waiting while disabled, however much time passes: a claim cycle leaves them.
     clock.advance(DAY);
-    delivery.worker.wake();
-    await new Promise((r) => setTimeout(r, 300));
+    await delivery.claimCycle();
+    expect((await statuses(ids)).sort()).toEqual(["failed", "pending", "pending", "pending"]);
     expect(await attempts(ids)).toBe(1);
 
     receiver.setHandler((_req, res) => res.writeHead(200).end("ok"));

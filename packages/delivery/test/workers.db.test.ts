@@ -80,24 +80,45 @@ describe("worker pool", () => {
 
   it("keeps a slow endpoint within its in-flight limit while other endpoints keep flowing", async () => {
     const clock = new ManualClock(Date.now());
-    const slowReceiver = await startReceiver((_req, res) => {
-      setTimeout(() => res.writeHead(200).end("slow"), 100);
+    // The slow receiver holds every request until the test releases it.
+    const gate: { open?: () => void } = {};
+    const released = new Promise<void>((resolve) => {
+      gate.open = resolve;
+    });
+    const release = () => gate.open?.();
+    const slowReceiver = await startReceiver(async (_req, res) => {
+      await released;
+      res.writeHead(200).end("slow");
     });
     try {
-      const slow = await insertEndpoint(db.pool, tenantId, { url: slowReceiver.url, maxInFlight: 2 });
+      const slow = await insertEndpoint(db.pool, tenantId, {
+        url: slowReceiver.url,
+        maxInFlight: 2,
+        responseTimeoutMs: 60_000,
+      });
       const fast = await insertEndpoint(db.pool, tenantId, { url: receiver.url, maxInFlight: 10 });
       const slowIds = await insertEvents(db.pool, slow, 10, new Date(clock.now()));
       const fastIds = await insertEvents(db.pool, fast, 50, new Date(clock.now()));
       const delivery = startDelivery(db.pool, { clock, concurrency: 8 });
       try {
-        await delivery.until(async () => (await undelivered(fastIds)) === 0);
-        // The fast endpoint finished while the slow one (10 x 100 ms, 2 at a time) was still going.
-        expect(await undelivered(slowIds)).toBeGreaterThan(0);
+        // The fast endpoint finishes while the slow one holds its two slots...
+        await delivery.until(async () => (await undelivered(fastIds)) === 0 && slowReceiver.requests.length >= 2);
+        // ...and a claim cycle after that gives the slow one nothing more.
+        await delivery.claimCycle();
+        const { rows } = await db.pool.query(
+          "SELECT count(*)::int AS n FROM events WHERE id = ANY($1) AND status = 'delivering'",
+          [slowIds],
+        );
+        expect(rows[0].n).toBe(2);
+        expect(await undelivered(slowIds)).toBe(10);
+        expect(slowReceiver.peakConcurrency).toBe(2);
+        release();
         await delivery.until(async () => (await undelivered(slowIds)) === 0);
       } finally {
+        release();
         await delivery.stop();
       }
-      expect(slowReceiver.peakConcurrency).toBeLessThanOrEqual(2);
+      expect(slowReceiver.peakConcurrency).toBe(2);
     } finally {
       await slowReceiver.close();
     }
@@ -139,9 +160,13 @@ describe("worker pool", () => {
     expect(claimed.map((c) => c.id).sort()).toEqual([...ids].sort());
     const delivery = startDelivery(db.pool, { clock });
     try {
-      delivery.worker.wake();
-      await new Promise((r) => setTimeout(r, 300));
-      expect(await undelivered(ids)).toBe(5); // leased: nobody else may take them
+      // Leased: neither a lease sweep nor a claim cycle of another worker takes them.
+      await delivery.sweepAndClaimCycle();
+      const { rows: leased } = await db.pool.query(
+        "SELECT DISTINCT status, lease_owner FROM events WHERE id = ANY($1)",
+        [ids],
+      );
+      expect(leased).toEqual([{ status: "delivering", lease_owner: "dead-worker" }]);
       clock.advance(3_001); // connect 1 s + response 1 s + margin 1 s
       await delivery.until(async () => (await undelivered(ids)) === 0);
     } finally {

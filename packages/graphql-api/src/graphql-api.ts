@@ -96,6 +96,8 @@ export interface GraphQLApi {
   /** Subscriptions over WebSocket: attach to the server's `upgrade` event for /graphql. */
   webSocket: GraphQLWebSocketHandler;
   schema: GraphQLSchema;
+  /** Subscribers registered for live updates right now (LiveUpdates.subscribers; tests wait on it). */
+  liveSubscribers(): number;
   stop(): Promise<void>;
 }
 
@@ -217,6 +219,7 @@ export async function createGraphQLApi(options: GraphQLApiOptions): Promise<Grap
     ),
     webSocket,
     schema,
+    liveSubscribers: () => live.subscribers,
     stop: async () => {
       await webSocket.close();
       await live.stop();

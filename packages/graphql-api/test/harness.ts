@@ -31,6 +31,8 @@ export interface GraphQLHarness {
   wsUrl: string;
   /** SQL statements the API sent, in order (through the injected query observer). */
   queries: string[];
+  /** Subscriptions registered for live updates right now, server-side (GraphQLApi.liveSubscribers). */
+  liveSubscribers(): number;
   gql(query: string, options?: { variables?: unknown; key?: string | null }): Promise<GraphQLAnswer>;
   post(body: string | Buffer, headers?: Record<string, string>): Promise<GraphQLAnswer>;
   close(): Promise<void>;
@@ -76,6 +78,7 @@ export async function startGraphQL(
     url,
     wsUrl: url.replace(/^http:/, "ws:"),
     queries,
+    liveSubscribers: () => graphql.liveSubscribers(),
     post,
     gql: (query, { variables, key } = {}) =>
       post(JSON.stringify({ query, variables }), key ? { authorization: `Bearer ${key}` } : {}),

@@ -1,4 +1,5 @@
 import {
+  type GraphQLArgument,
   type GraphQLField,
   type GraphQLInputObjectType,
   type GraphQLNamedType,
@@ -88,14 +89,42 @@ function pathsFromQuery(schema: GraphQLSchema): Map<string, Step[]> {
   return paths;
 }
 
-function idInputs(type: GraphQLInputObjectType, prefix: string): string[] {
+function idInputs(type: GraphQLInputObjectType, prefix: string, seen = new Set<string>()): string[] {
+  if (seen.has(type.name)) return []; // a recursive input type: its ids were found on the way in
   const found: string[] = [];
   for (const field of Object.values(type.getFields())) {
     const named = getNamedType(field.type);
     if (named.name === "ID") found.push(`${prefix}${field.name}`);
-    else if (isInputObjectType(named)) found.push(...idInputs(named, `${prefix}${field.name}.`));
+    else if (isInputObjectType(named)) {
+      found.push(...idInputs(named, `${prefix}${field.name}.`, new Set([...seen, type.name])));
+    }
   }
   return found;
+}
+
+/** Where an argument takes an ID: "arg" itself, or "arg.field.…" inside an input object. */
+function idPathsOf(arg: GraphQLArgument): string[] {
+  const named = getNamedType(arg.type);
+  if (named.name === "ID") return [arg.name];
+  return isInputObjectType(named) ? idInputs(named, `${arg.name}.`) : [];
+}
+
+/**
+ * Every place in the schema where a field takes an ID, directly or inside an input object, on any
+ * type (Query, Mutation, Subscription and every object or interface type), named like the cases
+ * ("Type.field(arg.path)"). The suite requires a case for each one: a field no case can reach (a type
+ * reachable only through a field with required arguments, an id in a new kind of input) fails it.
+ */
+export function idArguments(schema: GraphQLSchema): string[] {
+  const names: string[] = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith("__") || !(isObjectType(type) || isInterfaceType(type))) continue;
+    for (const field of Object.values(type.getFields())) {
+      for (const arg of field.args)
+        for (const path of idPathsOf(arg)) names.push(`${type.name}.${field.name}(${path})`);
+    }
+  }
+  return names.sort();
 }
 
 export function idCases(schema: GraphQLSchema): IdCase[] {
@@ -104,10 +133,7 @@ export function idCases(schema: GraphQLSchema): IdCase[] {
     const type = schema.getType(typeName) as GraphQLObjectType;
     for (const field of Object.values(type.getFields())) {
       for (const arg of field.args) {
-        const named = getNamedType(arg.type);
-        const inputs =
-          named.name === "ID" ? [arg.name] : isInputObjectType(named) ? idInputs(named, `${arg.name}.`) : [];
-        for (const input of inputs) {
+        for (const input of idPathsOf(arg)) {
           const others = field.args.filter((a) => a !== arg && isNonNullType(a.type) && a.defaultValue === undefined);
           if (others.length > 0) throw new Error(`${typeName}.${field.name} needs more required arguments than an id`);
           const [head, ...nested] = input.split(".");
@@ -135,15 +161,18 @@ export function idCases(schema: GraphQLSchema): IdCase[] {
 }
 
 /**
- * Every Mutation argument that names an object by ID, found by walking the schema (a new mutation
- * taking an id is covered automatically). Other required arguments get a harmless fixture by type;
- * a required argument of a type not listed here fails the suite until someone teaches it one.
+ * Every Mutation argument (or field of an input object argument) that names an object by ID, found
+ * by walking the schema (a new mutation taking an id is covered automatically). Other required
+ * arguments get a harmless fixture by type; a required argument of a type not listed here fails the
+ * suite until someone teaches it one.
  */
 export interface MutationIdCase {
   /** e.g. "Mutation.pauseEndpoint(id)". */
   name: string;
-  /** The argument that carries the id (`$v`). */
+  /** The argument that carries the id (`$v`): "arg", or "arg.field.…" inside an input object. */
   arg: string;
+  /** The same as a path, as NOT_FOUND user errors name it in `field`. */
+  field: string[];
   kind: "endpoint" | "event" | "apiKey" | "tenant";
   /** Documented "Operator key only": tenant keys get FORBIDDEN instead of NOT_FOUND. */
   operatorOnly: boolean;
@@ -189,29 +218,93 @@ export function payloadSelection(type: GraphQLNamedType): string {
   return `{ ${parts.join(" ")} }`;
 }
 
+/**
+ * The arguments of `field` with `$v` at `path` ("arg" or "arg.field.…" inside an input object); every
+ * other required argument or input field gets its fixture by type (REQUIRED_ARGUMENT_FIXTURES), and
+ * one without a fixture fails the suite until someone teaches it one.
+ */
+function argumentsWithId(typeName: string, field: GraphQLField<unknown, unknown>, path: string): string {
+  const [head, ...nested] = path.split(".");
+  const fixture = (where: string, type: GraphQLNamedType) => {
+    const value = REQUIRED_ARGUMENT_FIXTURES[type.name];
+    if (!value) throw new Error(`${typeName}.${field.name}(${where}): no fixture for ${type.name} in test/id-cases.ts`);
+    return value;
+  };
+  const inputWith = (type: GraphQLInputObjectType, rest: string[], at: string): string => {
+    const parts: string[] = [];
+    for (const f of Object.values(type.getFields())) {
+      const named = getNamedType(f.type);
+      if (f.name === rest[0]) {
+        parts.push(
+          `${f.name}: ${rest.length === 1 ? "$v" : inputWith(named as GraphQLInputObjectType, rest.slice(1), `${at}.${f.name}`)}`,
+        );
+      } else if (isNonNullType(f.type) && f.defaultValue === undefined) {
+        parts.push(`${f.name}: ${fixture(`${at}.${f.name}`, named)}`);
+      }
+    }
+    return `{ ${parts.join(", ")} }`;
+  };
+  return field.args
+    .map((a) => {
+      const named = getNamedType(a.type);
+      if (a.name === head)
+        return `${a.name}: ${nested.length === 0 ? "$v" : inputWith(named as GraphQLInputObjectType, nested, a.name)}`;
+      if (isNonNullType(a.type) && a.defaultValue === undefined) return `${a.name}: ${fixture(a.name, named)}`;
+      return null;
+    })
+    .filter((a) => a !== null)
+    .join(", ");
+}
+
+/** Every Mutation argument, or input field of one, that takes an ID. */
 export function mutationIdCases(schema: GraphQLSchema): MutationIdCase[] {
   const mutation = schema.getMutationType();
   if (!mutation) return [];
   const cases: MutationIdCase[] = [];
   for (const field of Object.values(mutation.getFields())) {
     for (const arg of field.args) {
-      if (getNamedType(arg.type).name !== "ID") continue;
-      const others = field.args
-        .filter((a) => a !== arg && isNonNullType(a.type) && a.defaultValue === undefined)
-        .map((a) => {
-          const fixture = REQUIRED_ARGUMENT_FIXTURES[getNamedType(a.type).name];
-          if (!fixture)
-            throw new Error(`Mutation.${field.name}(${a.name}): no fixture for ${a.type} in test/id-cases.ts`);
-          return `, ${a.name}: ${fixture}`;
+      for (const path of idPathsOf(arg)) {
+        const segments = path.split(".");
+        cases.push({
+          name: `Mutation.${field.name}(${path})`,
+          arg: path,
+          field: segments,
+          kind: mutationKind(field, segments.at(-1)!),
+          operatorOnly: /^operator key only/i.test(field.description ?? ""),
+          query: `mutation($v: ID!) { target: ${field.name}(${argumentsWithId("Mutation", field, path)}) ${payloadSelection(getNamedType(field.type))} }`,
+          pick: (data) => (data as { target?: Record<string, unknown> } | null)?.target,
         });
-      cases.push({
-        name: `Mutation.${field.name}(${arg.name})`,
-        arg: arg.name,
-        kind: mutationKind(field, arg.name),
-        operatorOnly: /^operator key only/i.test(field.description ?? ""),
-        query: `mutation($v: ID!) { target: ${field.name}(${arg.name}: $v${others.join("")}) ${payloadSelection(getNamedType(field.type))} }`,
-        pick: (data) => (data as { target?: Record<string, unknown> } | null)?.target,
-      });
+      }
+    }
+  }
+  return cases;
+}
+
+/**
+ * Every Subscription argument, or input field of one, that takes an ID: opened with another
+ * tenant's id it must fail exactly like an id that does not exist.
+ */
+export interface SubscriptionIdCase {
+  /** e.g. "Subscription.eventAttempts(eventId)". */
+  name: string;
+  /** What kind of object the ID names (as for queries: "event", "endpoint", …). */
+  kind: string;
+  query: string;
+}
+
+export function subscriptionIdCases(schema: GraphQLSchema): SubscriptionIdCase[] {
+  const subscription = schema.getSubscriptionType();
+  if (!subscription) return [];
+  const cases: SubscriptionIdCase[] = [];
+  for (const field of Object.values(subscription.getFields())) {
+    for (const arg of field.args) {
+      for (const path of idPathsOf(arg)) {
+        cases.push({
+          name: `Subscription.${field.name}(${path})`,
+          kind: kindOf(path.split(".").at(-1)!, field),
+          query: `subscription($v: ID!) { target: ${field.name}(${argumentsWithId("Subscription", field, path)}) ${selectionOf(getNamedType(field.type))} }`,
+        });
+      }
     }
   }
   return cases;

@@ -1,8 +1,17 @@
 import { generateApiKey, type IdKind, newId } from "@kapsel/core";
 import type { Pool } from "@kapsel/db";
-import { insertEndpoint, insertEvents, insertTenant, type Receiver, startReceiver } from "@kapsel/test-support";
+import {
+  insertEndpoint,
+  insertEvents,
+  insertTenant,
+  notifyAttemptAgain,
+  notifyBreakerChanged,
+  type Receiver,
+  startReceiver,
+  waitFor,
+} from "@kapsel/test-support";
 import { buildSchema } from "graphql/index.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { readSchemaSdl } from "../src/index.ts";
 import {
   commitAll,
@@ -13,11 +22,21 @@ import {
   registerLogSigner,
   startGraphQL,
 } from "./harness.ts";
-import { idCases, type MutationIdCase, mutationIdCases } from "./id-cases.ts";
+import {
+  idArguments,
+  idCases,
+  type MutationIdCase,
+  mutationIdCases,
+  type SubscriptionIdCase,
+  subscriptionIdCases,
+} from "./id-cases.ts";
+import { wsClients } from "./ws-client.ts";
 
-// Tenant A asks for tenant B's objects by id, everywhere the schema takes an id. Each answer must
-// be exactly the answer for an id that does not exist, and must contain nothing of B's. The same
-// question with A's own id must find something, so that no case passes by being broken.
+// Tenant A asks for tenant B's objects by id, everywhere the schema takes an id (queries, mutations,
+// subscriptions, ids inside input objects). Each answer must be exactly the answer for an id that
+// does not exist, and must contain nothing of B's. The same question with A's own id must find
+// something, so that no case passes by being broken. A place that takes an id but that no case
+// reaches fails the suite.
 
 let api: GraphQLHarness;
 let receiver: Receiver;
@@ -235,7 +254,7 @@ describe("tenant isolation of mutations, generated from schema.graphql", () => {
             __typename: "NotFoundError",
             code: "NOT_FOUND",
             message: expect.any(String),
-            field: [c.arg],
+            field: c.field,
             kapselCode: "E4002",
           },
         ]);
@@ -258,4 +277,120 @@ describe("tenant isolation of mutations, generated from schema.graphql", () => {
       expect(codes, `${c.name} finds nothing even for the caller's own id`).not.toContain("NOT_FOUND");
     },
   );
+});
+
+const subscriptionCases = subscriptionIdCases(buildSchema(readSchemaSdl()));
+
+/** Makes the live update a subscription to `kind` `id` is waiting for, without changing anything. */
+async function poke(kind: SubscriptionIdCase["kind"], id: string): Promise<void> {
+  if (kind === "event") return notifyAttemptAgain(api.db.pool, id);
+  if (kind === "endpoint") return notifyBreakerChanged(api.db.pool, id);
+  throw new Error(`no live update for a ${kind} id: teach isolation.db.test.ts how to cause one`);
+}
+
+describe("tenant isolation of subscriptions, generated from schema.graphql", () => {
+  let ws: ReturnType<typeof wsClients>;
+  beforeAll(() => {
+    ws = wsClients(api.wsUrl);
+  });
+  afterEach(async () => {
+    await ws.disposeAll();
+    await waitFor(() => api.liveSubscribers() === 0);
+  });
+
+  it("finds every subscription that takes an id", () => {
+    expect(subscriptionCases.map((c) => c.name)).toEqual(
+      expect.arrayContaining(["Subscription.eventAttempts(eventId)", "Subscription.circuitBreaker(endpointId)"]),
+    );
+  });
+
+  it.each(subscriptionCases.map((c) => [c.name, c] as const))(
+    "%s: another tenant's id fails like a missing one, and sends nothing",
+    async (_, c) => {
+      const client = ws.connect(a.apiKey);
+      const foreignId = idsOf(bData, b.id)[c.kind]!;
+      const foreign = ws.subscribe(client, c.query, { v: foreignId });
+      const missing = ws.subscribe(client, c.query, { v: newId(c.kind as IdKind) });
+      // Until it ends, B's update is sent again and again: were the subscription open for A, those
+      // updates would arrive (as B's data, or as errors of a subscription that stays open).
+      await waitFor(async () => {
+        if (foreign.completed || foreign.results.length > 1) return true;
+        await poke(c.kind, foreignId);
+        return false;
+      });
+      expect(foreign.error).toBeUndefined();
+      expect(foreign.completed, JSON.stringify(foreign.results)).toBe(true);
+      expect(foreign.results).toHaveLength(1);
+      expect(foreign.results[0].data ?? null).toBeNull();
+      expect(foreign.results[0].errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual([
+        "NOT_FOUND",
+      ]);
+      await waitFor(() => missing.completed);
+      expect(foreign.results).toEqual(missing.results);
+      for (const secret of [b.id, B_NAME, bData.endpoint.id, ...bData.eventIds, ...bData.attemptIds]) {
+        expect(JSON.stringify(foreign.results)).not.toContain(secret);
+      }
+
+      // The control: A's own id opens the subscription, and the next update of it arrives.
+      const own = ws.subscribe(client, c.query, { v: idsOf(aData, a.id)[c.kind]! });
+      await waitFor(() => api.liveSubscribers() === 1);
+      await poke(c.kind, foreignId); // B's update, sent first: must reach no subscriber of A
+      await poke(c.kind, idsOf(aData, a.id)[c.kind]!);
+      await waitFor(() => own.results.length > 0 || own.completed);
+      expect(own.error).toBeUndefined();
+      expect(own.results[0].errors, JSON.stringify(own.results)).toBeUndefined();
+      expect(found(own.results[0].data.target), `${c.name} finds nothing even for the caller's own id`).toBe(true);
+      expect(own.results).toHaveLength(1);
+      expect(JSON.stringify(own.results)).not.toContain(foreignId);
+    },
+  );
+});
+
+describe("coverage of the isolation cases", () => {
+  const covered = (schema: ReturnType<typeof buildSchema>) =>
+    new Set([
+      ...idCases(schema).map((c) => c.name),
+      ...mutationIdCases(schema).map((c) => c.name),
+      ...subscriptionIdCases(schema).map((c) => c.name),
+    ]);
+  const uncovered = (schema: ReturnType<typeof buildSchema>) => {
+    const cases = covered(schema);
+    return idArguments(schema).filter((name) => !cases.has(name));
+  };
+
+  it("has a case for every argument and input field in the schema that takes an id", () => {
+    const schema = buildSchema(readSchemaSdl());
+    expect(idArguments(schema).length).toBeGreaterThanOrEqual(
+      cases.length + mutationCases.length + subscriptionCases.length,
+    );
+    expect(uncovered(schema)).toEqual([]);
+  });
+
+  it("would report a field taking an id that no case reaches", () => {
+    const extended = buildSchema(
+      `${readSchemaSdl()}
+       extend type Query { search(text: String!): SearchResult }
+       type SearchResult { endpointById(id: ID!): Endpoint }`,
+    );
+    expect(uncovered(extended)).toEqual(["SearchResult.endpointById(id)"]);
+  });
+
+  it("would cover ids inside mutation input objects and subscription arguments", () => {
+    const extended = buildSchema(
+      `${readSchemaSdl()}
+       input EventRef { note: String, eventId: ID! }
+       input CopyEventInput { label: String, from: EventRef! }
+       extend type Mutation { copyEvent(input: CopyEventInput!): ReplayEventPayload! }
+       extend type Subscription { endpointEvents(endpointId: ID!): Event! }`,
+    );
+    expect(uncovered(extended)).toEqual([]);
+    const copy = mutationIdCases(extended).find((c) => c.name === "Mutation.copyEvent(input.from.eventId)");
+    expect(copy).toMatchObject({ kind: "event", arg: "input.from.eventId", field: ["input", "from", "eventId"] });
+    expect(copy?.query).toMatch(/^mutation\(\$v: ID!\) \{ target: copyEvent\(input: \{ from: \{ eventId: \$v \} \}\) /);
+    const live = subscriptionIdCases(extended).find((c) => c.name === "Subscription.endpointEvents(endpointId)");
+    expect(live?.kind).toBe("endpoint");
+    expect(live?.query).toMatch(
+      /^subscription\(\$v: ID!\) \{ target: endpointEvents\(endpointId: \$v\) \{ __typename id /,
+    );
+  });
 });

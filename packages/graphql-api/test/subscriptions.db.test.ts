@@ -4,82 +4,46 @@ import {
   insertEndpoint,
   insertEvents,
   insertTenant,
+  notifyBreakerChanged,
   type Receiver,
   startDelivery,
   startReceiver,
   waitFor,
 } from "@kapsel/test-support";
-import { type Client, createClient } from "graphql-ws";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { LIVE_UPDATES_APPLICATION_NAME, LiveUpdates } from "../src/index.ts";
 import { type GraphQLHarness, OPERATOR_KEY, startGraphQL } from "./harness.ts";
+import { wsClients } from "./ws-client.ts";
 
 let h: GraphQLHarness;
+let ws: ReturnType<typeof wsClients>;
 let tenant: { id: string; apiKey: string };
 let other: { id: string; apiKey: string };
 const receivers: Receiver[] = [];
-const clients: Client[] = [];
+const connect: ReturnType<typeof wsClients>["connect"] = (key, options) => ws.connect(key, options);
+const subscribe: ReturnType<typeof wsClients>["subscribe"] = (client, query, variables) =>
+  ws.subscribe(client, query, variables);
 
 beforeAll(async () => {
   h = await startGraphQL();
+  ws = wsClients(h.wsUrl);
   tenant = await insertTenant(h.db.pool, "Acme");
   other = await insertTenant(h.db.pool, "Other");
 });
 afterEach(async () => {
-  for (const client of clients.splice(0)) await client.dispose();
+  await ws.disposeAll();
   for (const receiver of receivers.splice(0)) await receiver.close();
+  // Closed sockets unregister their subscriptions: nothing is left for the next test to count.
+  await waitFor(() => h.liveSubscribers() === 0);
 });
 afterAll(async () => {
   await h.close();
 });
 
-function connect(key: string | null, options: { webSocketImpl?: unknown } = {}): Client {
-  const client = createClient({
-    url: h.wsUrl,
-    webSocketImpl: options.webSocketImpl ?? WebSocket,
-    connectionParams: key === null ? {} : { authorization: `Bearer ${key}` },
-    retryAttempts: 0,
-    lazy: true,
-  });
-  clients.push(client);
-  return client;
-}
-
-interface Subscription {
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary result shapes
-  results: any[];
-  error: unknown;
-  completed: boolean;
-}
-
-function subscribe(client: Client, query: string, variables: Record<string, unknown> = {}): Subscription {
-  const sub: Subscription = { results: [], error: undefined, completed: false };
-  client.subscribe(
-    { query, variables },
-    {
-      next: (result) => sub.results.push(result),
-      error: (error) => {
-        sub.error = error;
-      },
-      complete: () => {
-        sub.completed = true;
-      },
-    },
-  );
-  return sub;
-}
-
-/** Resolves once the subscription is registered server-side (the client got connection_ack). */
-async function acknowledged(client: Client): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const off = client.on("connected", () => {
-      off();
-      resolve();
-    });
-  });
-  // The subscribe message is sent right after the ack; give the server a moment to register it.
-  await new Promise((r) => setTimeout(r, 150));
+/** Resolves once the server has registered `count` live subscriptions (the ones this test opened). */
+async function registered(count: number): Promise<void> {
+  await waitFor(() => h.liveSubscribers() === count);
 }
 
 const ATTEMPTS = `subscription($id: ID!) {
@@ -111,7 +75,7 @@ describe("subscriptions over WebSocket", () => {
 
     const client = connect(tenant.apiKey);
     const sub = subscribe(client, ATTEMPTS, { id: eventId });
-    await acknowledged(client);
+    await registered(1);
 
     try {
       delivery.clock.advance(60_000);
@@ -147,7 +111,7 @@ describe("subscriptions over WebSocket", () => {
     const endpoint = await insertEndpoint(h.db.pool, tenant.id, { url: receiver.url, maxInFlight: 1 });
     const client = connect(tenant.apiKey);
     const sub = subscribe(client, BREAKER, { id: endpoint.id });
-    await acknowledged(client);
+    await registered(1);
 
     const breaker = { minimumCalls: 4, failureRateThreshold: 0.5, baseCooldownMs: 10_000, halfOpenMaxProbes: 1 };
     const delivery = startDelivery(h.db.pool, { breaker });
@@ -227,7 +191,7 @@ describe("subscriptions over WebSocket", () => {
     const revokedSub = subscribe(revokedClient, BREAKER, { id: endpoint.id });
     const keptClient = connect(tenant.apiKey);
     const keptSub = subscribe(keptClient, BREAKER, { id: endpoint.id });
-    await Promise.all([acknowledged(revokedClient), acknowledged(keptClient)]);
+    await registered(2);
 
     const revoked = await h.gql("mutation($id: ID!) { revokeApiKey(id: $id) { userErrors { code } } }", {
       key: tenant.apiKey,
@@ -236,10 +200,14 @@ describe("subscriptions over WebSocket", () => {
     expect(revoked.body.data.revokeApiKey.userErrors).toEqual([]);
     await waitFor(() => revokedSub.error !== undefined);
     expect((revokedSub.error as { code: number }).code).toBe(4403);
-    // The tenant's other key keeps its subscription open.
-    await new Promise((r) => setTimeout(r, 200));
+    // The tenant's other key keeps its subscription open: it still gets the breaker's next change.
+    await registered(1);
+    await notifyBreakerChanged(h.db.pool, endpoint.id);
+    await waitFor(() => keptSub.results.length === 1);
+    expect(keptSub.results[0].data.circuitBreaker.state).toBe("CLOSED");
     expect(keptSub.error).toBeUndefined();
     expect(keptSub.completed).toBe(false);
+    expect(revokedSub.results).toEqual([]);
   });
 
   it("accepts the key from the upgrade request's Authorization header", async () => {
@@ -292,7 +260,7 @@ describe("subscriptions over WebSocket", () => {
     const [eventId] = await insertEvents(h.db.pool, endpoint, 1, new Date(delivery.clock.now() + 3_600_000));
     const client = connect(tenant.apiKey);
     const sub = subscribe(client, ATTEMPTS, { id: eventId });
-    await acknowledged(client);
+    await registered(1);
 
     try {
       const before = await listenerPid();
@@ -318,12 +286,14 @@ describe("subscriptions over WebSocket", () => {
       const offB = live.onAttempt("evt_a", () => undefined);
       const offC = live.onBreaker("ep_a", () => undefined);
       expect(live.subscribedKeys).toBe(2);
+      expect(live.subscribers).toBe(3);
       offA();
       offC();
       expect(live.subscribedKeys).toBe(1);
       offB();
       offB();
       expect(live.subscribedKeys).toBe(0);
+      expect(live.subscribers).toBe(0);
     } finally {
       await live.stop();
     }

@@ -11,14 +11,18 @@ export interface Subscription {
   unsubscribe(): void;
 }
 
-/** graphql-ws clients of one API for a test file; `disposeAll` in an afterEach. */
+/**
+ * graphql-ws clients of one API for a test file; `disposeAll` in an afterEach. graphql-ws
+ * acknowledges connections, not subscriptions: before causing the update a subscription should
+ * see, wait until the server counts it (GraphQLHarness.liveSubscribers).
+ */
 export function wsClients(wsUrl: string) {
   const clients: Client[] = [];
   return {
-    connect(key: string | null): Client {
+    connect(key: string | null, options: { webSocketImpl?: unknown } = {}): Client {
       const client = createClient({
         url: wsUrl,
-        webSocketImpl: WebSocket,
+        webSocketImpl: options.webSocketImpl ?? WebSocket,
         connectionParams: key === null ? {} : { authorization: `Bearer ${key}` },
         retryAttempts: 0,
         lazy: true,
@@ -48,7 +52,7 @@ export function wsClients(wsUrl: string) {
   };
 }
 
-/** Resolves once the client got connection_ack (the server authenticated and registered it). */
+/** Resolves once the client got connection_ack (the server authenticated and registered the connection). */
 export function acknowledged(client: Client): Promise<void> {
   return new Promise<void>((resolve) => {
     const off = client.on("connected", () => {

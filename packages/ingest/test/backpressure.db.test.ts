@@ -7,6 +7,7 @@ import {
   insertTenant,
   startIngest,
   type TestDatabase,
+  waitFor,
 } from "@kapsel/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -30,17 +31,25 @@ describe("backpressure", () => {
     await blocker.query("BEGIN");
     await blocker.query("LOCK TABLE events IN EXCLUSIVE MODE");
     try {
+      const answered: { status: number }[] = [];
       const pending = Array.from({ length: 40 }, () =>
-        fetch(`${ingest.url}/ingest/${ep.id}`, { method: "POST", body: "{}" }).then(async (res) => ({
-          status: res.status,
-          retryAfter: res.headers.get("retry-after"),
-          json: (await res.json()) as IngestAnswer,
-        })),
+        fetch(`${ingest.url}/ingest/${ep.id}`, { method: "POST", body: "{}" }).then(async (res) => {
+          const answer = {
+            status: res.status,
+            retryAfter: res.headers.get("retry-after"),
+            json: (await res.json()) as IngestAnswer,
+          };
+          answered.push(answer);
+          return answer;
+        }),
       );
-      // Overloaded answers come back while the lock is still held.
-      await new Promise((r) => setTimeout(r, 300));
+      // While the lock is held, at most one batch (maxBatch 5) commits and maxQueued (5) wait: every
+      // other request is answered at once, without waiting for the database.
+      await waitFor(() => answered.length >= 40 - 10);
+      const whileLocked = answered.map((a) => a.status);
       await blocker.query("COMMIT");
       const results = await Promise.all(pending);
+      expect(new Set(whileLocked)).toEqual(new Set([503]));
       const overloaded = results.filter((r) => r.status === 503);
       const accepted = results.filter((r) => r.status === 202);
       expect(overloaded.length).toBeGreaterThan(0);
@@ -48,6 +57,7 @@ describe("backpressure", () => {
       expect(accepted.length + overloaded.length).toBe(40);
       expect(await countEvents(db.pool, ep.id)).toBe(accepted.length);
     } finally {
+      await blocker.query("ROLLBACK"); // a no-op after COMMIT; lets held commits finish if the test failed first
       blocker.release();
       await ingest.close();
     }

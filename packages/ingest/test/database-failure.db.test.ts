@@ -75,8 +75,10 @@ describe("when the database fails", () => {
     try {
       await waitFor(() => acknowledged.length >= 500);
       const beforeCrash = acknowledged.length;
+      const unavailableBefore = statuses.get(503) ?? 0;
       await server.kill(); // SIGKILL to postmaster and backends: a crash, mid-commit
-      await new Promise((r) => setTimeout(r, 300));
+      // Down until ingest has been seen answering the crash (503) a few times.
+      await waitFor(() => (statuses.get(503) ?? 0) >= unavailableBefore + 20);
       server = await startEmbeddedPostgres(options()); // crash recovery, same data, same port
       await waitFor(() => acknowledged.length >= beforeCrash + 500, 30_000);
     } finally {

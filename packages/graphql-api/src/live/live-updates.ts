@@ -94,6 +94,16 @@ export class LiveUpdates {
     return this.attempts.size + this.breakers.size;
   }
 
+  /**
+   * How many subscribers are registered, over all keys: a test waits for its subscription to count
+   * here before it causes the update (a subscription gets only what happens after it registered).
+   */
+  get subscribers(): number {
+    let count = 0;
+    for (const listeners of [...this.attempts.values(), ...this.breakers.values()]) count += listeners.size;
+    return count;
+  }
+
   private dispatch(channel: string, payload: string | undefined): void {
     if (channel === ATTEMPTS_CHANNEL) {
       const [tenantId, eventId, attemptId] = (payload ?? "").split(" ");
