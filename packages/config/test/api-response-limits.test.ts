@@ -2,10 +2,12 @@ import { apiConfigSchema, formatConfigProblems, parseEnv } from "@kapsel/config"
 import { describe, expect, it } from "vitest";
 
 const DATABASE_URL = "postgres://localhost/kapsel";
+// The API needs the secrets public key (docs/security.md); its value does not matter here.
+const KEY = { KAPSEL_SECRETS_PUBLIC_KEY: "kapsel-secrets-public-key:v1:0011223344556677:x" };
 
 describe("API response limits (docs/graphql.md, Limits)", () => {
   it("defaults to a 24 MiB budget per answer and 4 heavy answers past 1 MiB, waiting 1 s for a slot", () => {
-    const result = parseEnv(apiConfigSchema, { DATABASE_URL });
+    const result = parseEnv(apiConfigSchema, { DATABASE_URL, ...KEY });
     expect(result.ok && result.config).toMatchObject({
       API_RESPONSE_BYTE_BUDGET: 24 * 1024 * 1024,
       API_HEAVY_RESPONSE_BYTES: 1024 * 1024,
@@ -17,6 +19,7 @@ describe("API response limits (docs/graphql.md, Limits)", () => {
   it("takes other values, a wait of 0 included, and refuses what is not a count", () => {
     const set = parseEnv(apiConfigSchema, {
       DATABASE_URL,
+      ...KEY,
       API_RESPONSE_BYTE_BUDGET: "16777216",
       API_HEAVY_RESPONSES_CONCURRENCY: "1",
       API_HEAVY_RESPONSES_WAIT_MS: "0",
@@ -28,6 +31,7 @@ describe("API response limits (docs/graphql.md, Limits)", () => {
     });
     const bad = parseEnv(apiConfigSchema, {
       DATABASE_URL,
+      ...KEY,
       API_RESPONSE_BYTE_BUDGET: "0",
       API_HEAVY_RESPONSE_BYTES: "1.5",
       API_HEAVY_RESPONSES_CONCURRENCY: "many",

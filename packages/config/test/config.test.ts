@@ -52,7 +52,11 @@ describe("launcher configuration", () => {
 });
 
 describe("the private metrics listener", () => {
-  const base = { DATABASE_URL: "postgres://localhost/kapsel" };
+  // The API also needs the secrets public key; the worker ignores it.
+  const base = {
+    DATABASE_URL: "postgres://localhost/kapsel",
+    KAPSEL_SECRETS_PUBLIC_KEY: "kapsel-secrets-public-key:v1:0011223344556677:x",
+  };
   const token = "0123456789abcdef0123456789abcdef";
 
   it("is on loopback by default, on different ports for the worker and the API", () => {

@@ -2,6 +2,8 @@ import { apiConfigSchema, parseEnv, workerConfigSchema } from "@kapsel/config";
 import { describe, expect, it } from "vitest";
 
 const base = { DATABASE_URL: "postgres://localhost/kapsel" };
+// The API needs the secrets public key (docs/security.md); its value does not matter here.
+const apiBase = { ...base, KAPSEL_SECRETS_PUBLIC_KEY: "kapsel-secrets-public-key:v1:0011223344556677:x" };
 
 describe("worker configuration: rate limits and backpressure (decision 0015)", () => {
   it("defaults: 1 s bursts, no queue-depth limit, 5 s commit-latency limit", () => {
@@ -51,11 +53,11 @@ describe("worker configuration: rate limits and backpressure (decision 0015)", (
 
 describe("API configuration: test events spend the same buckets", () => {
   it("reads INGEST_RATE_BURST_SECONDS like the worker", () => {
-    const defaults = parseEnv(apiConfigSchema, base);
+    const defaults = parseEnv(apiConfigSchema, apiBase);
     expect(defaults.ok && defaults.config.INGEST_RATE_BURST_SECONDS).toBe(1);
-    const set = parseEnv(apiConfigSchema, { ...base, INGEST_RATE_BURST_SECONDS: "2.5" });
+    const set = parseEnv(apiConfigSchema, { ...apiBase, INGEST_RATE_BURST_SECONDS: "2.5" });
     expect(set.ok && set.config.INGEST_RATE_BURST_SECONDS).toBe(2.5);
-    const bad = parseEnv(apiConfigSchema, { ...base, INGEST_RATE_BURST_SECONDS: "0" });
+    const bad = parseEnv(apiConfigSchema, { ...apiBase, INGEST_RATE_BURST_SECONDS: "0" });
     expect(bad.ok ? [] : bad.problems.filter((p) => p.startsWith("INGEST_RATE_BURST_SECONDS:"))).toHaveLength(1);
   });
 });
