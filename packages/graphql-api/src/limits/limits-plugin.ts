@@ -7,6 +7,7 @@ import {
   type OperationDefinitionNode,
 } from "graphql/index.js";
 import { apiError } from "../errors.ts";
+import { countExpandedFields } from "./count-selections.ts";
 import { type CostModel, DEFAULT_COST_MODEL, measureOperation } from "./measure.ts";
 
 export interface QueryLimits {
@@ -72,31 +73,5 @@ export function checkOperationLimits(
  * nothing to measure. Stops at `cap + 1`. What Apollo's maxRecursiveSelections guards on HTTP.
  */
 export function countSelections(document: DocumentNode, operation: OperationDefinitionNode, cap: number): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
-  const memo = new Map<string, number>();
-  const count = (selections: OperationDefinitionNode["selectionSet"], visiting: Set<string>): number => {
-    let total = 0;
-    for (const selection of selections.selections) {
-      if (selection.kind === Kind.FIELD)
-        total += 1 + (selection.selectionSet ? count(selection.selectionSet, visiting) : 0);
-      else if (selection.kind === Kind.INLINE_FRAGMENT) total += count(selection.selectionSet, visiting);
-      else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        if (!fragment || visiting.has(name)) continue; // cycles are a validation error already
-        let inner = memo.get(name);
-        if (inner === undefined) {
-          inner = count(fragment.selectionSet, new Set([...visiting, name]));
-          memo.set(name, inner);
-        }
-        total += inner;
-      }
-      if (total > cap) return cap + 1;
-    }
-    return total;
-  };
-  return count(operation.selectionSet, new Set());
+  return countExpandedFields(document, operation, cap, { nested: true, counts: () => true });
 }

@@ -1,12 +1,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import {
-  type DocumentNode,
-  type FragmentDefinitionNode,
-  Kind,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-} from "graphql/index.js";
+import type { DocumentNode, OperationDefinitionNode } from "graphql/index.js";
 import { apiError } from "../errors.ts";
+import { countExpandedFields } from "./count-selections.ts";
 
 /**
  * Most mutation fields one operation may hold. Each runs a resolver that writes (and, for
@@ -22,33 +17,10 @@ export const MAX_MUTATION_FIELDS = 10;
  * a fragment bomb costs nothing to measure.
  */
 export function countRootFields(document: DocumentNode, operation: OperationDefinitionNode, cap: number): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
-  const memo = new Map<string, number>();
-  const count = (selectionSet: SelectionSetNode, visiting: ReadonlySet<string>): number => {
-    let total = 0;
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) {
-        if (!selection.name.value.startsWith("__")) total += 1;
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) total += count(selection.selectionSet, visiting);
-      else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        if (!fragment || visiting.has(name)) continue; // cycles are a validation error already
-        let inner = memo.get(name);
-        if (inner === undefined) {
-          inner = count(fragment.selectionSet, new Set([...visiting, name]));
-          memo.set(name, inner);
-        }
-        total += inner;
-      }
-      if (total > cap) return cap + 1;
-    }
-    return total;
-  };
-  return count(operation.selectionSet, new Set());
+  return countExpandedFields(document, operation, cap, {
+    nested: false,
+    counts: (field) => !field.name.value.startsWith("__"),
+  });
 }
 
 /**
