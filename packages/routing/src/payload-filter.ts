@@ -31,7 +31,7 @@ export function compilePayloadFilter(input: unknown): CompilePayloadFilterResult
   const source = JSON.parse(JSON.stringify(input)) as Record<string, unknown>;
   let test: (payload: unknown) => boolean;
   try {
-    test = sift.createQueryTester(source, { operations: OPERATIONS }) as (payload: unknown) => boolean;
+    test = createSiftTester(source);
   } catch (error) {
     // The grammar check should make this unreachable; reported, not thrown, just in case.
     return { ok: false, errors: [{ path: "", message: `the filter could not be compiled: ${describe(error)}` }] };
@@ -51,6 +51,15 @@ export function compilePayloadFilter(input: unknown): CompilePayloadFilterResult
       },
     },
   };
+}
+
+/**
+ * The library's tester over the allow-listed operations only. Exported for the test that
+ * checks the second line of defence (not part of the package's public surface): it throws
+ * for any other operator, `$where` included.
+ */
+export function createSiftTester(source: Record<string, unknown>): (payload: unknown) => boolean {
+  return sift.createQueryTester(source, { operations: OPERATIONS }) as (payload: unknown) => boolean;
 }
 
 const TYPE_TESTS: Readonly<Record<TypeAlias, (value: unknown) => boolean>> = {

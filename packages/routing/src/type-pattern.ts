@@ -85,8 +85,8 @@ export function patternProblem(pattern: unknown): string | null {
 export function matchesType(compiled: CompiledTypePatterns, type: string): boolean {
   if (compiled.exact.has(type)) return true;
   for (const prefix of compiled.prefixes) {
-    // startsWith("invoice.") with a longer type: `invoice` itself never matches `invoice.*`.
-    if (type.length > prefix.length && type.startsWith(prefix)) return true;
+    // The prefix keeps its dot: `invoice` itself and `invoices.paid` never match `invoice.*`.
+    if (type.startsWith(prefix)) return true;
   }
   return compiled.all && !isReservedEventTypeName(type);
 }

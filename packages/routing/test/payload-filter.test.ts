@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compilePayloadFilter, PAYLOAD_FILTER_LIMITS, PAYLOAD_FILTER_OPERATORS } from "../src/index.ts";
+import { createSiftTester } from "../src/payload-filter.ts";
 
 function filter(source: unknown) {
   const result = compilePayloadFilter(source);
@@ -192,15 +193,29 @@ describe("payload filter refusals", () => {
     expect(list).toContainEqual({ path, message: expect.stringContaining(message) });
   });
 
-  it("$where never runs, even when the grammar check is bypassed", () => {
-    // Defence in depth: the library is built with the allow-list only.
+  it("$where and $regex never run, even past the grammar check: the library only knows the allow-list", () => {
     let ran = false;
     (globalThis as Record<string, unknown>).__routingWhereProbe = () => {
       ran = true;
+      return true;
     };
-    expect(compilePayloadFilter({ $where: "globalThis.__routingWhereProbe() || true" }).ok).toBe(false);
-    expect(ran).toBe(false);
-    delete (globalThis as Record<string, unknown>).__routingWhereProbe;
+    try {
+      expect(compilePayloadFilter({ $where: "globalThis.__routingWhereProbe()" }).ok).toBe(false);
+      // Straight to the library, as if the grammar check had a hole.
+      expect(() => createSiftTester({ $where: "globalThis.__routingWhereProbe()" })({})).toThrow(
+        "Unsupported operation: $where",
+      );
+      expect(() => createSiftTester({ a: { $where: "globalThis.__routingWhereProbe()" } })({ a: 1 })).toThrow(
+        "Unsupported operation",
+      );
+      expect(() => createSiftTester({ a: { $regex: "^(a+)+$" } })({ a: "aaa" })).toThrow(
+        "Unsupported operation: $regex",
+      );
+      expect(() => createSiftTester({ a: { $mod: [2, 0] } })({ a: 2 })).toThrow("Unsupported operation");
+      expect(ran).toBe(false);
+    } finally {
+      delete (globalThis as Record<string, unknown>).__routingWhereProbe;
+    }
   });
 
   it.each([
