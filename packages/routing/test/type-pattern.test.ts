@@ -11,7 +11,7 @@ function compiled(patterns: unknown): CompiledTypePatterns {
 
 describe("compileTypePatterns", () => {
   it("sorts patterns into exact names, prefixes and the catch-all, de-duplicated", () => {
-    const p = compiled(["invoice.paid", "customer.*", "*", "invoice.paid", "kapsel.*"]);
+    const p = compiled(["invoice.paid", "customer.*", "*", "invoice.paid", "kapsel.*", "customer.*"]);
     expect(p.patterns).toEqual(["invoice.paid", "customer.*", "*", "kapsel.*"]);
     expect(p.all).toBe(true);
     expect([...p.exact]).toEqual(["invoice.paid"]);
