@@ -124,6 +124,15 @@ describe("deriveEventType: Stripe and Standard Webhooks", () => {
     });
   });
 
+  it("an action inherited from a polluted prototype is ignored", () => {
+    (Object.prototype as Record<string, unknown>).action = "polluted";
+    try {
+      expect(derive({ scheme: "github", headers: { "x-github-event": "push" }, body: json({}) }).type).toBe("push");
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).action;
+    }
+  });
+
   it("a type inherited from the prototype is not a type", () => {
     expect(derive({ scheme: "stripe", body: Buffer.from('{"__proto__": {"type": "x"}}') }).type).toBe("unknown");
     expect(derive({ scheme: "stripe", body: json({ constructor: "a" }) }).type).toBe("unknown");
@@ -209,6 +218,7 @@ describe("deriveEventType: generic schemes (hmac-sha256, none)", () => {
     ["invalid header value", { typeHeader: "x-event-type" }, { "x-event-type": "not a type" }, json({})],
     ["array index out of range", { typePointer: "/0" }, {}, json([])],
     ["non-canonical array index", { typePointer: "/01" }, {}, json(["a", "b"])],
+    ["pointer into the prototype", { typePointer: "/constructor/name" }, {}, json({})],
   ])("%s: unknown", (_label, settings, headers, body) => {
     expect(derive({ scheme: "hmac-sha256", headers, body, ...settings })).toMatchObject({
       outcome: "unknown",
