@@ -124,12 +124,15 @@ describe("deriveEventType: Stripe and Standard Webhooks", () => {
     });
   });
 
-  it("an action inherited from a polluted prototype is ignored", () => {
+  it("an action or pointer target inherited from a polluted prototype is ignored", () => {
     (Object.prototype as Record<string, unknown>).action = "polluted";
+    (Object.prototype as Record<string, unknown>).event = "polluted.type";
     try {
       expect(derive({ scheme: "github", headers: { "x-github-event": "push" }, body: json({}) }).type).toBe("push");
+      expect(derive({ scheme: "none", typePointer: "/event", body: json({}) }).type).toBe("unknown");
     } finally {
       delete (Object.prototype as Record<string, unknown>).action;
+      delete (Object.prototype as Record<string, unknown>).event;
     }
   });
 
