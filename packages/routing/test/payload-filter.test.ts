@@ -280,7 +280,7 @@ describe("payload filter refusals", () => {
     // Eight nested objects: the filter, then $elemMatch / its body three times, then {"$gt": 1}.
     const eight = { a: { $elemMatch: { a: { $elemMatch: { a: { $elemMatch: { a: { $gt: 1 } } } } } } } };
     expect(compilePayloadFilter(eight).ok).toBe(true);
-    const nine = { a: { $elemMatch: { a: { $elemMatch: { a: { $elemMatch: { a: { $in: [[1]] } } } } } } } };
+    const nine = { a: { $elemMatch: { a: { $elemMatch: { a: { $elemMatch: { a: { $in: [1] } } } } } } } };
     expect(errors(nine)[0]!.message).toContain(`at most ${PAYLOAD_FILTER_LIMITS.maxDepth} levels`);
     expect(errors(nest(10_000))[0]!.message).toContain("levels");
   });
@@ -303,6 +303,7 @@ describe("payload filter refusals", () => {
     expect(errors({ a: /x/ })[0]).toEqual({ path: "/a", message: "not a JSON value" });
     expect(errors({ a: () => true })[0]!.path).toBe("/a");
     expect(errors({ a: { $gt: Number.NaN } })[0]!.message).toContain("finite");
+    expect(errors({ a: { $lt: Number.POSITIVE_INFINITY } })[0]!.message).toContain("finite");
     expect(errors({ a: new Date(0) })[0]!.path).toBe("/a");
     expect(errors({ a: undefined })[0]!.path).toBe("/a");
   });
