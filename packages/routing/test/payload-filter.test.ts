@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compilePayloadFilter, PAYLOAD_FILTER_LIMITS, PAYLOAD_FILTER_OPERATORS } from "../src/index.ts";
 import { createSiftTester } from "../src/payload-filter.ts";
+import { FIELD_OPERATORS, LOGICAL_OPERATORS } from "../src/payload-filter-grammar.ts";
 
 function filter(source: unknown) {
   const result = compilePayloadFilter(source);
@@ -78,8 +79,9 @@ const OPERATOR_CASES: [string, unknown, unknown, unknown][] = [
 ];
 
 describe("payload filter operators", () => {
-  it("the table covers exactly the documented allow-list", () => {
+  it("the table covers exactly the documented allow-list, which is the field and logical operators", () => {
     expect(OPERATOR_CASES.map(([op]) => op).sort()).toEqual([...PAYLOAD_FILTER_OPERATORS].sort());
+    expect([...FIELD_OPERATORS, ...LOGICAL_OPERATORS].sort()).toEqual([...PAYLOAD_FILTER_OPERATORS].sort());
   });
 
   it.each(OPERATOR_CASES)("%s matches and does not match", (_op, source, yes, no) => {
