@@ -36,7 +36,9 @@ export const FIELD_OPERATORS = Object.freeze([
 export const LOGICAL_OPERATORS = Object.freeze(["$and", "$or", "$nor"] as const);
 
 /** The full allow-list, in the order docs/routing.md documents them. */
-export const PAYLOAD_FILTER_OPERATORS: readonly string[] = Object.freeze([...FIELD_OPERATORS, ...LOGICAL_OPERATORS]);
+export const PAYLOAD_FILTER_OPERATORS: readonly string[] = Object.freeze(
+  "$eq $ne $gt $gte $lt $lte $in $nin $exists $type $and $or $nor $not $all $size $elemMatch".split(" "),
+);
 
 /** `$type` aliases: the JSON kinds a payload can hold (MongoDB's names). */
 export const TYPE_ALIASES = Object.freeze(["string", "number", "bool", "object", "array", "null"] as const);
