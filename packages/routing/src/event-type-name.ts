@@ -51,5 +51,10 @@ export function isReservedEventTypeName(name: string): boolean {
   const n = RESERVED_EVENT_TYPE_SEGMENT.length;
   if (name.length < n) return false;
   if (name.length > n && name.charCodeAt(n) !== 46 /* "." */) return false;
-  return name.slice(0, n).toLowerCase() === RESERVED_EVENT_TYPE_SEGMENT;
+  // ASCII case folding without allocating (this runs for every type a "*" pattern sees):
+  // `| 0x20` maps only A-Z onto a-z, so no other character can fold onto a letter of "kapsel".
+  for (let i = 0; i < n; i++) {
+    if ((name.charCodeAt(i) | 0x20) !== RESERVED_EVENT_TYPE_SEGMENT.charCodeAt(i)) return false;
+  }
+  return true;
 }

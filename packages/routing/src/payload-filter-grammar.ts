@@ -276,10 +276,9 @@ function fieldPathProblem(path: string): string | null {
 }
 
 function operatorNotAllowed(op: string): string {
-  return (
-    (Object.hasOwn(REFUSED, op) ? REFUSED[op] : undefined) ??
-    `unknown operator ${op}; allowed: ${PAYLOAD_FILTER_OPERATORS.join(" ")}`
-  );
+  if (isLogicalOperator(op)) return `${op} combines whole filters; put it at the top level or in $elemMatch`;
+  if (Object.hasOwn(REFUSED, op)) return REFUSED[op]!;
+  return `unknown operator ${op}; allowed: ${PAYLOAD_FILTER_OPERATORS.join(" ")}`;
 }
 
 /** RFC 6901 escaping of one reference token. */

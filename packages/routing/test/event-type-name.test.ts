@@ -58,7 +58,24 @@ describe("event type names", () => {
     expect(isReservedEventTypeName("KAPSEL.x")).toBe(true);
     expect(isReservedEventTypeName("kapselx.endpoint")).toBe(false);
     expect(isReservedEventTypeName("kapse")).toBe(false);
+    // Characters one bit away from a letter of "kapsel" are not letters: no false folding.
+    expect(isReservedEventTypeName("Ka@sel.x")).toBe(false);
+    expect(isReservedEventTypeName("kApSeL.x")).toBe(true);
     expect(isReservedEventTypeName("my.kapsel.event")).toBe(false);
     expect(isReservedEventTypeName("invoice.paid")).toBe(false);
+  });
+
+  it("isReservedEventTypeName agrees with a plain reference on arbitrary strings (property)", () => {
+    const kapselish = fc
+      .tuple(
+        fc.constantFrom("kapsel", "Kapsel", "KAPSEL", "kApSeL", "kapse", "kapselx", "Ka@sel", "kaPsel"),
+        fc.string(),
+      )
+      .map(([head, tail]) => head + tail);
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), typeNameArb, kapselish), (name) => {
+        expect(isReservedEventTypeName(name)).toBe(name.split(".")[0]!.toLowerCase() === "kapsel");
+      }),
+    );
   });
 });

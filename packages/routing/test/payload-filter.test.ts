@@ -190,6 +190,7 @@ describe("payload filter refusals", () => {
     ["unknown top-level operator", { $foo: [] }, "/$foo", "unknown operator"],
     ["a field operator at the top level", { $gt: 5 }, "/$gt", "applies to a field"],
     ["$and inside a field condition", { a: { $and: [{ b: 1 }] } }, "/a/$and", "top level"],
+    ["$or inside $not", { a: { $not: { $or: [{ b: 1 }] } } }, "/a/$not/$or", "top level"],
     ["operators mixed with fields", { a: { $gt: 1, b: 2 } }, "/a", "either all operators"],
     ["an operator inside a literal", { a: { b: { $gt: 1 } } }, "/a/b/$gt", "inside a literal"],
     ["an operator inside $in", { a: { $in: [{ $gt: 1 }] } }, "/a/$in/0/$gt", "inside a literal"],
