@@ -1,7 +1,6 @@
 import type { CompiledSubscription } from "./match-subscriptions.ts";
 import { compilePayloadFilter } from "./payload-filter.ts";
-import type { FilterError } from "./payload-filter-grammar.ts";
-import { compileTypePatterns, type TypePatternError } from "./type-pattern.ts";
+import { compileTypePatterns } from "./type-pattern.ts";
 
 /** A subscription as stored: what a save validates and a cache load compiles. */
 export interface SubscriptionDefinition {
@@ -10,7 +9,7 @@ export interface SubscriptionDefinition {
   /** "all", or the ids of the sources it takes events from (at least one). */
   sourceIds: "all" | readonly string[];
   typePatterns: unknown;
-  /** A parsed JSON filter, or null for none. */
+  /** A parsed JSON filter; null or undefined for none. */
   filter: unknown;
 }
 
@@ -32,11 +31,11 @@ export function compileSubscription(definition: SubscriptionDefinition): Compile
   }
   const types = compileTypePatterns(definition.typePatterns);
   if (!types.ok) {
-    for (const e of types.errors as TypePatternError[]) errors.push({ field: "typePatterns", ...e });
+    for (const e of types.errors) errors.push({ field: "typePatterns", ...e });
   }
-  const filter = definition.filter === null ? null : compilePayloadFilter(definition.filter);
+  const filter = definition.filter == null ? null : compilePayloadFilter(definition.filter);
   if (filter !== null && !filter.ok) {
-    for (const e of filter.errors as FilterError[]) errors.push({ field: "filter", ...e });
+    for (const e of filter.errors) errors.push({ field: "filter", ...e });
   }
   if (errors.length > 0 || !types.ok || (filter !== null && !filter.ok)) return { ok: false, errors };
   return {

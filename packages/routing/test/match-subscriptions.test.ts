@@ -191,6 +191,17 @@ describe("compileSubscription", () => {
     });
   });
 
+  it("treats an absent filter as none", () => {
+    const result = compileSubscription({
+      id: "s",
+      endpointId: "e",
+      sourceIds: "all",
+      typePatterns: ["*"],
+      filter: undefined,
+    });
+    expect(result.ok && result.subscription.filter).toBeNull();
+  });
+
   it("compiles sources into a Set", () => {
     const result = compileSubscription({
       id: "s",
