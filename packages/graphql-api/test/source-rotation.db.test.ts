@@ -27,7 +27,10 @@ const UPDATE = `mutation($id: ID!, $input: UpdateEndpointInput!) { updateEndpoin
 async function rotate(id: string, grace?: number) {
   const rotated = (await run(ROTATE, grace === undefined ? { id } : { id, grace })).rotateEndpointSecret;
   expect(rotated.userErrors).toEqual([]);
-  return rotated as { secret: string; endpoint: { sourceRotationEndsAt: string | null } };
+  return rotated as {
+    secret: string;
+    endpoint: { sourceRotationEndsAt: string | null; signingRotationEndsAt: string | null };
+  };
 }
 
 /** Expects `at` to be `ms` after some moment within [from, now]. */

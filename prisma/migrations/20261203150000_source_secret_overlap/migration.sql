@@ -1,4 +1,5 @@
--- Source secret rotation with an overlap window (issue #11, finding 7; docs/decisions/0023).
+-- Source secret rotation with an overlap window (issue #11, finding 7; docs/decisions/0021-secrets-at-rest.md,
+-- "Source secret rotation").
 --
 -- rotateEndpointSecret(kind: SOURCE, graceHours) keeps the replaced source secret for the grace
 -- period: ingest accepts a signature made with either the new secret or this previous one until
