@@ -95,6 +95,8 @@ describe("Prisma schema and SQL migrations", () => {
         signingSecret: testSecrets.seal("whsec_out"),
         previousSigningSecret: testSecrets.seal("whsec_old"),
         previousSigningSecretExpiresAt: at("2026-02-01T00:00:00Z"),
+        previousSourceSecret: testSecrets.seal("whsec_previous_source"),
+        previousSourceSecretExpiresAt: at("2026-02-02T00:00:00Z"),
         maxAttempts: 5,
         backoffBaseMs: 500,
         backoffCapMs: 60_000,

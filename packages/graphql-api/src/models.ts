@@ -29,6 +29,7 @@ export interface EndpointModel {
   sourcePrefix: string | null;
   sourceToleranceSeconds: number;
   signingRotationEndsAt: Date | null;
+  sourceRotationEndsAt: Date | null;
   maxAttempts: number;
   backoffBaseMs: number;
   backoffCapMs: number;
