@@ -10,7 +10,7 @@ import {
   replayFailedEvents,
   saveBreakers,
   setEndpointStatus,
-  undeferPendingEvents,
+  undeferPendingDeliveries,
   withTransaction,
 } from "@kapsel/db";
 
@@ -28,12 +28,12 @@ export class DeliveryAdmin {
     private readonly clock: Clock,
   ) {}
 
-  /** Deliver a finished (delivered or failed) event again, with a fresh retry schedule. */
+  /** Deliver a finished (delivered or failed) event again (its finished deliveries), with a fresh retry schedule. */
   replayEvent(tenantId: string, eventId: string): Promise<ReplayResult> {
     return replayEvent(this.pool, tenantId, eventId, this.now());
   }
 
-  /** Replay every event of the endpoint that failed at or after `since`. */
+  /** Replay every delivery to the endpoint that failed at or after `since`. */
   replayFailedEvents(tenantId: string, endpointId: string, since: Date): Promise<ReplayManyResult> {
     return replayFailedEvents(this.pool, tenantId, endpointId, since, this.now());
   }
@@ -47,7 +47,7 @@ export class DeliveryAdmin {
     return setEndpointStatus(this.pool, tenantId, endpointId, "active", null, this.now());
   }
 
-  /** Close the endpoint's breaker now and make its waiting events due at once. */
+  /** Close the endpoint's breaker now and make its waiting deliveries due at once. */
   async resetCircuitBreaker(tenantId: string, endpointId: string): Promise<ResetBreakerResult> {
     const now = this.now();
     return withTransaction(this.pool, async (client) => {
@@ -61,7 +61,7 @@ export class DeliveryAdmin {
       const reset = resetBreaker(before, now.getTime());
       await saveBreakers(client, new Map([[endpointId, reset.state]]), now);
       if (reset.transition) await insertBreakerTransitions(client, [{ endpointId, transition: reset.transition }]);
-      await undeferPendingEvents(client, endpointId, now);
+      await undeferPendingDeliveries(client, endpointId, now);
       return { outcome: "reset" as const, previousState: before.state };
     });
   }
