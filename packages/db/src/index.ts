@@ -50,6 +50,7 @@ export {
 export { type AttemptRecord, recordAttempts } from "./sql/record-attempts.ts";
 export { releaseClaims } from "./sql/release-claims.ts";
 export {
+  findPurgedEvents,
   type ReplayManyResult,
   type ReplayResult,
   replayEvent,

@@ -1,6 +1,7 @@
 import { type Clock, resetBreaker } from "@kapsel/core";
 import {
   type EndpointStatusResult,
+  findPurgedEvents,
   insertBreakerTransitions,
   lockBreakers,
   type Pool,
@@ -13,6 +14,13 @@ import {
   undeferPendingDeliveries,
   withTransaction,
 } from "@kapsel/db";
+
+/*
+ * Retention purged a payload while a replay waited for its deliveries' locks (the purge holds them
+ * while it runs: packages/retention). The replay's snapshot predates the purge, so it is rolled back
+ * rather than sending nothing; see findPurgedEvents.
+ */
+class PurgedMeanwhile extends Error {}
 
 export type ResetBreakerResult =
   | { outcome: "reset"; previousState: "closed" | "open" | "half_open" }
@@ -29,13 +37,40 @@ export class DeliveryAdmin {
   ) {}
 
   /** Deliver a finished (delivered or failed) event again (its finished deliveries), with a fresh retry schedule. */
-  replayEvent(tenantId: string, eventId: string): Promise<ReplayResult> {
-    return replayEvent(this.pool, tenantId, eventId, this.now());
+  async replayEvent(tenantId: string, eventId: string): Promise<ReplayResult> {
+    const now = this.now();
+    try {
+      return await withTransaction(this.pool, async (client) => {
+        const replayed = await replayEvent(client, tenantId, eventId, now);
+        if (replayed.outcome === "replayed" && (await findPurgedEvents(client, [eventId])).length > 0) {
+          throw new PurgedMeanwhile();
+        }
+        return replayed;
+      });
+    } catch (error) {
+      if (error instanceof PurgedMeanwhile) return { outcome: "purged" };
+      throw error;
+    }
   }
 
   /** Replay every delivery to the endpoint that failed at or after `since`. */
-  replayFailedEvents(tenantId: string, endpointId: string, since: Date): Promise<ReplayManyResult> {
-    return replayFailedEvents(this.pool, tenantId, endpointId, since, this.now());
+  async replayFailedEvents(tenantId: string, endpointId: string, since: Date): Promise<ReplayManyResult> {
+    for (let round = 1; ; round++) {
+      const now = this.now();
+      try {
+        return await withTransaction(this.pool, async (client) => {
+          const replayed = await replayFailedEvents(client, tenantId, endpointId, since, now);
+          if (replayed.outcome === "replayed" && (await findPurgedEvents(client, replayed.eventIds)).length > 0) {
+            throw new PurgedMeanwhile();
+          }
+          return replayed;
+        });
+      } catch (error) {
+        // Again, in a new snapshot that sees the purge: its events are left out this time.
+        if (error instanceof PurgedMeanwhile && round < 3) continue;
+        throw error;
+      }
+    }
   }
 
   /** Paused endpoints keep accepting; their events wait until resume. */

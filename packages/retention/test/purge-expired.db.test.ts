@@ -46,7 +46,7 @@ beforeAll(async () => {
   const all = [...ids.short10, ...ids.short3, ...ids.long10, ...ids.long40];
   await delivery.until(async () => {
     const { rows } = await db.pool.query(
-      "SELECT count(*)::int AS n FROM events WHERE id = ANY($1) AND status = 'delivered'",
+      "SELECT count(*)::int AS n FROM deliveries WHERE event_id = ANY($1) AND status = 'delivered'",
       [all],
     );
     return rows[0].n === all.length;
@@ -154,7 +154,9 @@ describe("retention purge", () => {
     await db.pool.query("UPDATE tenants SET retention_days = 1 WHERE id = $1", [tenant]);
     const ep = await insertEndpoint(db.pool, tenant, { url: receiver.url });
     const old = await insertEvents(db.pool, ep, 3, daysAgo(2));
-    await db.pool.query("UPDATE events SET status = 'failed', next_attempt_at = NULL WHERE id = ANY($1)", [old]);
+    await db.pool.query("UPDATE deliveries SET status = 'failed', next_attempt_at = NULL WHERE event_id = ANY($1)", [
+      old,
+    ]);
     const metrics = createMetrics({ logger: silentLogger() });
     const job = new RetentionJob({
       pool: db.pool,

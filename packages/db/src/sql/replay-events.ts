@@ -1,4 +1,4 @@
-import type { Pool } from "../pool.ts";
+import type { Pool, PoolClient } from "../pool.ts";
 
 export type ReplayResult =
   | { outcome: "replayed" }
@@ -25,8 +25,13 @@ SELECT (SELECT count(*) FROM replayed)::int AS replayed,
        (SELECT count(*) FROM events WHERE id = $1 AND tenant_id = $2 AND payload IS NULL)::int AS purged,
        pg_notify('kapsel_events', '')`;
 
-export async function replayEvent(pool: Pool, tenantId: string, eventId: string, now: Date): Promise<ReplayResult> {
-  const { rows } = await pool.query<{ replayed: number; existing: number; purged: number }>({
+export async function replayEvent(
+  db: Pool | PoolClient,
+  tenantId: string,
+  eventId: string,
+  now: Date,
+): Promise<ReplayResult> {
+  const { rows } = await db.query<{ replayed: number; existing: number; purged: number }>({
     name: "replay_event",
     text: REPLAY_ONE,
     values: [eventId, tenantId, now],
@@ -47,26 +52,43 @@ WITH replayed AS (
     FROM endpoints ep, events e
    WHERE ep.id = $1 AND ep.tenant_id = $2 AND d.endpoint_id = ep.id AND d.status = 'failed' AND d.failed_at >= $3
      AND e.id = d.event_id AND e.payload IS NOT NULL
-  RETURNING d.id
+  RETURNING d.id, d.event_id
 )
 SELECT (SELECT count(*) FROM replayed)::int AS replayed,
+       (SELECT coalesce(array_agg(DISTINCT event_id), '{}') FROM replayed) AS event_ids,
        (SELECT count(*) FROM endpoints WHERE id = $1 AND tenant_id = $2)::int AS existing,
        pg_notify('kapsel_events', '')`;
 
-export type ReplayManyResult = { outcome: "replayed"; count: number } | { outcome: "not_found" };
+export type ReplayManyResult =
+  | { outcome: "replayed"; count: number /** The events whose deliveries were replayed. */; eventIds: string[] }
+  | { outcome: "not_found" };
 
 export async function replayFailedEvents(
-  pool: Pool,
+  db: Pool | PoolClient,
   tenantId: string,
   endpointId: string,
   since: Date,
   now: Date,
 ): Promise<ReplayManyResult> {
-  const { rows } = await pool.query<{ replayed: number; existing: number }>({
+  const { rows } = await db.query<{ replayed: number; event_ids: string[]; existing: number }>({
     name: "replay_failed_events",
     text: REPLAY_FAILED,
     values: [endpointId, tenantId, since, now],
   });
   const row = rows[0]!;
-  return row.existing === 0 ? { outcome: "not_found" } : { outcome: "replayed", count: row.replayed };
+  return row.existing === 0
+    ? { outcome: "not_found" }
+    : { outcome: "replayed", count: row.replayed, eventIds: row.event_ids };
+}
+
+// Which of these events retention purged. A replay runs it after its UPDATE, in the same
+// transaction: the UPDATE waited for any purge holding the deliveries' locks, and this later
+// statement's snapshot sees what that purge committed (the UPDATE's own snapshot may predate it).
+// Served by the events primary key.
+const PURGED = "SELECT id FROM events WHERE id = ANY($1::text[]) AND payload IS NULL";
+
+export async function findPurgedEvents(db: Pool | PoolClient, eventIds: readonly string[]): Promise<string[]> {
+  if (eventIds.length === 0) return [];
+  const { rows } = await db.query<{ id: string }>({ name: "find_purged_events", text: PURGED, values: [eventIds] });
+  return rows.map((r) => r.id);
 }
