@@ -51,6 +51,7 @@ export { type AttemptRecord, recordAttempts } from "./sql/record-attempts.ts";
 export { releaseClaims } from "./sql/release-claims.ts";
 export {
   findPurgedEvents,
+  type ReplayedFailed,
   type ReplayManyResult,
   type ReplayResult,
   replayEvent,

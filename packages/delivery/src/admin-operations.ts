@@ -60,10 +60,9 @@ export class DeliveryAdmin {
       try {
         return await withTransaction(this.pool, async (client) => {
           const replayed = await replayFailedEvents(client, tenantId, endpointId, since, now);
-          if (replayed.outcome === "replayed" && (await findPurgedEvents(client, replayed.eventIds)).length > 0) {
-            throw new PurgedMeanwhile();
-          }
-          return replayed;
+          if (replayed.outcome === "not_found") return replayed;
+          if ((await findPurgedEvents(client, replayed.eventIds)).length > 0) throw new PurgedMeanwhile();
+          return { outcome: "replayed" as const, count: replayed.count };
         });
       } catch (error) {
         // Again, in a new snapshot that sees the purge: its events are left out this time.

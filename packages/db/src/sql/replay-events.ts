@@ -59,9 +59,10 @@ SELECT (SELECT count(*) FROM replayed)::int AS replayed,
        (SELECT count(*) FROM endpoints WHERE id = $1 AND tenant_id = $2)::int AS existing,
        pg_notify('kapsel_events', '')`;
 
-export type ReplayManyResult =
-  | { outcome: "replayed"; count: number /** The events whose deliveries were replayed. */; eventIds: string[] }
-  | { outcome: "not_found" };
+export type ReplayManyResult = { outcome: "replayed"; count: number } | { outcome: "not_found" };
+
+/** What replayFailedEvents did, with the events whose deliveries it replayed (for findPurgedEvents). */
+export type ReplayedFailed = { outcome: "replayed"; count: number; eventIds: string[] } | { outcome: "not_found" };
 
 export async function replayFailedEvents(
   db: Pool | PoolClient,
@@ -69,7 +70,7 @@ export async function replayFailedEvents(
   endpointId: string,
   since: Date,
   now: Date,
-): Promise<ReplayManyResult> {
+): Promise<ReplayedFailed> {
   const { rows } = await db.query<{ replayed: number; event_ids: string[]; existing: number }>({
     name: "replay_failed_events",
     text: REPLAY_FAILED,
