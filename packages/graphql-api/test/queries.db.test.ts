@@ -246,6 +246,16 @@ describe("GraphQL queries", () => {
       { key, variables: { id: eventId } },
     );
     expect(costly.body.errors?.[0]?.extensions?.code).toBe("QUERY_TOO_COSTLY");
+
+    // An event without a delivery (routing may leave one unmatched) is RECEIVED, with none listed.
+    const [lone] = await insertEvents(api.db.pool, paused, 1, new Date(Date.now() + 60_000));
+    await api.db.pool.query("DELETE FROM deliveries WHERE event_id = $1", [lone]);
+    const unrouted = await api.gql("query($id: ID!) { event(id: $id) { status attemptCount deliveries { id } } }", {
+      key,
+      variables: { id: lone },
+    });
+    expect(unrouted.body).toEqual({ data: { event: { status: "RECEIVED", attemptCount: 0, deliveries: [] } } });
+    await api.db.pool.query("DELETE FROM events WHERE id = $1", [lone]);
   });
 
   it("answers null for ids that name nothing, whatever their shape", async () => {

@@ -67,6 +67,12 @@ describe("POST /ingest/:endpoint_id", () => {
     expect(row.headers.authorization).toBeUndefined();
     expect(row.received_at.getTime()).toBe(ingest.clock.now());
     expect(delivery.next_attempt_at?.getTime()).toBe(ingest.clock.now());
+    // Written by the same transaction (the group commit's one statement).
+    const { rows: versions } = await db.pool.query(
+      "SELECT e.xmin::text AS event, d.xmin::text AS delivery FROM events e JOIN deliveries d ON d.event_id = e.id WHERE e.id = $1",
+      [res.json.event_id],
+    );
+    expect(versions[0].delivery).toBe(versions[0].event);
   });
 
   it("keeps the raw bytes of a non-JSON, non-UTF-8 body exactly", async () => {

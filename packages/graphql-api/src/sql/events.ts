@@ -8,12 +8,15 @@ import { afterCursor, groupBy, Params, utcText } from "./sql-builder.ts";
 // length from the TOAST pointer, not the data, so the answer's byte budget is charged before
 // anything large is read (limits/response-bytes.ts).
 // The event's state (status, attempts, ...) is its delivery's: the one to the endpoint it came in
-// through (decision 0024), joined by deliveries_event_endpoint_key. With routing these fields
-// become a summary of the event's deliveries.
-const COLUMNS = `e.id, e.tenant_id, e.endpoint_id, d.status, e.received_at, d.attempts, d.next_attempt_at, d.last_error,
-  d.delivered_at, d.failed_at, e.payload_sha256, e.payload_size, octet_length(e.payload) AS payload_stored_bytes,
-  e.content_type, e.headers, e.idempotency_key, e.trace_context, ${utcText("e.received_at")} AS sort_at`;
-const FROM = "events e JOIN deliveries d ON d.event_id = e.id AND d.endpoint_id = e.endpoint_id";
+// through (decision 0024), joined by deliveries_event_endpoint_key. An event without that delivery
+// (none today; routing may leave an event unmatched) reads as RECEIVED with no attempts. With
+// routing these fields become a summary of the event's deliveries.
+const STATUS = "coalesce(d.status::text, 'received')";
+const COLUMNS = `e.id, e.tenant_id, e.endpoint_id, ${STATUS} AS status, e.received_at, coalesce(d.attempts, 0) AS attempts,
+  d.next_attempt_at, d.last_error, d.delivered_at, d.failed_at, e.payload_sha256, e.payload_size,
+  octet_length(e.payload) AS payload_stored_bytes, e.content_type, e.headers, e.idempotency_key, e.trace_context,
+  ${utcText("e.received_at")} AS sort_at`;
+const FROM = "events e LEFT JOIN deliveries d ON d.event_id = e.id AND d.endpoint_id = e.endpoint_id";
 
 interface Row {
   id: string;
@@ -101,7 +104,7 @@ export interface EventListQuery extends PageArgs {
 
 function conditions(params: Params, query: Omit<EventListQuery, "first">): string {
   let sql = "";
-  if (query.status) sql += ` AND d.status = ${params.add(query.status)}::delivery_status`;
+  if (query.status) sql += ` AND ${STATUS} = ${params.add(query.status)}::text`;
   if (query.endpointId) sql += ` AND e.endpoint_id = ${params.add(query.endpointId)}`;
   if (query.receivedAfter) sql += ` AND e.received_at >= ${params.add(query.receivedAfter)}`;
   if (query.receivedBefore) sql += ` AND e.received_at < ${params.add(query.receivedBefore)}`;
