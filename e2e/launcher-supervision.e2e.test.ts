@@ -116,7 +116,7 @@ async function expectEverythingDelivered(load: IngestLoad, databaseUrl: string, 
     const delivered = async () =>
       (
         await pool.query<{ n: number }>(
-          "SELECT count(*)::int AS n FROM events WHERE id = ANY($1) AND status = 'delivered'",
+          "SELECT count(*)::int AS n FROM deliveries WHERE event_id = ANY($1) AND status = 'delivered'",
           [acknowledged],
         )
       ).rows[0]!.n;

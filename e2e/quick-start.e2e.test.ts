@@ -136,7 +136,7 @@ describe("README quick start: npm start", () => {
     await waitFor(() => delivered.test(first.output()));
     const attemptId = delivered.exec(first.output())![1]!;
     await waitFor(async () => {
-      const { rows } = await pool.query("SELECT status FROM events WHERE id = $1", [answer.event_id]);
+      const { rows } = await pool.query("SELECT status FROM deliveries WHERE event_id = $1", [answer.event_id]);
       return rows[0]?.status === "delivered";
     });
     const { rows } = await pool.query(

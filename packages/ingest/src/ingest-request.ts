@@ -148,6 +148,7 @@ async function acceptBody(
   const eventId = newId("event", now); // also the correlation id of its logs and spans
   const event: NewEvent = {
     id: eventId,
+    deliveryId: newId("delivery", now), // to the endpoint it came in through, inserted with it
     tenantId: endpoint.tenantId,
     endpointId: endpoint.id,
     payload: body,

@@ -213,9 +213,9 @@ export function setEndpointState(
  * attestation log (merkle_leaves and pending_leaves reference them without cascade), so the
  * database refuses to delete them, and receipts must stay provable. The endpoint becomes disabled
  * with reason "deleted" (ingest refuses it, workers skip it, the API hides it), both secrets are
- * overwritten with random values nobody knows, and its pending events are parked (no next attempt),
- * so they never sit in front of other endpoints' due events. Served by the endpoints primary key
- * and events_endpoint_due_idx.
+ * overwritten with random values nobody knows, and its pending deliveries are parked (no next
+ * attempt), so they never sit in front of other endpoints' due deliveries. Served by the endpoints
+ * primary key and deliveries_endpoint_due_idx.
  */
 const DELETE_SQL = `
 WITH deleted AS (
@@ -228,10 +228,10 @@ WITH deleted AS (
   RETURNING e.id
 ),
 parked AS (
-  UPDATE events ev SET next_attempt_at = NULL, updated_at = $5
+  UPDATE deliveries dl SET next_attempt_at = NULL, updated_at = $5
     FROM deleted d
-   WHERE ev.endpoint_id = d.id AND ev.status = 'pending'
-  RETURNING ev.id
+   WHERE dl.endpoint_id = d.id AND dl.status = 'pending'
+  RETURNING dl.id
 )
 SELECT (SELECT id FROM deleted) AS id, (SELECT count(*) FROM parked)::int AS parked`;
 
