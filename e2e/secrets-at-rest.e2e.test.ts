@@ -80,9 +80,11 @@ async function roundTrip(label: string): Promise<boolean> {
 }
 
 async function storedKeyIds(): Promise<(string | null)[]> {
-  const { rows } = await db.pool.query("SELECT source_secret, signing_secret FROM endpoints WHERE id = $1", [
-    endpointId,
-  ]);
+  // The source secret moved to the endpoint's source (migration 20261203180000_sources).
+  const { rows } = await db.pool.query(
+    "SELECT s.secret AS source_secret, e.signing_secret FROM endpoints e JOIN sources s ON s.endpoint_id = e.id WHERE e.id = $1",
+    [endpointId],
+  );
   return [sealedKeyId(rows[0].source_secret), sealedKeyId(rows[0].signing_secret)];
 }
 
@@ -100,7 +102,7 @@ describe("secrets at rest across an upgrade and a master key rotation", () => {
     const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", CLI, "rotate"], {
       env: { ...process.env, DATABASE_URL: db.url, KAPSEL_SECRETS_KEY: `${newKey},${TEST_SECRETS_KEY}` },
     });
-    expect(stdout).toContain("Re-wrapped 2 secret(s) of 1 endpoint(s)");
+    expect(stdout).toContain("Re-wrapped 2 secret(s) of 1 endpoint(s) and 1 source(s)");
     const newKeyId = parsePrivateKey(newKey).keyId;
     expect(await storedKeyIds()).toEqual([newKeyId, newKeyId]);
 

@@ -8,6 +8,13 @@ export const TEST_SIGNING_SECRET = "whsec_dGVzdC1zaWduaW5nLXNlY3JldC0zMi1ieXRlcy
 export interface EndpointFixture {
   id: string;
   tenantId: string;
+  /** The endpoint's inbound source (`src_...`, the endpoint id's time and randomness, as the migration made them). */
+  sourceId: string;
+}
+
+/** The id of the source migration 20261203180000_sources made for an endpoint (and insertEndpoint makes). */
+export function sourceIdOf(endpointId: string): string {
+  return `src_${endpointId.slice(3)}`;
 }
 
 export async function insertTenant(pool: Pool, name = "Test tenant"): Promise<{ id: string; apiKey: string }> {
@@ -39,19 +46,28 @@ export interface EndpointOptions {
   sourceEncoding?: "hex" | "base64" | null;
   sourcePrefix?: string | null;
   sourceToleranceSeconds?: number;
+  typeHeader?: string | null;
+  typePointer?: string | null;
 }
 
+/** An endpoint and the inbound source that feeds it (as createEndpoint makes them), in one statement. */
 export async function insertEndpoint(
   pool: Pool,
   tenantId: string,
   options: EndpointOptions = {},
 ): Promise<EndpointFixture> {
   const id = newId("endpoint");
+  const sourceId = sourceIdOf(id);
   await pool.query(
-    `INSERT INTO endpoints (id, tenant_id, url, status, source_scheme, source_secret, source_header, source_encoding,
-                            source_prefix, source_tolerance_seconds, signing_secret, max_attempts, max_in_flight,
-                            connect_timeout_ms, response_timeout_ms)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+    `WITH endpoint AS (
+       INSERT INTO endpoints (id, tenant_id, url, status, signing_secret, max_attempts, max_in_flight, connect_timeout_ms,
+                              response_timeout_ms)
+       VALUES ($1, $2, $3, $4, $11, $12, $13, $14, $15)
+       RETURNING id
+     )
+     INSERT INTO sources (id, tenant_id, endpoint_id, scheme, secret, header, encoding, prefix, tolerance_seconds,
+                          type_header, type_pointer)
+     SELECT $16, $2, id, $5, $6, $7, $8, $9, $10, $17, $18 FROM endpoint`,
     [
       id,
       tenantId,
@@ -68,9 +84,12 @@ export async function insertEndpoint(
       options.maxInFlight ?? 10,
       options.connectTimeoutMs ?? 2000,
       options.responseTimeoutMs ?? 5000,
+      sourceId,
+      options.typeHeader ?? null,
+      options.typePointer ?? null,
     ],
   );
-  return { id, tenantId };
+  return { id, tenantId, sourceId };
 }
 
 /**
@@ -89,15 +108,16 @@ export async function insertEvents(
   const bodies = ids.map((_, i) => Buffer.from(payload(i)));
   await pool.query(
     `WITH inserted AS (
-       INSERT INTO events (id, tenant_id, endpoint_id, payload, payload_sha256, payload_size, content_type, received_at)
-       SELECT id, $2, $3, body, sha256(body), length(body), 'application/json', $4
+       INSERT INTO events (id, tenant_id, endpoint_id, source_id, type, payload, payload_sha256, payload_size, content_type,
+                           received_at)
+       SELECT id, $2, $3, $7, 'test.fixture', body, sha256(body), length(body), 'application/json', $4
          FROM unnest($1::text[], $5::bytea[]) AS t(id, body)
        RETURNING id
      )
      INSERT INTO deliveries (id, tenant_id, event_id, endpoint_id, status, next_attempt_at, created_at, updated_at)
      SELECT d.delivery_id, $2, d.id, $3, 'pending', $4, $4, $4
        FROM unnest($1::text[], $6::text[]) AS d(id, delivery_id)`,
-    [ids, endpoint.tenantId, endpoint.id, dueAt, bodies, deliveryIds],
+    [ids, endpoint.tenantId, endpoint.id, dueAt, bodies, deliveryIds, sourceIdOf(endpoint.id)],
   );
   return ids;
 }

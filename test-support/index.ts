@@ -10,6 +10,7 @@ export {
   insertEndpoint,
   insertEvents,
   insertTenant,
+  sourceIdOf,
   TEST_SIGNING_SECRET,
 } from "./fixtures.ts";
 export { freePort } from "./free-port.ts";
@@ -19,5 +20,5 @@ export { notifyAttemptAgain, notifyBreakerChanged } from "./live-notify.ts";
 export { findPlaintextSecrets, PLAINTEXT_SECRET_PATTERN } from "./plaintext-secrets.ts";
 export { type ReceivedRequest, type Receiver, type ReceiverHandler, startReceiver } from "./receiver.ts";
 export { TEST_SECRETS_KEY, TEST_SECRETS_PUBLIC_KEY, testSecrets } from "./secrets.ts";
-export { createTestDatabase, createTestDatabaseBefore, type TestDatabase } from "./test-database.ts";
+export { createTestDatabase, createTestDatabaseBefore, migrateThrough, type TestDatabase } from "./test-database.ts";
 export { waitFor } from "./wait-for.ts";

@@ -1,7 +1,4 @@
-import type { Pool } from "@kapsel/db";
-
-/** Every sealed column of endpoints (as in packages/db's resealEndpointSecrets). */
-const SECRET_COLUMNS = ["source_secret", "signing_secret", "previous_signing_secret", "previous_source_secret"];
+import { type Pool, SEALED_SECRET_COLUMNS } from "@kapsel/db";
 
 /**
  * Text that only a plaintext secret would contain: Standard Webhooks / Stripe secrets (`whsec_`,
@@ -11,9 +8,10 @@ const SECRET_COLUMNS = ["source_secret", "signing_secret", "previous_signing_sec
 export const PLAINTEXT_SECRET_PATTERN = "whsec_|77687365635f|shpss_|gh-secret|src-secret-|source-secret";
 
 /**
- * Where a database holds plaintext secrets: endpoint secret columns that are not sealed values,
- * and rows of any table whose text matches PLAINTEXT_SECRET_PATTERN. One line per finding, with
- * counts only (never the secrets). createTestDatabase's drop() runs it on every test database.
+ * Where a database holds plaintext secrets: sealed columns (endpoints' and sources', as listed by
+ * packages/db's SEALED_SECRET_COLUMNS) that are not sealed values, and rows of any table whose
+ * text matches PLAINTEXT_SECRET_PATTERN. One line per finding, with counts only (never the
+ * secrets). createTestDatabase's drop() runs it on every test database.
  */
 export async function findPlaintextSecrets(pool: Pool): Promise<string[]> {
   const findings: string[] = [];
@@ -26,18 +24,22 @@ export async function findPlaintextSecrets(pool: Pool): Promise<string[]> {
     ]);
     if (rows[0]!.n > 0) findings.push(`${name}: ${rows[0]!.n} row(s) matching /${PLAINTEXT_SECRET_PATTERN}/`);
   }
-  // The sealed columns this database has (one created before a migration may lack the newer ones).
-  const { rows: columns } = await pool.query<{ name: string }>(
-    `SELECT column_name::text AS name FROM information_schema.columns
-      WHERE table_schema = current_schema() AND table_name = 'endpoints' AND column_name = ANY($1)`,
-    [SECRET_COLUMNS],
-  );
-  if (columns.length > 0) {
+  for (const [table, sealed] of Object.entries(SEALED_SECRET_COLUMNS)) {
+    // The sealed columns this database has (one created before a migration may lack the newer
+    // ones, and before 20261203180000_sources endpoints still had the source secret columns).
+    const candidates =
+      table === "endpoints" ? [...sealed, "source_secret", "previous_source_secret"] : ([...sealed] as string[]);
+    const { rows: columns } = await pool.query<{ name: string }>(
+      `SELECT column_name::text AS name FROM information_schema.columns
+        WHERE table_schema = current_schema() AND table_name = $1 AND column_name = ANY($2)`,
+      [table, candidates],
+    );
+    if (columns.length === 0) continue;
     const { rows } = await pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM endpoints
+      `SELECT count(*)::int AS n FROM ${table}
         WHERE ${columns.map((c) => `${c.name} NOT LIKE 'kapsel-sealed:%'`).join(" OR ")}`,
     );
-    if (rows[0]!.n > 0) findings.push(`endpoints: ${rows[0]!.n} row(s) with an unsealed secret column`);
+    if (rows[0]!.n > 0) findings.push(`${table}: ${rows[0]!.n} row(s) with an unsealed secret column`);
   }
   return findings;
 }

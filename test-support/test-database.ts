@@ -28,18 +28,30 @@ export function createTestDatabase(): Promise<TestDatabase> {
  */
 export async function createTestDatabaseBefore(migration: string): Promise<TestDatabase> {
   const db = await testDatabase("");
+  await migrateWhile(db.pool, (name) => name < migration);
+  return db;
+}
+
+/**
+ * Applies the pending migrations up to and including `migration`, not the later ones: a migration
+ * test sees the schema its migration made, whatever later migrations change.
+ */
+export function migrateThrough(pool: Pool, migration: string): Promise<void> {
+  return migrateWhile(pool, (name) => name <= migration);
+}
+
+async function migrateWhile(pool: Pool, include: (name: string) => boolean): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "kapsel-migrations-"));
   try {
     for (const file of await readMigrations()) {
-      if (file.name >= migration) break;
+      if (!include(file.name)) break;
       await cp(join(DEFAULT_MIGRATIONS_DIR, file.name), join(dir, file.name), { recursive: true });
     }
-    const result = await migrate(db.pool, dir);
+    const result = await migrate(pool, dir);
     if (result.outcome !== "migrated") throw new Error(result.message);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  return db;
 }
 
 async function testDatabase(from: string): Promise<TestDatabase> {

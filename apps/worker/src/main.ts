@@ -1,7 +1,7 @@
 import { AttestationCommitter } from "@kapsel/attestation-log";
 import { formatConfigProblems, parseEnv, WORKER_ROLES, workerConfigSchema } from "@kapsel/config";
 import { DEFAULT_BREAKER_POLICY, systemClock } from "@kapsel/core";
-import { createPool, migrate, resealEndpointSecrets } from "@kapsel/db";
+import { createPool, migrate, resealStoredSecrets } from "@kapsel/db";
 import { DeliveryWorker } from "@kapsel/delivery";
 import { createHttpSender, createSsrfPolicy } from "@kapsel/delivery-http";
 import { checkReadiness, createIngestServer, type IngestServer } from "@kapsel/ingest";
@@ -107,8 +107,8 @@ if (config.MIGRATE_ON_START) {
 // sealing is retried in the background, and until then unsealed rows are refused (E3006).
 async function sealPlaintextSecrets(ring: NonNullable<typeof keyring>): Promise<boolean> {
   try {
-    const sealed = await resealEndpointSecrets(pool, { donePrefix: SEALED_PREFIX, rewrite: ring.reseal });
-    if (sealed.values > 0) logger.info(sealed, "sealed plaintext endpoint secrets");
+    const sealed = await resealStoredSecrets(pool, { donePrefix: SEALED_PREFIX, rewrite: ring.reseal });
+    if (sealed.values > 0) logger.info(sealed, "sealed plaintext stored secrets (endpoints and sources)");
     return true;
   } catch (err) {
     logger.warn({ err }, "sealing plaintext endpoint secrets failed; retrying in 5 s");

@@ -1,5 +1,5 @@
 import { formatConfigProblems } from "@kapsel/config";
-import { createPool, resealEndpointSecrets } from "@kapsel/db";
+import { createPool, resealStoredSecrets } from "@kapsel/db";
 import { generateMasterKey } from "@kapsel/secrets";
 import { keyringFromConfig } from "./secrets-key.ts";
 
@@ -40,9 +40,9 @@ if (!databaseUrl) {
 const keyring = loaded.keyring;
 const pool = createPool({ connectionString: databaseUrl, max: 1, applicationName: "kapsel-secrets-rotate" });
 try {
-  const result = await resealEndpointSecrets(pool, { donePrefix: keyring.currentPrefix, rewrite: keyring.reseal });
+  const result = await resealStoredSecrets(pool, { donePrefix: keyring.currentPrefix, rewrite: keyring.reseal });
   process.stdout.write(
-    `Re-wrapped ${result.values} secret(s) of ${result.endpoints} endpoint(s) under key ${keyring.keyId}.\n`,
+    `Re-wrapped ${result.values} secret(s) of ${result.endpoints} endpoint(s) and ${result.sources} source(s) under key ${keyring.keyId}.\n`,
   );
 } finally {
   await pool.end();

@@ -7,7 +7,7 @@
  *   E4xxx API authentication, authorization and input
  */
 export const ERROR_CODES = {
-  E1001: { status: 404, name: "endpoint_not_found", message: "No endpoint with this id exists." },
+  E1001: { status: 404, name: "endpoint_not_found", message: "No source or endpoint with this id exists." },
   E1002: { status: 409, name: "endpoint_disabled", message: "The endpoint is disabled and accepts no events." },
   E1003: { status: 413, name: "payload_too_large", message: "The request body exceeds the size limit." },
   E1004: {

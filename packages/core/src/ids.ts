@@ -9,6 +9,7 @@ export const ID_PREFIXES = {
   tenant: "ten",
   apiKey: "key",
   endpoint: "ep",
+  source: "src",
   event: "evt",
   delivery: "dlv",
   attempt: "att",

@@ -23,12 +23,17 @@ export {
   type EndpointToDisable,
 } from "./sql/disable-endpoints.ts";
 export { type FailingEndpoint, trackEndpointHealth } from "./sql/endpoint-health.ts";
-export { type ResealResult, resealEndpointSecrets, type SecretRewriter } from "./sql/endpoint-secrets.ts";
 export { type EndpointStatusResult, setEndpointStatus } from "./sql/endpoint-status.ts";
 export { findTenantByKeyHash } from "./sql/find-api-key.ts";
 export { findIdempotentEvents, type IdempotencyLookup, idempotencyMapKey } from "./sql/find-idempotent-events.ts";
-export { findIngestEndpoint, type IngestEndpoint } from "./sql/find-ingest-endpoint.ts";
+export { findIngestSource, findIngestSourceByEndpoint, type IngestSource } from "./sql/find-ingest-source.ts";
 export { IDEMPOTENCY_WINDOW_MS, insertEvents, type NewEvent } from "./sql/insert-events.ts";
+export {
+  type ResealResult,
+  resealStoredSecrets,
+  SEALED_SECRET_COLUMNS,
+  type SecretRewriter,
+} from "./sql/stored-secrets.ts";
 export { type LeasedRateTokens, leaseRateTokens, type RateTokenLease } from "./sql/lease-rate-tokens.ts";
 export {
   appendLeaves,

@@ -1,5 +1,5 @@
-import { migrate } from "@kapsel/db";
-import { createTestDatabaseBefore, insertEndpoint, insertTenant } from "@kapsel/test-support";
+import { newId } from "@kapsel/core";
+import { createTestDatabaseBefore, insertTenant, migrateThrough, testSecrets } from "@kapsel/test-support";
 import { describe, expect, it } from "vitest";
 
 const MIGRATION = "20261203160000_deliveries";
@@ -37,7 +37,14 @@ describe(`migration ${MIGRATION}`, () => {
     const db = await createTestDatabaseBefore(MIGRATION);
     try {
       const tenant = await insertTenant(db.pool);
-      const endpoint = await insertEndpoint(db.pool, tenant.id);
+      // As this version stored endpoints (their source settings moved to sources later, 20261203180000).
+      const endpoint = { id: newId("endpoint") };
+      await db.pool.query("INSERT INTO endpoints (id, tenant_id, url, signing_secret) VALUES ($1, $2, $3, $4)", [
+        endpoint.id,
+        tenant.id,
+        "https://x.example/",
+        testSecrets.seal("whsec_bWlncmF0aW9uLXRlc3Q="),
+      ]);
       for (const e of EVENTS) {
         await db.pool.query(
           `INSERT INTO events (id, tenant_id, endpoint_id, status, payload, payload_sha256, payload_size, received_at,
@@ -71,7 +78,7 @@ describe(`migration ${MIGRATION}`, () => {
       }
       const before = (await db.pool.query(`SELECT id, ${STATE} FROM events ORDER BY id`)).rows;
 
-      expect((await migrate(db.pool)).outcome).toBe("migrated");
+      await migrateThrough(db.pool, MIGRATION);
 
       const { rows: deliveries } = await db.pool.query(
         `SELECT event_id AS id, ${STATE}, id AS delivery_id, tenant_id, endpoint_id, created_at, updated_at

@@ -86,17 +86,9 @@ describe("Prisma schema and SQL migrations", () => {
         url: "https://example.com/hook",
         status: "paused",
         disabledReason: "manual",
-        sourceScheme: "standard_webhooks",
-        sourceSecret: testSecrets.seal("whsec_abc"),
-        sourceHeader: "x-sig",
-        sourceEncoding: "base64",
-        sourcePrefix: "v1=",
-        sourceToleranceSeconds: 60,
         signingSecret: testSecrets.seal("whsec_out"),
         previousSigningSecret: testSecrets.seal("whsec_old"),
         previousSigningSecretExpiresAt: at("2026-02-01T00:00:00Z"),
-        previousSourceSecret: testSecrets.seal("whsec_previous_source"),
-        previousSourceSecretExpiresAt: at("2026-02-02T00:00:00Z"),
         maxAttempts: 5,
         backoffBaseMs: 500,
         backoffCapMs: 60_000,
@@ -108,8 +100,31 @@ describe("Prisma schema and SQL migrations", () => {
       },
     });
     expect(await prisma.endpoint.findUniqueOrThrow({ where: { id: "ep_1" } })).toEqual(endpoint);
+
+    const source = await prisma.source.create({
+      data: {
+        id: "src_1",
+        tenantId: "ten_1",
+        kind: "inbound",
+        name: "orders",
+        scheme: "standard_webhooks",
+        secret: testSecrets.seal("whsec_abc"),
+        previousSecret: testSecrets.seal("whsec_previous_source"),
+        previousSecretExpiresAt: at("2026-02-02T00:00:00Z"),
+        header: "x-sig",
+        encoding: "base64",
+        prefix: "v1=",
+        toleranceSeconds: 60,
+        typeHeader: "x-event-type",
+        typePointer: "/meta/type",
+        endpointId: "ep_1",
+        createdAt: at("2026-01-01T00:00:00Z"),
+        updatedAt: at("2026-01-02T00:00:00Z"),
+      },
+    });
+    expect(await prisma.source.findUniqueOrThrow({ where: { endpointId: "ep_1" } })).toEqual(source);
     // The enum value Prisma calls standard_webhooks is stored as the scheme's real name.
-    const { rows } = await db.pool.query("SELECT source_scheme::text AS s FROM endpoints WHERE id = 'ep_1'");
+    const { rows } = await db.pool.query("SELECT scheme::text AS s FROM sources WHERE id = 'src_1'");
     expect(rows[0].s).toBe("standard-webhooks");
 
     const event = await prisma.event.create({
@@ -117,6 +132,8 @@ describe("Prisma schema and SQL migrations", () => {
         id: "evt_1",
         tenantId: "ten_1",
         endpointId: "ep_1",
+        sourceId: "src_1",
+        type: "invoice.paid",
         payload: new Uint8Array([1, 2, 3]),
         payloadSha256: sha("p"),
         payloadSize: 3,
@@ -154,10 +171,10 @@ describe("Prisma schema and SQL migrations", () => {
       }),
     ).toEqual(delivery);
 
-    const key = await prisma.idempotencyKey.create({ data: { endpointId: "ep_1", key: "idem-1", eventId: "evt_1" } });
+    const key = await prisma.idempotencyKey.create({ data: { sourceId: "src_1", key: "idem-1", eventId: "evt_1" } });
     expect(
       await prisma.idempotencyKey.findUniqueOrThrow({
-        where: { endpointId_key: { endpointId: "ep_1", key: "idem-1" } },
+        where: { sourceId_key: { sourceId: "src_1", key: "idem-1" } },
       }),
     ).toEqual(key);
 

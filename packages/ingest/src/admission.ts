@@ -1,5 +1,5 @@
 import type { Clock, ErrorCode } from "@kapsel/core";
-import { type IngestEndpoint, leaseRateTokens, type Pool, readQueueGauges } from "@kapsel/db";
+import { type IngestSource, leaseRateTokens, type Pool, readQueueGauges } from "@kapsel/db";
 import type { Logger } from "@kapsel/logger";
 import { type BackpressureOptions, CommitLatency, checkBackpressure, QueueDepthSampler } from "./backpressure.ts";
 import { type RateDecision, TenantRateLimiter } from "./rate-limiter.ts";
@@ -24,7 +24,7 @@ export type AdmissionResult =
 const ADMITTED: AdmissionResult = { outcome: "admitted" };
 
 /**
- * What ingest checks after it knows the endpoint: before it reads the body (so refused requests
+ * What ingest checks after it knows the source: before it reads the body (so refused requests
  * hold no memory) backpressure (local numbers, no query) and whether the tenant's bucket is known
  * to be empty; after the request is verified, the tenant's rate limit takes its token (decision
  * 0015): a tenant is charged only for requests that passed verification. A refusal stores nothing.
@@ -70,18 +70,18 @@ export class IngestAdmission {
   }
 
   /** Before the body is read; spends nothing, needs no query. */
-  admit(endpoint: IngestEndpoint): AdmissionResult {
+  admit(source: IngestSource): AdmissionResult {
     const shed = checkBackpressure(this.backpressure);
     if (shed) return { outcome: "refused", code: shed.code, retryAfterSeconds: shed.retryAfterSeconds };
-    if (endpoint.ingestRatePerSecond === null) return ADMITTED;
-    return rateDecision(this.limiter.peek(endpoint.tenantId));
+    if (source.ingestRatePerSecond === null) return ADMITTED;
+    return rateDecision(this.limiter.peek(source.tenantId));
   }
 
   /** After verification: one token of the tenant's rate. Synchronous for unlimited tenants. */
-  charge(endpoint: IngestEndpoint): AdmissionResult | Promise<AdmissionResult> {
-    if (endpoint.ingestRatePerSecond === null) return ADMITTED;
+  charge(source: IngestSource): AdmissionResult | Promise<AdmissionResult> {
+    if (source.ingestRatePerSecond === null) return ADMITTED;
     return this.limiter
-      .take(endpoint.tenantId, endpoint.ingestRatePerSecond, endpoint.ingestRateBurst)
+      .take(source.tenantId, source.ingestRatePerSecond, source.ingestRateBurst)
       .then(rateDecision);
   }
 }

@@ -19,7 +19,7 @@ export async function commitEvents(pool: Pool, events: NewEvent[], receivedAt: D
       toInsert.push(event);
       continue;
     }
-    const mapKey = idempotencyMapKey(event.endpointId, event.idempotencyKey);
+    const mapKey = idempotencyMapKey(event.sourceId, event.idempotencyKey);
     if (!firstByKey.has(mapKey)) {
       firstByKey.set(mapKey, event);
       toInsert.push(event);
@@ -33,13 +33,13 @@ export async function commitEvents(pool: Pool, events: NewEvent[], receivedAt: D
       ? new Map<string, string>()
       : await findIdempotentEvents(
           pool,
-          missingKeyed.map((e) => ({ endpointId: e.endpointId, key: e.idempotencyKey! })),
+          missingKeyed.map((e) => ({ sourceId: e.sourceId, key: e.idempotencyKey! })),
         );
 
   return events.map((event): CommitOutcome => {
     if (inserted.has(event.id)) return { outcome: "accepted", eventId: event.id };
     if (event.idempotencyKey === null) return { outcome: "endpoint_unavailable" };
-    const mapKey = idempotencyMapKey(event.endpointId, event.idempotencyKey);
+    const mapKey = idempotencyMapKey(event.sourceId, event.idempotencyKey);
     const first = firstByKey.get(mapKey)!;
     if (first !== event && inserted.has(first.id)) return { outcome: "duplicate", eventId: first.id };
     const original = originals.get(mapKey);

@@ -1,6 +1,5 @@
 export type { AdmissionSettings } from "./admission.ts";
 export { type CommitOutcome, commitEvents } from "./commit-events.ts";
-export { EndpointCache } from "./endpoint-cache.ts";
 export {
   createIngestServer,
   INGEST_ABUSE_DEFAULTS,
@@ -8,4 +7,5 @@ export {
   type IngestServerOptions,
 } from "./ingest-server.ts";
 export { checkReadiness, type Readiness } from "./readiness.ts";
+export { SourceCache } from "./source-cache.ts";
 export type { UnverifiedLimit } from "./unverified-senders.ts";

@@ -1,24 +1,28 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type Clock, type ErrorCode, type GroupCommitter, isId, newId } from "@kapsel/core";
-import type { IngestEndpoint, NewEvent } from "@kapsel/db";
+import { type Clock, type ErrorCode, type GroupCommitter, newId } from "@kapsel/core";
+import type { IngestSource, NewEvent } from "@kapsel/db";
 import { type MinimumUploadRate, readBody } from "@kapsel/http-body";
 import type { Logger } from "@kapsel/logger";
+import { lazyJsonPayload } from "@kapsel/routing";
 import { type SecretOpener, SecretsError } from "@kapsel/secrets";
 import type { IngestAdmission } from "./admission.ts";
 import type { CommitOutcome } from "./commit-events.ts";
-import type { EndpointCache } from "./endpoint-cache.ts";
 
 import { sendError, sendJson } from "./http-responses.ts";
 import { pickIdempotencyKey } from "./idempotency-key.ts";
 import { traceEventId } from "./ingest-tracing.ts";
+import { isIngestUrlId } from "./ingest-url-source.ts";
+import type { SourceCache } from "./source-cache.ts";
 import { storedHeadersJson } from "./stored-headers.ts";
 import type { TenantBudgets } from "./tenant-budgets.ts";
 import type { UnverifiedSenders } from "./unverified-senders.ts";
+import { ingestEventType } from "./ingest-event-type.ts";
 import { type IngestVerification, verifyIngestSource } from "./verify-ingest-source.ts";
 
 export interface IngestDeps {
-  endpoints: EndpointCache<IngestEndpoint>;
+  /** Ingest URL id (`src_...`, or `ep_...` for an endpoint's own URL) -> its source. */
+  sources: SourceCache<IngestSource>;
   committer: GroupCommitter<NewEvent, CommitOutcome>;
   /** Backpressure before the body is read, the tenant's rate once verified (decision 0015). */
   admission: IngestAdmission;
@@ -31,7 +35,7 @@ export interface IngestDeps {
   clock: Clock;
   logger: Logger;
   maxBodyBytes: number;
-  /** Opens the endpoints' sealed source secrets (packages/secrets; cached by sealed text). */
+  /** Opens the sources' sealed secrets (packages/secrets; cached by sealed text). */
   secrets: SecretOpener;
   /** Counts answers by outcome ("accepted", "duplicate", "rejected_<code>"); e.g. @kapsel/metrics. */
   metrics?: IngestOutcomeCounter;
@@ -48,16 +52,17 @@ const REJECTION_CODES = {
 } as const;
 
 /**
- * POST /ingest/:endpoint_id. The order is cheapest-refusal first: size header, the client address's
- * verification failures, endpoint, admission (backpressure, a tenant known to be over its rate),
+ * POST /ingest/:id, where id names a source (`src_...`) or, as before sources existed, the endpoint
+ * a source feeds (`ep_...`). The order is cheapest-refusal first: size header, the client address's
+ * verification failures, source (and its endpoint's status), admission (backpressure, a tenant known to be over its rate),
  * body (within the tenant's share of memory, at a minimum rate), signature, the tenant's rate
- * token, idempotency key; then the event waits for its group commit, and only a committed event is
+ * token, idempotency key, event type; then the event waits for its group commit, and only a committed event is
  * answered with 2xx. Unverified requests never spend the tenant's tokens (issue #11, finding 4).
  */
 export async function handleIngest(
   req: IncomingMessage,
   res: ServerResponse,
-  endpointId: string,
+  urlId: string,
   deps: IngestDeps,
 ): Promise<void> {
   const declared = Number(req.headers["content-length"] ?? 0);
@@ -67,15 +72,15 @@ export async function handleIngest(
   const address = req.socket.remoteAddress ?? "unknown";
   const blockedFor = deps.unverified.retryAfter(address);
   if (blockedFor !== null) return reject(deps, res, "E1013", { retryAfterSeconds: blockedFor, closeConnection: true });
-  const endpoint = isId("endpoint", endpointId) ? await deps.endpoints.get(endpointId) : null;
-  if (!endpoint) return reject(deps, res, "E1001");
-  if (endpoint.status === "disabled") return reject(deps, res, "E1002");
-  const admission = deps.admission.admit(endpoint);
+  const source = isIngestUrlId(urlId) ? await deps.sources.get(urlId) : null;
+  if (!source) return reject(deps, res, "E1001");
+  if (source.status === "disabled") return reject(deps, res, "E1002");
+  const admission = deps.admission.admit(source);
   if (admission.outcome === "refused") {
     return reject(deps, res, admission.code, { retryAfterSeconds: admission.retryAfterSeconds });
   }
 
-  const lease = deps.budgets.acquire(endpoint.tenantId);
+  const lease = deps.budgets.acquire(source.tenantId);
   try {
     const read = await readBody(req, deps.maxBodyBytes, {
       budget: lease.budget,
@@ -99,7 +104,7 @@ export async function handleIngest(
     }
     const body = read.body;
     try {
-      await acceptBody(req, res, endpoint, body, address, deps);
+      await acceptBody(req, res, urlId, source, body, address, deps);
     } finally {
       lease.budget.release(body.length);
     }
@@ -111,7 +116,8 @@ export async function handleIngest(
 async function acceptBody(
   req: IncomingMessage,
   res: ServerResponse,
-  endpoint: IngestEndpoint,
+  urlId: string,
+  source: IngestSource,
   body: Buffer,
   address: string,
   deps: IngestDeps,
@@ -119,11 +125,11 @@ async function acceptBody(
   const now = deps.clock.now();
   let verification: IngestVerification;
   try {
-    verification = verifyIngestSource(endpoint, req.headers, body, now, deps.secrets);
+    verification = verifyIngestSource(source, req.headers, body, now, deps.secrets);
   } catch (error) {
     if (!(error instanceof SecretsError)) throw error;
     // Never verify with a wrong secret: refuse, and tell the operator why (the code, not the value).
-    deps.logger.error({ endpointId: endpoint.id, code: error.code }, "the endpoint's source secret cannot be opened");
+    deps.logger.error({ sourceId: source.id, code: error.code }, "the source's secret cannot be opened");
     return reject(deps, res, "E3006", { retryAfterSeconds: 30 });
   }
   if (verification.outcome === "rejected") {
@@ -133,11 +139,11 @@ async function acceptBody(
   if (verification.withPreviousSecret) {
     // The source still signs with the secret a rotation replaced; it stops verifying at the expiry.
     deps.logger.debug(
-      { endpointId: endpoint.id, previousSecretExpiresAt: endpoint.previousSourceSecretExpiresAt },
+      { sourceId: source.id, previousSecretExpiresAt: source.previousSecretExpiresAt },
       "source signature verified with the previous source secret",
     );
   }
-  const charged = await deps.admission.charge(endpoint);
+  const charged = await deps.admission.charge(source);
   if (charged.outcome === "refused") {
     return reject(deps, res, charged.code, { retryAfterSeconds: charged.retryAfterSeconds });
   }
@@ -148,9 +154,11 @@ async function acceptBody(
   const eventId = newId("event", now); // also the correlation id of its logs and spans
   const event: NewEvent = {
     id: eventId,
-    deliveryId: newId("delivery", now), // to the endpoint it came in through, inserted with it
-    tenantId: endpoint.tenantId,
-    endpointId: endpoint.id,
+    deliveryId: newId("delivery", now), // to the endpoint the source feeds, inserted with it
+    tenantId: source.tenantId,
+    sourceId: source.id,
+    endpointId: source.endpointId,
+    type: ingestEventType(source, req.headers, lazyJsonPayload(body)),
     payload: body,
     payloadSha256: createHash("sha256").update(body).digest(),
     contentType,
@@ -161,22 +169,22 @@ async function acceptBody(
   const submitted = await deps.committer.submit(event);
   if (submitted.outcome === "overloaded") return reject(deps, res, "E3002", { retryAfterSeconds: 1 });
   if (submitted.outcome === "failed") {
-    deps.logger.error({ err: submitted.error, endpointId: endpoint.id }, "event commit failed; answered 503");
+    deps.logger.error({ err: submitted.error, sourceId: source.id }, "event commit failed; answered 503");
     return reject(deps, res, "E3001", { retryAfterSeconds: 2 });
   }
   const result = submitted.result;
   switch (result.outcome) {
     case "accepted":
-      deps.logger.debug({ eventId: result.eventId, endpointId: endpoint.id }, "event accepted");
+      deps.logger.debug({ eventId: result.eventId, sourceId: source.id, type: event.type }, "event accepted");
       deps.metrics?.ingestOutcome("accepted");
       return sendJson(res, 202, { event_id: result.eventId, status: "accepted" });
     case "duplicate":
       traceEventId(result.eventId);
-      deps.logger.debug({ eventId: result.eventId, endpointId: endpoint.id }, "duplicate event: original id answered");
+      deps.logger.debug({ eventId: result.eventId, sourceId: source.id }, "duplicate event: original id answered");
       deps.metrics?.ingestOutcome("duplicate");
       return sendJson(res, 200, { event_id: result.eventId, status: "duplicate" });
     case "endpoint_unavailable":
-      deps.endpoints.invalidate(endpoint.id);
+      deps.sources.invalidate(urlId);
       return reject(deps, res, "E1002", {
         detail: "The endpoint was disabled or deleted while the event was being stored.",
       });

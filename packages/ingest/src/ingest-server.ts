@@ -1,17 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Clock, errorBody, GroupCommitter, systemClock } from "@kapsel/core";
-import { findIngestEndpoint, type IngestEndpoint, type NewEvent, type Pool } from "@kapsel/db";
+import type { IngestSource, NewEvent, Pool } from "@kapsel/db";
 import { MemoryBudget, type MinimumUploadRate } from "@kapsel/http-body";
 import type { Logger } from "@kapsel/logger";
 import type { SecretOpener } from "@kapsel/secrets";
 import { type AdmissionSettings, IngestAdmission } from "./admission.ts";
 import { type CommitOutcome, commitEvents } from "./commit-events.ts";
-import { EndpointCache } from "./endpoint-cache.ts";
 
 import { sendError, sendJson } from "./http-responses.ts";
 import { handleIngest, type IngestDeps, type IngestOutcomeCounter } from "./ingest-request.ts";
 import { traceCommit, tracedOutcomes, traceIngestRequest } from "./ingest-tracing.ts";
+import { loadIngestUrlSource } from "./ingest-url-source.ts";
+import { SourceCache } from "./source-cache.ts";
 import { checkReadiness } from "./readiness.ts";
 import { TenantBudgets } from "./tenant-budgets.ts";
 import { type UnverifiedLimit, UnverifiedSenders } from "./unverified-senders.ts";
@@ -37,6 +38,7 @@ export interface IngestServerOptions {
   maxConcurrentCommits: number;
   maxQueued: number;
   maxQueuedBytes: number;
+  /** How long a looked-up ingest URL (its source, or its absence) is reused (INGEST_ENDPOINT_CACHE_MS). */
   endpointCacheMs: number;
   /** Bytes one tenant's requests may hold in memory; default a quarter of maxQueuedBytes. */
   tenantMaxQueuedBytes?: number;
@@ -79,8 +81,8 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
     maxQueued: options.maxQueued,
   });
   const deps: IngestDeps = {
-    endpoints: new EndpointCache<IngestEndpoint>(
-      (id) => findIngestEndpoint(options.pool, id),
+    sources: new SourceCache<IngestSource>(
+      (id) => loadIngestUrlSource(options.pool, id),
       options.endpointCacheMs,
       clock,
     ),
@@ -107,8 +109,8 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
     if (ingest) {
       if (req.method !== "POST") return sendError(res, "E1008");
       if (closing) return sendError(res, "E3004", { retryAfterSeconds: 1, closeConnection: true });
-      const endpointId = safeDecode(ingest[1]!);
-      return traceIngestRequest(req, endpointId, () => handleIngest(req, res, endpointId, deps));
+      const urlId = safeDecode(ingest[1]!);
+      return traceIngestRequest(req, urlId, () => handleIngest(req, res, urlId, deps));
     }
     if (req.method === "GET" && url === "/health") return sendJson(res, 200, { status: "ok" });
     if (req.method === "GET" && url === "/ready") {
@@ -164,7 +166,7 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
   };
 }
 
-/** A malformed percent-encoding cannot name an endpoint; "" falls through to 404 E1001. */
+/** A malformed percent-encoding cannot name a source; "" falls through to 404 E1001. */
 function safeDecode(segment: string): string {
   try {
     return decodeURIComponent(segment);

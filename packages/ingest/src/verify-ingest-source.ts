@@ -1,4 +1,4 @@
-import type { IngestEndpoint } from "@kapsel/db";
+import type { IngestSource } from "@kapsel/db";
 import type { SecretOpener } from "@kapsel/secrets";
 import { type IncomingHeaders, type VerificationResult, verifySource } from "@kapsel/webhook-signatures";
 
@@ -6,7 +6,7 @@ import { type IncomingHeaders, type VerificationResult, verifySource } from "@ka
 export type IngestVerification = VerificationResult & { withPreviousSecret?: true };
 
 /**
- * Authenticates an ingest request against the endpoint's source secret and, during a rotation's
+ * Authenticates an ingest request against its source's secret and, during a rotation's
  * overlap window (rotateEndpointSecret kind SOURCE with graceHours), against the secret it replaced:
  * only when the current secret's signature does not match and the previous secret has not expired
  * at `nowMs`. A valid current signature costs what it did before the overlap existed (the previous
@@ -15,25 +15,25 @@ export type IngestVerification = VerificationResult & { withPreviousSecret?: tru
  * refuses the request rather than verify with anything else).
  */
 export function verifyIngestSource(
-  endpoint: IngestEndpoint,
+  source: IngestSource,
   headers: IncomingHeaders,
   body: Buffer,
   nowMs: number,
   secrets: SecretOpener,
 ): IngestVerification {
-  const current = verifyWith(endpoint, endpoint.sourceSecret, headers, body, nowMs, secrets);
+  const current = verifyWith(source, source.secret, headers, body, nowMs, secrets);
   if (current.outcome === "verified" || current.reason !== "signature_invalid") return current;
-  const previous = endpoint.previousSourceSecret;
-  const expiresAt = endpoint.previousSourceSecretExpiresAt;
+  const previous = source.previousSecret;
+  const expiresAt = source.previousSecretExpiresAt;
   if (previous === null || expiresAt === null || expiresAt.getTime() <= nowMs) return current;
-  const fallback = verifyWith(endpoint, previous, headers, body, nowMs, secrets);
+  const fallback = verifyWith(source, previous, headers, body, nowMs, secrets);
   if (fallback.outcome === "verified") return { ...fallback, withPreviousSecret: true };
   // Signed with the previous secret but stale: that is the more precise answer (E1006).
   return fallback.reason === "timestamp_out_of_tolerance" ? fallback : current;
 }
 
 function verifyWith(
-  endpoint: IngestEndpoint,
+  source: IngestSource,
   sealed: string | null,
   headers: IncomingHeaders,
   body: Buffer,
@@ -42,12 +42,12 @@ function verifyWith(
 ): VerificationResult {
   return verifySource(
     {
-      scheme: endpoint.sourceScheme,
+      scheme: source.scheme,
       secret: sealed === null ? null : secrets.open(sealed),
-      header: endpoint.sourceHeader,
-      encoding: endpoint.sourceEncoding,
-      prefix: endpoint.sourcePrefix,
-      toleranceSeconds: endpoint.sourceToleranceSeconds,
+      header: source.header,
+      encoding: source.encoding,
+      prefix: source.prefix,
+      toleranceSeconds: source.toleranceSeconds,
     },
     headers,
     body,

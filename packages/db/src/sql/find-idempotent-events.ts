@@ -1,30 +1,30 @@
 import type { Pool } from "../pool.ts";
 
 export interface IdempotencyLookup {
-  endpointId: string;
+  sourceId: string;
   key: string;
 }
 
 // Served by idempotency_keys' primary key.
 const SQL = `
-SELECT k.endpoint_id, k.key, k.event_id
+SELECT k.source_id, k.key, k.event_id
   FROM idempotency_keys k
-  JOIN unnest($1::text[], $2::text[]) AS q(endpoint_id, key)
-    ON k.endpoint_id = q.endpoint_id AND k.key = q.key`;
+  JOIN unnest($1::text[], $2::text[]) AS q(source_id, key)
+    ON k.source_id = q.source_id AND k.key = q.key`;
 
-/** The event each (endpoint, key) currently stands for; keyed by `${endpointId}\n${key}`. */
+/** The event each (source, key) currently stands for; keyed by `${sourceId}\n${key}`. */
 export async function findIdempotentEvents(
   pool: Pool,
   lookups: readonly IdempotencyLookup[],
 ): Promise<Map<string, string>> {
-  const { rows } = await pool.query<{ endpoint_id: string; key: string; event_id: string }>({
+  const { rows } = await pool.query<{ source_id: string; key: string; event_id: string }>({
     name: "find_idempotent_events",
     text: SQL,
-    values: [lookups.map((l) => l.endpointId), lookups.map((l) => l.key)],
+    values: [lookups.map((l) => l.sourceId), lookups.map((l) => l.key)],
   });
-  return new Map(rows.map((row) => [idempotencyMapKey(row.endpoint_id, row.key), row.event_id]));
+  return new Map(rows.map((row) => [idempotencyMapKey(row.source_id, row.key), row.event_id]));
 }
 
-export function idempotencyMapKey(endpointId: string, key: string): string {
-  return `${endpointId}\n${key}`;
+export function idempotencyMapKey(sourceId: string, key: string): string {
+  return `${sourceId}\n${key}`;
 }

@@ -5,7 +5,12 @@ export interface NewEvent {
   /** The id of the event's delivery to its endpoint (`dlv_...`), inserted by the same statement. */
   deliveryId: string;
   tenantId: string;
+  /** The source it came from: its idempotency keys are the source's. */
+  sourceId: string;
+  /** The endpoint the source feeds (its one delivery goes there). */
   endpointId: string;
+  /** The event type (deriveEventType, packages/routing). */
+  type: string;
   payload: Buffer;
   payloadSha256: Buffer;
   contentType: string | null;
@@ -25,9 +30,9 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
  * row is written once and never updated, the delivery row carries the state that changes.
  * Rows whose endpoint no longer exists or was disabled after ingest looked it up are dropped by the
  * join (the caller answers 404/409 for them) instead of failing the whole batch on a foreign key.
- * Keyed events first claim their (endpoint, key) row; an existing row younger than the window
+ * Keyed events first claim their (source, key) row; an existing row younger than the window
  * wins the conflict, so its event is not inserted (the caller looks up the original). Concurrent
- * statements with the same key serialise on the primary key. Input is sorted by (endpoint, key) so
+ * statements with the same key serialise on the primary key. Input is sorted by (source, key) so
  * that two batches always take key locks in the same order and cannot deadlock.
  * Served by idempotency_keys' primary key; events and deliveries are inserted by primary key (the
  * deliveries' foreign key to events is checked at the end of the statement, when both exist).
@@ -36,27 +41,27 @@ const SQL = `
 WITH input AS MATERIALIZED (
   SELECT t.*
     FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::text[], $11::text[],
-                $12::text[])
+                $12::text[], $13::text[], $14::text[])
       AS t(id, tenant_id, endpoint_id, payload, payload_sha256, content_type, headers, idempotency_key, trace_context,
-           delivery_id)
+           delivery_id, source_id, type)
     JOIN endpoints e ON e.id = t.endpoint_id AND e.status <> 'disabled'
 ),
 claimed AS (
-  INSERT INTO idempotency_keys AS k (endpoint_id, key, event_id, created_at)
-  SELECT endpoint_id, idempotency_key, id, $9
+  INSERT INTO idempotency_keys AS k (source_id, key, event_id, created_at)
+  SELECT source_id, idempotency_key, id, $9
     FROM input
    WHERE idempotency_key IS NOT NULL
-   ORDER BY endpoint_id, idempotency_key
-  ON CONFLICT (endpoint_id, key) DO UPDATE
+   ORDER BY source_id, idempotency_key
+  ON CONFLICT (source_id, key) DO UPDATE
      SET event_id = EXCLUDED.event_id, created_at = EXCLUDED.created_at
    WHERE k.created_at <= EXCLUDED.created_at - make_interval(secs => $10::double precision / 1000)
   RETURNING event_id
 ),
 inserted AS (
-  INSERT INTO events (id, tenant_id, endpoint_id, payload, payload_sha256, payload_size, content_type, headers,
-                      idempotency_key, received_at, trace_context)
-  SELECT id, tenant_id, endpoint_id, payload, payload_sha256, length(payload), content_type, headers::jsonb,
-         idempotency_key, $9, trace_context
+  INSERT INTO events (id, tenant_id, endpoint_id, source_id, type, payload, payload_sha256, payload_size, content_type,
+                      headers, idempotency_key, received_at, trace_context)
+  SELECT id, tenant_id, endpoint_id, source_id, type, payload, payload_sha256, length(payload), content_type,
+         headers::jsonb, idempotency_key, $9, trace_context
     FROM input
    WHERE idempotency_key IS NULL OR id IN (SELECT event_id FROM claimed)
   RETURNING id
@@ -71,7 +76,7 @@ RETURNING event_id`;
  * events actually inserted. A missing id is
  * either a duplicate (its key already stands for another event: see findIdempotentEvents) or an
  * event whose endpoint was deleted or disabled meanwhile.
- * Keys must be unique per endpoint within one call.
+ * Keys must be unique per source within one call.
  */
 export async function insertEvents(pool: Pool, events: readonly NewEvent[], receivedAt: Date): Promise<Set<string>> {
   const { rows } = await pool.query<{ event_id: string }>({
@@ -90,6 +95,8 @@ export async function insertEvents(pool: Pool, events: readonly NewEvent[], rece
       IDEMPOTENCY_WINDOW_MS,
       events.map((e) => e.traceContext ?? null),
       events.map((e) => e.deliveryId),
+      events.map((e) => e.sourceId),
+      events.map((e) => e.type),
     ],
   });
   return new Set(rows.map((row) => row.event_id));

@@ -1,4 +1,4 @@
-import { migrate, resealEndpointSecrets } from "@kapsel/db";
+import { migrate, resealStoredSecrets } from "@kapsel/db";
 import { createKeyring, createOpener, generateMasterKey, SEALED_PREFIX, sealedKeyId } from "@kapsel/secrets";
 import {
   createTestDatabase,
@@ -12,7 +12,10 @@ import {
 import { describe, expect, it } from "vitest";
 
 const MIGRATION = "20261203140000_secrets_at_rest";
-const COLUMNS = "source_secret, signing_secret, previous_signing_secret, previous_source_secret";
+// An endpoint's secrets and its source's (migration 20261203180000_sources moved the source secrets).
+const COLUMNS = `e.id, s.secret AS source_secret, e.signing_secret, e.previous_signing_secret,
+                 s.previous_secret AS previous_source_secret`;
+const FROM = "endpoints e JOIN sources s ON s.endpoint_id = e.id";
 
 interface SecretsRow {
   id: string;
@@ -22,7 +25,7 @@ interface SecretsRow {
   previous_source_secret: string | null;
 }
 
-describe("sealing endpoint secrets at rest", () => {
+describe("sealing stored secrets (endpoints' and sources') at rest", () => {
   it("seals the plaintext rows of a database from before the migration, once, and the constraint then holds", async () => {
     const db = await createTestDatabaseBefore(MIGRATION);
     try {
@@ -42,10 +45,10 @@ describe("sealing endpoint secrets at rest", () => {
       expect((await migrate(db.pool)).outcome).toBe("migrated");
       expect(await findPlaintextSecrets(db.pool)).not.toEqual([]);
 
-      const result = await resealEndpointSecrets(db.pool, { donePrefix: SEALED_PREFIX, rewrite: testSecrets.reseal });
-      expect(result).toEqual({ endpoints: 2, values: 5 });
+      const result = await resealStoredSecrets(db.pool, { donePrefix: SEALED_PREFIX, rewrite: testSecrets.reseal });
+      expect(result).toEqual({ endpoints: 2, sources: 1, values: 5 });
       expect(await findPlaintextSecrets(db.pool)).toEqual([]);
-      const { rows } = await db.pool.query<SecretsRow>(`SELECT id, ${COLUMNS} FROM endpoints ORDER BY id`);
+      const { rows } = await db.pool.query<SecretsRow>(`SELECT ${COLUMNS} FROM ${FROM} ORDER BY e.id`);
       expect(
         rows.map((r) => [
           r.source_secret && testSecrets.open(r.source_secret),
@@ -54,11 +57,13 @@ describe("sealing endpoint secrets at rest", () => {
         ]),
       ).toEqual(plain.map((p) => [p.source, p.signing, `${p.signing}-previous`]));
       // Nothing left to do; and every row now passes the constraint the migration added NOT VALID.
-      expect(await resealEndpointSecrets(db.pool, { donePrefix: SEALED_PREFIX, rewrite: testSecrets.reseal })).toEqual({
+      expect(await resealStoredSecrets(db.pool, { donePrefix: SEALED_PREFIX, rewrite: testSecrets.reseal })).toEqual({
         endpoints: 0,
+        sources: 0,
         values: 0,
       });
       await db.pool.query("ALTER TABLE endpoints VALIDATE CONSTRAINT endpoints_secrets_sealed");
+      await db.pool.query("ALTER TABLE sources VALIDATE CONSTRAINT sources_secrets_sealed");
     } finally {
       await db.drop();
     }
@@ -76,12 +81,12 @@ describe("sealing endpoint secrets at rest", () => {
       }
       // Two of them in a source secret rotation's overlap: the previous source secret is re-wrapped too.
       await db.pool.query(
-        `UPDATE endpoints SET previous_source_secret = 'kapsel:current-source-secret',
-                previous_source_secret_expires_at = now() + interval '1 hour', source_secret = $1
-          WHERE id IN (SELECT id FROM endpoints WHERE source_secret IS NOT NULL ORDER BY id LIMIT 2)`,
+        `UPDATE sources SET previous_secret = 'kapsel:current-source-secret',
+                previous_secret_expires_at = now() + interval '1 hour', secret = $1
+          WHERE id IN (SELECT id FROM sources WHERE secret IS NOT NULL ORDER BY id LIMIT 2)`,
         [testSecrets.seal("gh-secret-rotated")],
       );
-      const before = await db.pool.query<SecretsRow>(`SELECT id, ${COLUMNS} FROM endpoints ORDER BY id`);
+      const before = await db.pool.query<SecretsRow>(`SELECT ${COLUMNS} FROM ${FROM} ORDER BY e.id`);
       const plaintext = (rows: SecretsRow[], open: (v: string) => string) =>
         rows.map((r) => [
           r.source_secret && open(r.source_secret),
@@ -92,10 +97,10 @@ describe("sealing endpoint secrets at rest", () => {
 
       const newKey = generateMasterKey();
       const ring = createKeyring(`${newKey}\n${TEST_SECRETS_KEY}`);
-      const result = await resealEndpointSecrets(db.pool, { donePrefix: ring.currentPrefix, rewrite: ring.reseal }, 3);
-      expect(result).toEqual({ endpoints: 7, values: 13 });
+      const result = await resealStoredSecrets(db.pool, { donePrefix: ring.currentPrefix, rewrite: ring.reseal }, 3);
+      expect(result).toEqual({ endpoints: 7, sources: 4, values: 13 });
 
-      const after = await db.pool.query<SecretsRow>(`SELECT id, ${COLUMNS} FROM endpoints ORDER BY id`);
+      const after = await db.pool.query<SecretsRow>(`SELECT ${COLUMNS} FROM ${FROM} ORDER BY e.id`);
       const values = after.rows
         .flatMap((r) => [r.source_secret, r.signing_secret, r.previous_source_secret])
         .filter((v) => v !== null);
@@ -104,8 +109,9 @@ describe("sealing endpoint secrets at rest", () => {
       // Only the new key: every secret opens to what it was.
       expect(plaintext(after.rows, createOpener(newKey).open)).toEqual(expected);
       expect(() => testSecrets.open(after.rows[0]!.signing_secret)).toThrow(/not configured/);
-      expect(await resealEndpointSecrets(db.pool, { donePrefix: ring.currentPrefix, rewrite: ring.reseal })).toEqual({
+      expect(await resealStoredSecrets(db.pool, { donePrefix: ring.currentPrefix, rewrite: ring.reseal })).toEqual({
         endpoints: 0,
+        sources: 0,
         values: 0,
       });
     } finally {

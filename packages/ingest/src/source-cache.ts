@@ -1,12 +1,13 @@
 import type { Clock } from "@kapsel/core";
 
 /**
- * Short-lived cache of endpoint lookups (hits and misses) so that a burst of events for one endpoint
+ * Short-lived cache of source lookups (hits and misses), keyed by the id in the ingest URL (a
+ * source id, or an endpoint id resolved to its source), so that a burst of events for one URL
  * costs one query, with concurrent misses sharing a single query. Staleness is bounded by `ttlMs`;
  * the commit statement re-checks that the endpoint still exists and is not disabled, so a stale
  * entry can never store an event for a deleted or disabled endpoint.
  */
-export class EndpointCache<T> {
+export class SourceCache<T> {
   private readonly entries = new Map<string, { value: T | null; expiresAt: number }>();
   private readonly inFlight = new Map<string, Promise<T | null>>();
 
@@ -42,7 +43,7 @@ export class EndpointCache<T> {
     return loading;
   }
 
-  /** Forget an entry, e.g. after the commit found the endpoint gone. */
+  /** Forget an entry, e.g. after the commit found the source's endpoint gone. */
   invalidate(id: string): void {
     this.entries.delete(id);
   }

@@ -1,0 +1,18 @@
+import { isId } from "@kapsel/core";
+import { findIngestSource, findIngestSourceByEndpoint, type IngestSource, type Pool } from "@kapsel/db";
+
+/** Whether the id in `POST /ingest/:id` can name a source at all: junk is refused before any query. */
+export function isIngestUrlId(id: string): boolean {
+  return isId("source", id) || isId("endpoint", id);
+}
+
+/**
+ * The source an ingest URL names: `/ingest/src_...` by the source's id, and, for the URLs
+ * endpoints had before sources existed, `/ingest/ep_...` through the source that feeds that
+ * endpoint (sources.endpoint_id). One indexed lookup either way.
+ */
+export function loadIngestUrlSource(pool: Pool, id: string): Promise<IngestSource | null> {
+  if (isId("source", id)) return findIngestSource(pool, id);
+  if (isId("endpoint", id)) return findIngestSourceByEndpoint(pool, id);
+  return Promise.resolve(null);
+}
