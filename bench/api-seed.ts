@@ -34,9 +34,10 @@ SELECT s, ${id("evt", "s")} AS event_id, ${id("dlv", "s")} AS delivery_id, ep.id
 // Each event with its one delivery (decision 0024), in one statement.
 const EVENTS_SQL = `
 WITH inserted AS (
-  INSERT INTO events (id, tenant_id, endpoint_id, payload, payload_sha256, payload_size, content_type, headers,
-                      received_at)
-  SELECT event_id, $1, endpoint_id, payload, sha256(payload), length(payload), 'application/json',
+  INSERT INTO events (id, tenant_id, endpoint_id, source_id, type, payload, payload_sha256, payload_size, content_type,
+                      headers, received_at)
+  SELECT event_id, $1, endpoint_id, 'src_' || substr(endpoint_id, 4), 'order.paid', payload, sha256(payload),
+         length(payload), 'application/json',
          jsonb_build_object('content-type', 'application/json', 'user-agent', 'Shopify-Captain-Hook'), received_at
     FROM seed
   RETURNING id

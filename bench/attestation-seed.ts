@@ -25,8 +25,9 @@ const id = (prefix: string, seq: string) => `'${prefix}_${TIME_PART}' || upper(l
 // Each event with its one delivery (decision 0024), in one statement.
 const EVENTS_SQL = `
 WITH inserted AS (
-  INSERT INTO events (id, tenant_id, endpoint_id, payload, payload_sha256, payload_size, content_type, received_at)
-  SELECT ${id("evt", "s")}, $3, $4, p, sha256(p), length(p), 'application/json', $5::timestamptz + s * interval '2 ms'
+  INSERT INTO events (id, tenant_id, endpoint_id, source_id, type, payload, payload_sha256, payload_size, content_type,
+                      received_at)
+  SELECT ${id("evt", "s")}, $3, $4, 'src_' || substr($4, 4), 'order.paid', p, sha256(p), length(p), 'application/json', $5::timestamptz + s * interval '2 ms'
     FROM generate_series($1::bigint, $1::bigint + $2 - 1) AS s,
          LATERAL (SELECT convert_to('{"order":' || s || ',"amount_cents":4200}', 'UTF8') AS p) AS body
   RETURNING id, received_at

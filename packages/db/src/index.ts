@@ -28,12 +28,6 @@ export { findTenantByKeyHash } from "./sql/find-api-key.ts";
 export { findIdempotentEvents, type IdempotencyLookup, idempotencyMapKey } from "./sql/find-idempotent-events.ts";
 export { findIngestSource, findIngestSourceByEndpoint, type IngestSource } from "./sql/find-ingest-source.ts";
 export { IDEMPOTENCY_WINDOW_MS, insertEvents, type NewEvent } from "./sql/insert-events.ts";
-export {
-  type ResealResult,
-  resealStoredSecrets,
-  SEALED_SECRET_COLUMNS,
-  type SecretRewriter,
-} from "./sql/stored-secrets.ts";
 export { type LeasedRateTokens, leaseRateTokens, type RateTokenLease } from "./sql/lease-rate-tokens.ts";
 export {
   appendLeaves,
@@ -63,5 +57,11 @@ export {
   replayFailedEvents,
 } from "./sql/replay-events.ts";
 export { requeueExpiredLeases } from "./sql/requeue-expired-leases.ts";
+export {
+  type ResealResult,
+  resealStoredSecrets,
+  SEALED_SECRET_COLUMNS,
+  type SecretRewriter,
+} from "./sql/stored-secrets.ts";
 export { insertTreeHead, latestTreeHead, type TreeHead, treeHeadAt } from "./sql/tree-heads.ts";
 export { undeferPendingDeliveries } from "./sql/undefer-deliveries.ts";

@@ -106,14 +106,19 @@ describe(`migration ${MIGRATION}`, () => {
       }
 
       // Events name their endpoint's source and have the type of events stored before types.
-      const { rows: events } = await db.pool.query(
-        "SELECT id, endpoint_id, source_id, type FROM events ORDER BY id",
-      );
+      const { rows: events } = await db.pool.query("SELECT id, endpoint_id, source_id, type FROM events ORDER BY id");
       expect(events).toEqual(
-        ENDPOINTS.map((e, i) => ({ id: `evt_${i}`, endpoint_id: e.id, source_id: `src_${e.id.slice(3)}`, type: "unknown" })),
+        ENDPOINTS.map((e, i) => ({
+          id: `evt_${i}`,
+          endpoint_id: e.id,
+          source_id: `src_${e.id.slice(3)}`,
+          type: "unknown",
+        })),
       );
       // The same key under each former endpoint stays one key per source.
-      const { rows: keys } = await db.pool.query("SELECT source_id, key, event_id FROM idempotency_keys ORDER BY event_id");
+      const { rows: keys } = await db.pool.query(
+        "SELECT source_id, key, event_id FROM idempotency_keys ORDER BY event_id",
+      );
       expect(keys).toEqual(
         ENDPOINTS.map((e, i) => ({ source_id: `src_${e.id.slice(3)}`, key: "same-key", event_id: `evt_${i}` })),
       );

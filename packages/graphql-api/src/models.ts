@@ -23,6 +23,8 @@ export interface EndpointModel {
   disabledReason: string | null;
   /** Deleted by deleteEndpoint: hidden from lists and lookups by id, still reachable from its events. */
   deleted: boolean;
+  /** The inbound source that feeds it (decision 0027); the source* fields below are that source's. */
+  sourceId: string | null;
   sourceScheme: string;
   sourceHeader: string | null;
   sourceEncoding: string | null;
@@ -42,10 +44,33 @@ export interface EndpointModel {
   updatedAt: Date;
 }
 
+/** Where events come from (decision 0027): an inbound source verifies what is posted to its URL. */
+export interface SourceModel {
+  id: string;
+  tenantId: string;
+  sortAt: string;
+  kind: string;
+  name: string;
+  scheme: string;
+  header: string | null;
+  encoding: string | null;
+  prefix: string | null;
+  toleranceSeconds: number;
+  typeHeader: string | null;
+  typePointer: string | null;
+  rotationEndsAt: Date | null;
+  /** The endpoint it feeds directly (until subscriptions exist). */
+  endpointId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export interface EventModel {
   id: string;
   tenantId: string;
   endpointId: string;
+  sourceId: string;
+  type: string;
   sortAt: string;
   status: string;
   receivedAt: Date;

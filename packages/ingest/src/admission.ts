@@ -80,9 +80,7 @@ export class IngestAdmission {
   /** After verification: one token of the tenant's rate. Synchronous for unlimited tenants. */
   charge(source: IngestSource): AdmissionResult | Promise<AdmissionResult> {
     if (source.ingestRatePerSecond === null) return ADMITTED;
-    return this.limiter
-      .take(source.tenantId, source.ingestRatePerSecond, source.ingestRateBurst)
-      .then(rateDecision);
+    return this.limiter.take(source.tenantId, source.ingestRatePerSecond, source.ingestRateBurst).then(rateDecision);
   }
 }
 

@@ -11,13 +11,13 @@ import type { CommitOutcome } from "./commit-events.ts";
 
 import { sendError, sendJson } from "./http-responses.ts";
 import { pickIdempotencyKey } from "./idempotency-key.ts";
+import { ingestEventType } from "./ingest-event-type.ts";
 import { traceEventId } from "./ingest-tracing.ts";
 import { isIngestUrlId } from "./ingest-url-source.ts";
 import type { SourceCache } from "./source-cache.ts";
 import { storedHeadersJson } from "./stored-headers.ts";
 import type { TenantBudgets } from "./tenant-budgets.ts";
 import type { UnverifiedSenders } from "./unverified-senders.ts";
-import { ingestEventType } from "./ingest-event-type.ts";
 import { type IngestVerification, verifyIngestSource } from "./verify-ingest-source.ts";
 
 export interface IngestDeps {
@@ -129,7 +129,10 @@ async function acceptBody(
   } catch (error) {
     if (!(error instanceof SecretsError)) throw error;
     // Never verify with a wrong secret: refuse, and tell the operator why (the code, not the value).
-    deps.logger.error({ sourceId: source.id, code: error.code }, "the source's secret cannot be opened");
+    deps.logger.error(
+      { sourceId: source.id, endpointId: source.endpointId, code: error.code },
+      "the source's secret cannot be opened",
+    );
     return reject(deps, res, "E3006", { retryAfterSeconds: 30 });
   }
   if (verification.outcome === "rejected") {
@@ -139,7 +142,7 @@ async function acceptBody(
   if (verification.withPreviousSecret) {
     // The source still signs with the secret a rotation replaced; it stops verifying at the expiry.
     deps.logger.debug(
-      { sourceId: source.id, previousSecretExpiresAt: source.previousSecretExpiresAt },
+      { sourceId: source.id, endpointId: source.endpointId, previousSecretExpiresAt: source.previousSecretExpiresAt },
       "source signature verified with the previous source secret",
     );
   }
@@ -169,18 +172,27 @@ async function acceptBody(
   const submitted = await deps.committer.submit(event);
   if (submitted.outcome === "overloaded") return reject(deps, res, "E3002", { retryAfterSeconds: 1 });
   if (submitted.outcome === "failed") {
-    deps.logger.error({ err: submitted.error, sourceId: source.id }, "event commit failed; answered 503");
+    deps.logger.error(
+      { err: submitted.error, sourceId: source.id, endpointId: source.endpointId },
+      "event commit failed; answered 503",
+    );
     return reject(deps, res, "E3001", { retryAfterSeconds: 2 });
   }
   const result = submitted.result;
   switch (result.outcome) {
     case "accepted":
-      deps.logger.debug({ eventId: result.eventId, sourceId: source.id, type: event.type }, "event accepted");
+      deps.logger.debug(
+        { eventId: result.eventId, sourceId: source.id, endpointId: source.endpointId, type: event.type },
+        "event accepted",
+      );
       deps.metrics?.ingestOutcome("accepted");
       return sendJson(res, 202, { event_id: result.eventId, status: "accepted" });
     case "duplicate":
       traceEventId(result.eventId);
-      deps.logger.debug({ eventId: result.eventId, sourceId: source.id }, "duplicate event: original id answered");
+      deps.logger.debug(
+        { eventId: result.eventId, sourceId: source.id, endpointId: source.endpointId },
+        "duplicate event: original id answered",
+      );
       deps.metrics?.ingestOutcome("duplicate");
       return sendJson(res, 200, { event_id: result.eventId, status: "duplicate" });
     case "endpoint_unavailable":

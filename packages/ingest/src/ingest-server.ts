@@ -12,8 +12,8 @@ import { sendError, sendJson } from "./http-responses.ts";
 import { handleIngest, type IngestDeps, type IngestOutcomeCounter } from "./ingest-request.ts";
 import { traceCommit, tracedOutcomes, traceIngestRequest } from "./ingest-tracing.ts";
 import { loadIngestUrlSource } from "./ingest-url-source.ts";
-import { SourceCache } from "./source-cache.ts";
 import { checkReadiness } from "./readiness.ts";
+import { SourceCache } from "./source-cache.ts";
 import { TenantBudgets } from "./tenant-budgets.ts";
 import { type UnverifiedLimit, UnverifiedSenders } from "./unverified-senders.ts";
 

@@ -42,7 +42,9 @@ function post(endpointId: string, secret = SECRET) {
 }
 
 async function storedSourceSecret(endpointId: string): Promise<string> {
-  const { rows } = await db.pool.query("SELECT source_secret FROM endpoints WHERE id = $1", [endpointId]);
+  const { rows } = await db.pool.query("SELECT secret AS source_secret FROM sources WHERE endpoint_id = $1", [
+    endpointId,
+  ]);
   return rows[0].source_secret;
 }
 
@@ -60,7 +62,7 @@ describe("ingest with sealed source secrets", () => {
     const sealed = await storedSourceSecret(ep.id);
     const i = sealed.length - 5;
     const tampered = sealed.slice(0, i) + (sealed[i] === "x" ? "y" : "x") + sealed.slice(i + 1);
-    await db.pool.query("UPDATE endpoints SET source_secret = $2 WHERE id = $1", [ep.id, tampered]);
+    await db.pool.query("UPDATE sources SET secret = $2 WHERE endpoint_id = $1", [ep.id, tampered]);
     const res = await post(ep.id);
     expect([res.status, await errorCode(res)]).toEqual([503, "E3006"]);
     expect(res.headers.get("retry-after")).toBe("30");
@@ -70,13 +72,13 @@ describe("ingest with sealed source secrets", () => {
   it("refuses with E3006 a secret sealed under a master key this process does not hold", async () => {
     const other = createKeyring(generateMasterKey());
     const ep = await insertEndpoint(db.pool, tenantId, { sourceScheme: "github", sourceSecret: SECRET });
-    await db.pool.query("UPDATE endpoints SET source_secret = $2 WHERE id = $1", [ep.id, other.seal(SECRET)]);
+    await db.pool.query("UPDATE sources SET secret = $2 WHERE endpoint_id = $1", [ep.id, other.seal(SECRET)]);
     const res = await post(ep.id);
     expect([res.status, await errorCode(res)]).toEqual([503, "E3006"]);
     expect(await countEvents(db.pool, ep.id)).toBe(0);
-    // The database refuses plaintext in a secret column (constraint endpoints_secrets_sealed).
+    // The database refuses plaintext in a secret column (constraint sources_secrets_sealed).
     await expect(
-      db.pool.query("UPDATE endpoints SET source_secret = $2 WHERE id = $1", [ep.id, SECRET]),
+      db.pool.query("UPDATE sources SET secret = $2 WHERE endpoint_id = $1", [ep.id, SECRET]),
     ).rejects.toMatchObject({ code: "23514" });
     expect(testSecrets.open(testSecrets.seal(SECRET))).toBe(SECRET);
   });

@@ -38,17 +38,17 @@ afterAll(async () => {
 
 /**
  * The state rotateEndpointSecret(kind: SOURCE) leaves (packages/graphql-api, rotateSourceSecret):
- * the same statement shape, so the marker and the endpoints_rotate_source_secret trigger move the
- * current sealed secret into previous_source_secret.
+ * the same statement shape, so the marker and the sources_rotate_secret trigger move the
+ * current sealed secret into previous_secret.
  */
 async function rotate(endpointId: string, secret: string, graceMs: number): Promise<void> {
   await db.pool.query(
-    `UPDATE endpoints
-        SET previous_source_secret = CASE WHEN $3::bigint > 0 THEN 'kapsel:current-source-secret' END,
-            previous_source_secret_expires_at =
+    `UPDATE sources
+        SET previous_secret = CASE WHEN $3::bigint > 0 THEN 'kapsel:current-source-secret' END,
+            previous_secret_expires_at =
               CASE WHEN $3::bigint > 0 THEN $4::timestamptz + $3::bigint * interval '1 millisecond' END,
-            source_secret = $2
-      WHERE id = $1`,
+            secret = $2
+      WHERE endpoint_id = $1`,
     [endpointId, testSecrets.seal(secret), graceMs, new Date(ingest.clock.now())],
   );
 }
@@ -134,7 +134,7 @@ describe("source secret rotation with a grace period", () => {
     await rotate(ep.id, next, HOUR);
     // A previous secret this process cannot open: harmless while the current signature is valid.
     const foreign = createKeyring(generateMasterKey()).seal(ep.secret);
-    await db.pool.query("UPDATE endpoints SET previous_source_secret = $2 WHERE id = $1", [ep.id, foreign]);
+    await db.pool.query("UPDATE sources SET previous_secret = $2 WHERE endpoint_id = $1", [ep.id, foreign]);
     expect((await post(ep.id, next)).status).toBe(202);
     const old = await post(ep.id, ep.secret);
     expect([old.status, await errorCode(old)]).toEqual([503, "E3006"]);

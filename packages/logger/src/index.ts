@@ -32,6 +32,7 @@ const REDACTED_FIELDS = [
   "signingSecret",
   "previousSigningSecret",
   "previousSourceSecret",
+  "previousSecret",
   "signerKey",
   "password",
   "apiKey",

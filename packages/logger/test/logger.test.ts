@@ -43,6 +43,8 @@ describe("createLogger", () => {
           previousSourceSecret: "s5",
           url: "kept",
         },
+        // An ingest source (packages/db's IngestSource) holds its sealed secrets under these names.
+        source: { secret: "s6", previousSecret: "s7", scheme: "github" },
         headers: {
           authorization: "Bearer k1",
           "x-api-key": "k2",
@@ -62,6 +64,8 @@ describe("createLogger", () => {
       "s3",
       "s4",
       "s5",
+      "s6",
+      "s7",
       "Bearer k1",
       "k2",
       "v1,sig",

@@ -10,12 +10,17 @@ export type AuditTargetKind = "endpoint" | "event" | "apiKey" | "tenant";
  * runs inside the mutation's transaction, under the caller's row-level security.
  */
 const SQL: Record<AuditTargetKind, string> = {
-  endpoint: `SELECT e.id, e.tenant_id, e.name, e.url, e.status, e.disabled_reason, e.source_scheme, e.source_header,
-                    e.source_encoding, e.source_prefix, e.source_tolerance_seconds, e.max_attempts, e.backoff_base_ms,
-                    e.backoff_cap_ms, e.connect_timeout_ms, e.response_timeout_ms, e.max_in_flight,
+  // An endpoint's configuration includes the settings of its source (decision 0027; never its
+  // secrets), under the names they had on endpoints.
+  endpoint: `SELECT e.id, e.tenant_id, e.name, e.url, e.status, e.disabled_reason, s.scheme AS source_scheme,
+                    s.header AS source_header, s.encoding AS source_encoding, s.prefix AS source_prefix,
+                    s.tolerance_seconds AS source_tolerance_seconds, s.id AS source_id,
+                    s.type_header AS source_type_header, s.type_pointer AS source_type_pointer, e.max_attempts,
+                    e.backoff_base_ms, e.backoff_cap_ms, e.connect_timeout_ms, e.response_timeout_ms, e.max_in_flight,
                     e.retryable_statuses, e.retry_all_client_errors,
                     (SELECT b.state FROM circuit_breakers b WHERE b.endpoint_id = e.id) AS breaker_state
-               FROM endpoints e WHERE e.id = $1 AND ($2::text IS NULL OR e.tenant_id = $2)`,
+               FROM endpoints e LEFT JOIN sources s ON s.endpoint_id = e.id
+              WHERE e.id = $1 AND ($2::text IS NULL OR e.tenant_id = $2)`,
   // The status is its delivery's (decision 0024); the keys are the same as before the split.
   event: `SELECT e.id, e.tenant_id, e.endpoint_id, coalesce(d.status::text, 'received') AS status,
                  encode(e.payload_sha256, 'hex') AS payload_sha256, e.received_at

@@ -9,6 +9,7 @@ import type {
   EndpointModel,
   EventModel,
   LeafModel,
+  SourceModel,
   StatsBucketModel,
   StatsModel,
   TransitionModel,
@@ -20,6 +21,7 @@ import { deliveriesByEvent, deliveriesByIds } from "../sql/deliveries.ts";
 import { type EndpointPageQuery, endpointPagesByTenant, endpointsByIds } from "../sql/endpoints.ts";
 import { eventPagesByEndpoint, eventPayloads, eventsByIds } from "../sql/events.ts";
 import { leavesByAttempt } from "../sql/leaves.ts";
+import { sourcesByIds } from "../sql/sources.ts";
 import { endpointStats } from "../sql/stats.ts";
 import { endpointHourlyStats } from "../sql/stats-hourly.ts";
 
@@ -54,6 +56,11 @@ export class Loaders {
 
   endpoint(tenantId: string): DataLoader<string, EndpointModel | null> {
     return this.loader(`endpoint|${tenantId}`, null, (ids) => endpointsByIds(this.db, tenantId, ids));
+  }
+
+  /** `live`: false for the source of a deleted endpoint (retired with it). */
+  source(tenantId: string): DataLoader<string, (SourceModel & { live: boolean }) | null> {
+    return this.loader(`source|${tenantId}`, null, (ids) => sourcesByIds(this.db, tenantId, ids));
   }
 
   event(tenantId: string): DataLoader<string, EventModel | null> {

@@ -2,9 +2,13 @@ import { DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_CAP_MS, DEFAULT_MAX_ATTEMPTS }
 import { type SsrfPolicy, validateEndpointUrl } from "@kapsel/delivery-http";
 import { type SourceScheme, validateSourceVerification } from "@kapsel/webhook-signatures";
 import { toEnum } from "../models.ts";
+import { resolveTypeSettings } from "./source-type-settings.ts";
 import { invalid, type UserError, unverifiedSource, urlNotAllowed } from "./user-errors.ts";
 
-/** An endpoint's settings as stored (database values: `standard-webhooks`, not `STANDARD_WEBHOOKS`). */
+/**
+ * An endpoint's settings as stored (database values: `standard-webhooks`, not `STANDARD_WEBHOOKS`):
+ * its own, and its source's (`source*`, stored on the source that feeds it, decision 0027).
+ */
 export interface EndpointSettings {
   name: string;
   url: string;
@@ -13,6 +17,8 @@ export interface EndpointSettings {
   sourceEncoding: "hex" | "base64" | null;
   sourcePrefix: string | null;
   sourceToleranceSeconds: number;
+  sourceTypeHeader: string | null;
+  sourceTypePointer: string | null;
   maxAttempts: number;
   backoffBaseMs: number;
   backoffCapMs: number;
@@ -39,6 +45,10 @@ export interface EndpointInput {
   sourceEncoding?: string | null;
   sourcePrefix?: string | null;
   sourceToleranceSeconds?: number | null;
+  /** UpdateEndpointInput only. */
+  sourceTypeHeader?: string | null;
+  /** UpdateEndpointInput only. */
+  sourceTypePointer?: string | null;
   maxAttempts?: number | null;
   backoffBaseMs?: number | null;
   backoffCapMs?: number | null;
@@ -81,6 +91,8 @@ export const ENDPOINT_DEFAULTS: Omit<EndpointSettings, "name" | "url" | "sourceS
   sourceEncoding: null,
   sourcePrefix: null,
   sourceToleranceSeconds: 300,
+  sourceTypeHeader: null,
+  sourceTypePointer: null,
   maxAttempts: DEFAULT_MAX_ATTEMPTS,
   backoffBaseMs: DEFAULT_BACKOFF_BASE_MS,
   backoffCapMs: DEFAULT_BACKOFF_CAP_MS,
@@ -228,6 +240,7 @@ export function resolveEndpointSettings(
   if (retryAll !== undefined) next.retryAllClientErrors = retryAll;
 
   const source = resolveSource(input, current, next, context, errors);
+  resolveTypeSettings(input, next.sourceScheme, next, errors);
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, settings: next, ...source };
 }

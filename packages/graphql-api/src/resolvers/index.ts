@@ -8,6 +8,7 @@ import { accessMutations } from "./mutation-access.ts";
 import { deliveryMutations } from "./mutation-delivery.ts";
 import { endpointMutations } from "./mutation-endpoints.ts";
 import { queryResolvers } from "./query.ts";
+import { sourceResolvers } from "./source.ts";
 import { subscriptionResolvers } from "./subscription.ts";
 import { tenantEndpointResolvers } from "./tenant-endpoint.ts";
 
@@ -36,10 +37,13 @@ function audited(name: string, resolve: FieldResolver): FieldResolver {
 
 export const resolvers: ResolverMap = {
   ...queryResolvers,
-  Query: { ...queryResolvers.Query, ...auditLogResolvers.Query },
+  Query: { ...queryResolvers.Query, ...auditLogResolvers.Query, ...sourceResolvers.Query },
   AuditRecord: auditLogResolvers.AuditRecord!,
   ...tenantEndpointResolvers,
   ...eventAttemptResolvers,
+  Source: sourceResolvers.Source!,
+  Endpoint: { ...tenantEndpointResolvers.Endpoint, ...sourceResolvers.Endpoint },
+  Event: { ...eventAttemptResolvers.Event, ...sourceResolvers.Event },
   Mutation: Object.fromEntries(
     Object.entries(mutations).map(([name, resolve]) => [name, freshAfter(audited(name, resolve))]),
   ),

@@ -2,60 +2,52 @@ import { type Pool, type PoolClient, withTransaction } from "@kapsel/db";
 import type { SourceScheme } from "@kapsel/webhook-signatures";
 import type { EndpointModel } from "../models.ts";
 import type { CurrentEndpoint, EndpointSettings } from "../mutations/endpoint-settings.ts";
-import { COLUMNS, DELETED_REASON, LIVE, type Row, toEndpoint } from "./endpoints.ts";
+import { DELETED_REASON, endpointsByIds, LIVE } from "./endpoints.ts";
 import type { Queryable } from "./sql-builder.ts";
 
 // Every write is scoped like every read: `e.tenant_id = <the caller's tenant>` and, for anything
 // but history, not deleted. Secrets go in as parameters, sealed (packages/secrets), and never come
-// back out (RETURNING lists the same secret-free columns reads use): the API's database role has
-// no SELECT on the secret columns (migration 20261203140000_secrets_at_rest).
+// back out (a write is read back with the same secret-free columns reads use): the API's database
+// role has no SELECT on the secret columns (migrations 20261203140000_secrets_at_rest, 20261203180000_sources).
 
-/** Parameters of the settings columns, in SETTINGS_COLUMNS order. */
-function settingsValues(s: EndpointSettings): unknown[] {
-  return [
-    s.name,
-    s.url,
-    s.sourceScheme,
-    s.sourceHeader,
-    s.sourceEncoding,
-    s.sourcePrefix,
-    s.sourceToleranceSeconds,
-    s.maxAttempts,
-    s.backoffBaseMs,
-    s.backoffCapMs,
-    s.connectTimeoutMs,
-    s.responseTimeoutMs,
-    s.maxInFlight,
-    s.retryableStatuses,
-    s.retryAllClientErrors,
-  ];
-}
+// An endpoint's settings live on two rows: its own (delivery) and its source's (verification and
+// event type, decision 0027). Both are written in the mutation's transaction.
+const ENDPOINT_COLUMNS = [
+  ["name", (s) => s.name],
+  ["url", (s) => s.url],
+  ["max_attempts", (s) => s.maxAttempts],
+  ["backoff_base_ms", (s) => s.backoffBaseMs],
+  ["backoff_cap_ms", (s) => s.backoffCapMs],
+  ["connect_timeout_ms", (s) => s.connectTimeoutMs],
+  ["response_timeout_ms", (s) => s.responseTimeoutMs],
+  ["max_in_flight", (s) => s.maxInFlight],
+  ["retryable_statuses", (s) => s.retryableStatuses, "::integer[]"],
+  ["retry_all_client_errors", (s) => s.retryAllClientErrors],
+] as const satisfies readonly SettingsColumn[];
 
-const SETTINGS_COLUMNS = [
-  "name",
-  "url",
-  "source_scheme",
-  "source_header",
-  "source_encoding",
-  "source_prefix",
-  "source_tolerance_seconds",
-  "max_attempts",
-  "backoff_base_ms",
-  "backoff_cap_ms",
-  "connect_timeout_ms",
-  "response_timeout_ms",
-  "max_in_flight",
-  "retryable_statuses",
-  "retry_all_client_errors",
-] as const;
+const SOURCE_COLUMNS = [
+  ["scheme", (s) => s.sourceScheme, "::source_scheme"],
+  ["header", (s) => s.sourceHeader],
+  ["encoding", (s) => s.sourceEncoding],
+  ["prefix", (s) => s.sourcePrefix],
+  ["tolerance_seconds", (s) => s.sourceToleranceSeconds],
+  ["type_header", (s) => s.sourceTypeHeader],
+  ["type_pointer", (s) => s.sourceTypePointer],
+] as const satisfies readonly SettingsColumn[];
 
-const CASTS: Partial<Record<(typeof SETTINGS_COLUMNS)[number], string>> = {
-  source_scheme: "::source_scheme",
-  retryable_statuses: "::integer[]",
-};
+type SettingsColumn = readonly [column: string, value: (s: EndpointSettings) => unknown, cast?: string];
 
-const placeholder = (column: (typeof SETTINGS_COLUMNS)[number], n: number) => `$${n}${CASTS[column] ?? ""}`;
+/** `column = $n` (or the bare placeholders) for `columns`, numbered from `first`. */
+const placeholders = (columns: readonly SettingsColumn[], first: number) =>
+  columns.map(([, , cast], i) => `$${first + i}${cast ?? ""}`);
+const names = (columns: readonly SettingsColumn[]) => columns.map(([column]) => column);
+const values = (columns: readonly SettingsColumn[], settings: EndpointSettings) =>
+  columns.map(([, value]) => value(settings));
 
+/** The id of the source created with an endpoint: the endpoint id's time and randomness (as the migration made them). */
+export const sourceIdFor = (endpointId: string): string => `src_${endpointId.slice("ep_".length)}`;
+
+/** Creates the endpoint and the inbound source that feeds it, in one statement. */
 export async function insertEndpoint(
   db: Queryable,
   row: {
@@ -67,25 +59,51 @@ export async function insertEndpoint(
     now: Date;
   },
 ): Promise<EndpointModel> {
-  const values = [row.id, row.tenantId, row.signingSecret, row.sourceSecret, row.now, ...settingsValues(row.settings)];
-  const { rows } = await db.query<Row>({
+  const endpointFirst = 6;
+  const sourceFirst = endpointFirst + ENDPOINT_COLUMNS.length;
+  await db.query({
     name: "gql_insert_endpoint",
-    text: `INSERT INTO endpoints AS e (id, tenant_id, signing_secret, source_secret, created_at, updated_at, ${SETTINGS_COLUMNS.join(", ")})
-           VALUES ($1, $2, $3, $4, $5, $5, ${SETTINGS_COLUMNS.map((c, i) => placeholder(c, i + 6)).join(", ")})
-           RETURNING ${COLUMNS}`,
-    values,
+    text: `WITH endpoint AS (
+             INSERT INTO endpoints (id, tenant_id, signing_secret, created_at, updated_at, ${names(ENDPOINT_COLUMNS).join(", ")})
+             VALUES ($1, $2, $3, $5, $5, ${placeholders(ENDPOINT_COLUMNS, endpointFirst).join(", ")})
+             RETURNING id, name
+           )
+           INSERT INTO sources (id, tenant_id, kind, name, endpoint_id, secret, created_at, updated_at,
+                                ${names(SOURCE_COLUMNS).join(", ")})
+           SELECT $${sourceFirst + SOURCE_COLUMNS.length}, $2, 'inbound', e.name, e.id, $4, $5, $5,
+                  ${placeholders(SOURCE_COLUMNS, sourceFirst).join(", ")}
+             FROM endpoint e`,
+    values: [
+      row.id,
+      row.tenantId,
+      row.signingSecret,
+      row.sourceSecret,
+      row.now,
+      ...values(ENDPOINT_COLUMNS, row.settings),
+      ...values(SOURCE_COLUMNS, row.settings),
+      sourceIdFor(row.id),
+    ],
   });
-  return toEndpoint(rows[0]!);
+  return readEndpoint(db, row.tenantId, row.id);
+}
+
+/** An endpoint just written (in the same transaction): RETURNING cannot see the other table's row. */
+async function readEndpoint(db: Queryable, tenantId: string, id: string): Promise<EndpointModel> {
+  const endpoint = (await endpointsByIds(db, tenantId, [id])).get(id);
+  if (!endpoint) throw new Error(`endpoint ${id} vanished within its transaction`);
+  return endpoint;
 }
 
 interface SettingsRow {
   name: string;
   url: string;
-  source_scheme: SourceScheme;
-  source_header: string | null;
-  source_encoding: "hex" | "base64" | null;
-  source_prefix: string | null;
-  source_tolerance_seconds: number;
+  scheme: SourceScheme;
+  header: string | null;
+  encoding: "hex" | "base64" | null;
+  prefix: string | null;
+  tolerance_seconds: number;
+  type_header: string | null;
+  type_pointer: string | null;
   max_attempts: number;
   backoff_base_ms: number;
   backoff_cap_ms: number;
@@ -98,10 +116,10 @@ interface SettingsRow {
 }
 
 /**
- * Locks one of the tenant's live endpoints for a read-modify-write (an update validates against
- * the stored settings). Whether a source secret is set follows from the scheme (a CHECK constraint
- * requires one for every scheme but none, and switching to none clears it): the secret column
- * itself is not readable here.
+ * Locks one of the tenant's live endpoints and its source for a read-modify-write (an update
+ * validates against the stored settings). Whether a source secret is set follows from the scheme
+ * (a CHECK constraint requires one for every scheme but none, and switching to none clears it):
+ * the secret column itself is not readable here.
  */
 export async function lockEndpointSettings(
   client: PoolClient,
@@ -110,8 +128,13 @@ export async function lockEndpointSettings(
 ): Promise<CurrentEndpoint | null> {
   const { rows } = await client.query<SettingsRow>({
     name: "gql_lock_endpoint_settings",
-    text: `SELECT ${SETTINGS_COLUMNS.map((c) => `e.${c}`).join(", ")}, e.source_scheme <> 'none' AS has_source_secret
-             FROM endpoints e WHERE e.id = $1 AND e.tenant_id = $2 AND ${LIVE} FOR UPDATE`,
+    text: `SELECT ${names(ENDPOINT_COLUMNS)
+      .map((c) => `e.${c}`)
+      .join(", ")}, ${names(SOURCE_COLUMNS)
+      .map((c) => `s.${c}`)
+      .join(", ")}, s.scheme <> 'none' AS has_source_secret
+             FROM endpoints e JOIN sources s ON s.endpoint_id = e.id
+            WHERE e.id = $1 AND e.tenant_id = $2 AND ${LIVE} FOR UPDATE`,
     values: [id, tenantId],
   });
   const r = rows[0];
@@ -121,11 +144,13 @@ export async function lockEndpointSettings(
     settings: {
       name: r.name,
       url: r.url,
-      sourceScheme: r.source_scheme,
-      sourceHeader: r.source_header,
-      sourceEncoding: r.source_encoding,
-      sourcePrefix: r.source_prefix,
-      sourceToleranceSeconds: r.source_tolerance_seconds,
+      sourceScheme: r.scheme,
+      sourceHeader: r.header,
+      sourceEncoding: r.encoding,
+      sourcePrefix: r.prefix,
+      sourceToleranceSeconds: r.tolerance_seconds,
+      sourceTypeHeader: r.type_header,
+      sourceTypePointer: r.type_pointer,
       maxAttempts: r.max_attempts,
       backoffBaseMs: r.backoff_base_ms,
       backoffCapMs: r.backoff_cap_ms,
@@ -139,9 +164,10 @@ export async function lockEndpointSettings(
 }
 
 /**
- * Writes validated settings (and the source secret, unless `undefined`) to a locked endpoint. A new
- * source secret (given, generated for a new scheme, or none) ends any source rotation under way: the
- * previous secret was for what is being replaced, and for another scheme it would mean nothing.
+ * Writes validated settings to a locked endpoint and its source (and the source secret, unless
+ * `undefined`). A new source secret (given, generated for a new scheme, or none) ends any source
+ * rotation under way: the previous secret was for what is being replaced, and for another scheme
+ * it would mean nothing.
  */
 export async function saveEndpointSettings(
   client: PoolClient,
@@ -151,22 +177,22 @@ export async function saveEndpointSettings(
   sourceSecret: string | null | undefined,
   now: Date,
 ): Promise<EndpointModel> {
-  const values: unknown[] = [id, tenantId, now, ...settingsValues(settings)];
-  const sets = SETTINGS_COLUMNS.map((c, i) => `${c} = ${placeholder(c, i + 4)}`);
-  if (sourceSecret !== undefined) {
-    values.push(sourceSecret);
-    sets.push(
-      `source_secret = $${values.length}`,
-      "previous_source_secret = NULL",
-      "previous_source_secret_expires_at = NULL",
-    );
-  }
-  const { rows } = await client.query<Row>(
-    `UPDATE endpoints e SET ${sets.join(", ")}, updated_at = $3
-      WHERE e.id = $1 AND e.tenant_id = $2 RETURNING ${COLUMNS}`,
-    values,
+  const endpointSets = names(ENDPOINT_COLUMNS).map((c, i) => `${c} = ${placeholders(ENDPOINT_COLUMNS, 4)[i]}`);
+  await client.query(
+    `UPDATE endpoints e SET ${endpointSets.join(", ")}, updated_at = $3 WHERE e.id = $1 AND e.tenant_id = $2`,
+    [id, tenantId, now, ...values(ENDPOINT_COLUMNS, settings)],
   );
-  return toEndpoint(rows[0]!);
+  const sourceValues: unknown[] = [id, tenantId, now, ...values(SOURCE_COLUMNS, settings)];
+  const sourceSets = names(SOURCE_COLUMNS).map((c, i) => `${c} = ${placeholders(SOURCE_COLUMNS, 4)[i]}`);
+  if (sourceSecret !== undefined) {
+    sourceValues.push(sourceSecret);
+    sourceSets.push(`secret = $${sourceValues.length}`, "previous_secret = NULL", "previous_secret_expires_at = NULL");
+  }
+  await client.query(
+    `UPDATE sources s SET ${sourceSets.join(", ")}, updated_at = $3 WHERE s.endpoint_id = $1 AND s.tenant_id = $2`,
+    sourceValues,
+  );
+  return readEndpoint(client, tenantId, id);
 }
 
 export type StatusChange =
@@ -195,16 +221,16 @@ export function setEndpointState(
     const status = rows[0]?.status;
     if (status === undefined) return { outcome: "not_found" };
     if (to === "paused" && status === "disabled") return { outcome: "disabled" };
-    const updated = await client.query<Row>({
+    await client.query({
       name: "gql_set_endpoint_status",
       text: `UPDATE endpoints e
                 SET status = $3::endpoint_status, disabled_reason = NULL,
                     updated_at = CASE WHEN e.status = $3::endpoint_status THEN e.updated_at ELSE $4 END
-              WHERE e.id = $1 AND e.tenant_id = $2 RETURNING ${COLUMNS}`,
+              WHERE e.id = $1 AND e.tenant_id = $2`,
       values: [id, tenantId, to, now],
     });
     if (to === "active") await client.query("SELECT pg_notify('kapsel_events', '')");
-    return { outcome: "updated", endpoint: toEndpoint(updated.rows[0]!) };
+    return { outcome: "updated", endpoint: await readEndpoint(client, tenantId, id) };
   });
 }
 
@@ -212,20 +238,27 @@ export function setEndpointState(
  * Deleting retires the endpoint instead of removing its row: its attempts are in the append-only
  * attestation log (merkle_leaves and pending_leaves reference them without cascade), so the
  * database refuses to delete them, and receipts must stay provable. The endpoint becomes disabled
- * with reason "deleted" (ingest refuses it, workers skip it, the API hides it), both secrets are
- * overwritten with random values nobody knows, and its pending deliveries are parked (no next
- * attempt), so they never sit in front of other endpoints' due deliveries. Served by the endpoints
- * primary key and deliveries_endpoint_due_idx.
+ * with reason "deleted" (ingest refuses it and its source, workers skip it, the API hides both),
+ * its signing secret and its source's secret are overwritten with random values nobody knows, and
+ * its pending deliveries are parked (no next attempt), so they never sit in front of other
+ * endpoints' due deliveries. Served by the endpoints primary key, sources' endpoint_id key and
+ * deliveries_endpoint_due_idx.
  */
 const DELETE_SQL = `
 WITH deleted AS (
   UPDATE endpoints e
      SET status = 'disabled', disabled_reason = '${DELETED_REASON}', signing_secret = $3,
-         previous_signing_secret = NULL, previous_signing_secret_expires_at = NULL,
-         previous_source_secret = NULL, previous_source_secret_expires_at = NULL,
-         source_secret = CASE WHEN e.source_scheme = 'none' THEN NULL ELSE $4 END, updated_at = $5
+         previous_signing_secret = NULL, previous_signing_secret_expires_at = NULL, updated_at = $5
    WHERE e.id = $1 AND e.tenant_id = $2 AND ${LIVE}
   RETURNING e.id
+),
+shredded AS (
+  UPDATE sources s
+     SET secret = CASE WHEN s.scheme = 'none' THEN NULL ELSE $4 END,
+         previous_secret = NULL, previous_secret_expires_at = NULL, updated_at = $5
+    FROM deleted d
+   WHERE s.endpoint_id = d.id
+  RETURNING s.id
 ),
 parked AS (
   UPDATE deliveries dl SET next_attempt_at = NULL, updated_at = $5
@@ -233,7 +266,8 @@ parked AS (
    WHERE dl.endpoint_id = d.id AND dl.status = 'pending'
   RETURNING dl.id
 )
-SELECT (SELECT id FROM deleted) AS id, (SELECT count(*) FROM parked)::int AS parked`;
+SELECT (SELECT id FROM deleted) AS id, (SELECT count(*) FROM parked)::int AS parked,
+       (SELECT count(*) FROM shredded)::int AS shredded`;
 
 export async function deleteEndpoint(
   db: Pool,
@@ -265,7 +299,7 @@ export async function rotateSigningSecret(
   graceMs: number,
   now: Date,
 ): Promise<EndpointModel | null> {
-  const { rows } = await db.query<Row>({
+  const { rows } = await db.query<{ id: string }>({
     name: "gql_rotate_signing_secret",
     text: `UPDATE endpoints e
               SET previous_signing_secret = CASE WHEN $4::bigint > 0 THEN 'kapsel:current-signing-secret' END,
@@ -273,10 +307,10 @@ export async function rotateSigningSecret(
                     CASE WHEN $4::bigint > 0 THEN $5::timestamptz + $4::bigint * interval '1 millisecond' END,
                   signing_secret = $3, updated_at = $5
             WHERE e.id = $1 AND e.tenant_id = $2 AND ${LIVE}
-           RETURNING ${COLUMNS}`,
+           RETURNING e.id`,
     values: [id, tenantId, secret, graceMs, now],
   });
-  return rows[0] ? toEndpoint(rows[0]) : null;
+  return rows[0] ? readEndpoint(db, tenantId, id) : null;
 }
 
 export type SourceRotation =
@@ -285,11 +319,11 @@ export type SourceRotation =
   | { outcome: "refused"; scheme: SourceScheme };
 
 /**
- * Replaces the source secret, for the schemes in `allowed` only (checked under the row lock). With a
+ * Replaces the secret of the endpoint's source, for the schemes in `allowed` only (checked under the row lock). With a
  * grace period the current secret becomes the previous one, which ingest also accepts until it
  * expires (replacing any older previous secret); without one, the previous secret is dropped at once.
  * As for signing, the API may not read the current secret: the marker 'kapsel:current-source-secret'
- * makes the endpoints_rotate_source_secret trigger copy it (migration 20261203150000_source_secret_overlap).
+ * makes the sources_rotate_secret trigger copy it (migration 20261203180000_sources, the pattern of 20261203150000).
  */
 export function rotateSourceSecret(
   db: Pool,
@@ -301,24 +335,25 @@ export function rotateSourceSecret(
   now: Date,
 ): Promise<SourceRotation> {
   return withTransaction(db, async (client): Promise<SourceRotation> => {
-    const { rows } = await client.query<{ source_scheme: SourceScheme }>({
+    const { rows } = await client.query<{ scheme: SourceScheme }>({
       name: "gql_lock_endpoint_scheme",
-      text: `SELECT e.source_scheme FROM endpoints e WHERE e.id = $1 AND e.tenant_id = $2 AND ${LIVE} FOR UPDATE`,
+      text: `SELECT s.scheme FROM endpoints e JOIN sources s ON s.endpoint_id = e.id
+              WHERE e.id = $1 AND e.tenant_id = $2 AND ${LIVE} FOR UPDATE`,
       values: [id, tenantId],
     });
-    const scheme = rows[0]?.source_scheme;
+    const scheme = rows[0]?.scheme;
     if (scheme === undefined) return { outcome: "not_found" };
     if (!allowed.includes(scheme)) return { outcome: "refused", scheme };
-    const updated = await client.query<Row>({
+    await client.query({
       name: "gql_rotate_source_secret",
-      text: `UPDATE endpoints e
-                SET previous_source_secret = CASE WHEN $4::bigint > 0 THEN 'kapsel:current-source-secret' END,
-                    previous_source_secret_expires_at =
+      text: `UPDATE sources s
+                SET previous_secret = CASE WHEN $4::bigint > 0 THEN 'kapsel:current-source-secret' END,
+                    previous_secret_expires_at =
                       CASE WHEN $4::bigint > 0 THEN $5::timestamptz + $4::bigint * interval '1 millisecond' END,
-                    source_secret = $3, updated_at = $5
-              WHERE e.id = $1 AND e.tenant_id = $2 RETURNING ${COLUMNS}`,
+                    secret = $3, updated_at = $5
+              WHERE s.endpoint_id = $1 AND s.tenant_id = $2`,
       values: [id, tenantId, secret, graceMs, now],
     });
-    return { outcome: "rotated", endpoint: toEndpoint(updated.rows[0]!) };
+    return { outcome: "rotated", endpoint: await readEndpoint(client, tenantId, id) };
   });
 }

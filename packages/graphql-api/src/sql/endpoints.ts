@@ -9,13 +9,16 @@ export const DELETED_REASON = "deleted";
 /** Endpoints that were not deleted: everything but lookups from history (events, attempts) sees only these. */
 export const LIVE = `(e.status <> 'disabled' OR e.disabled_reason IS DISTINCT FROM '${DELETED_REASON}')`;
 
-// Secrets (source_secret, signing_secret, previous_signing_secret, previous_source_secret) are never
-// selected: what is not read cannot leak, and the API's database role may not read them. A previous
-// secret exists exactly when its expiry is set (constraints endpoints_previous_secret_expiry and
-// endpoints_previous_source_secret_expiry).
-export const COLUMNS = `e.id, e.tenant_id, e.name, e.url, e.status, e.disabled_reason, e.source_scheme, e.source_header,
-  e.source_encoding, e.source_prefix, e.source_tolerance_seconds,
-  e.previous_signing_secret_expires_at AS signing_rotation_ends_at, e.previous_source_secret_expires_at AS source_rotation_ends_at,
+// An endpoint is read with the inbound source that feeds it (sources.endpoint_id, UNIQUE): the
+// Endpoint type keeps its source fields, read from that source (decision 0027). Secrets (the
+// endpoint's signing secrets, the source's secrets) are never selected: what is not read cannot
+// leak, and the API's database role may not read them. A previous secret exists exactly when its
+// expiry is set (constraints endpoints_previous_secret_expiry and sources_previous_secret_expiry).
+export const FROM = "endpoints e LEFT JOIN sources s ON s.endpoint_id = e.id";
+export const COLUMNS = `e.id, e.tenant_id, e.name, e.url, e.status, e.disabled_reason, s.id AS source_id,
+  coalesce(s.scheme::text, 'none') AS source_scheme, s.header AS source_header, s.encoding AS source_encoding,
+  s.prefix AS source_prefix, coalesce(s.tolerance_seconds, 300) AS source_tolerance_seconds,
+  e.previous_signing_secret_expires_at AS signing_rotation_ends_at, s.previous_secret_expires_at AS source_rotation_ends_at,
   e.max_attempts, e.backoff_base_ms, e.backoff_cap_ms, e.connect_timeout_ms, e.response_timeout_ms, e.max_in_flight,
   e.retryable_statuses, e.retry_all_client_errors, e.created_at, e.updated_at, ${utcText("e.created_at")} AS sort_at`;
 
@@ -26,6 +29,7 @@ export interface Row {
   url: string;
   status: string;
   disabled_reason: string | null;
+  source_id: string | null;
   source_scheme: string;
   source_header: string | null;
   source_encoding: string | null;
@@ -55,6 +59,7 @@ export const toEndpoint = (r: Row): EndpointModel => ({
   status: toEnum(r.status),
   disabledReason: r.disabled_reason,
   deleted: r.status === "disabled" && r.disabled_reason === DELETED_REASON,
+  sourceId: r.source_id,
   sourceScheme: toEnum(r.source_scheme),
   sourceHeader: r.source_header,
   sourceEncoding: r.source_encoding,
@@ -76,7 +81,7 @@ export const toEndpoint = (r: Row): EndpointModel => ({
 
 /**
  * The tenant's endpoints among `ids`, deleted ones included (events and attempts keep pointing at
- * them; Query.endpoint hides them). Served by the endpoints primary key.
+ * them; Query.endpoint hides them). Served by the endpoints primary key (and sources' endpoint_id key).
  */
 export async function endpointsByIds(
   db: Queryable,
@@ -85,7 +90,7 @@ export async function endpointsByIds(
 ): Promise<Map<string, EndpointModel>> {
   const { rows } = await db.query<Row>({
     name: "gql_endpoints_by_ids",
-    text: `SELECT ${COLUMNS} FROM endpoints e WHERE e.tenant_id = $1 AND e.id = ANY($2::text[])`,
+    text: `SELECT ${COLUMNS} FROM ${FROM} WHERE e.tenant_id = $1 AND e.id = ANY($2::text[])`,
     values: [tenantId, ids],
   });
   return new Map(rows.map((r) => [r.id, toEndpoint(r)]));
@@ -113,7 +118,7 @@ export async function endpointPagesByTenant(
   const { rows } = await db.query<Row>(
     `SELECT p.* FROM unnest(${ids}::text[]) AS k(tenant_id)
      CROSS JOIN LATERAL (
-       SELECT ${COLUMNS} FROM endpoints e
+       SELECT ${COLUMNS} FROM ${FROM}
         WHERE e.tenant_id = k.tenant_id AND ${LIVE}${status}${keyset}
         ORDER BY e.created_at DESC, e.id DESC LIMIT ${limit}
      ) p

@@ -12,7 +12,7 @@ import { afterCursor, groupBy, Params, utcText } from "./sql-builder.ts";
 // (none today; routing may leave an event unmatched) reads as RECEIVED with no attempts. With
 // routing these fields become a summary of the event's deliveries.
 const STATUS = "coalesce(d.status::text, 'received')";
-const COLUMNS = `e.id, e.tenant_id, e.endpoint_id, ${STATUS} AS status, e.received_at, coalesce(d.attempts, 0) AS attempts,
+const COLUMNS = `e.id, e.tenant_id, e.endpoint_id, e.source_id, e.type, ${STATUS} AS status, e.received_at, coalesce(d.attempts, 0) AS attempts,
   d.next_attempt_at, d.last_error, d.delivered_at, d.failed_at, e.payload_sha256, e.payload_size,
   octet_length(e.payload) AS payload_stored_bytes, e.content_type, e.headers, e.idempotency_key, e.trace_context,
   ${utcText("e.received_at")} AS sort_at`;
@@ -22,6 +22,8 @@ interface Row {
   id: string;
   tenant_id: string;
   endpoint_id: string;
+  source_id: string;
+  type: string;
   status: string;
   received_at: Date;
   attempts: number;
@@ -43,6 +45,8 @@ const toEvent = (r: Row): EventModel => ({
   id: r.id,
   tenantId: r.tenant_id,
   endpointId: r.endpoint_id,
+  sourceId: r.source_id,
+  type: r.type,
   sortAt: r.sort_at,
   status: toEnum(r.status),
   receivedAt: r.received_at,

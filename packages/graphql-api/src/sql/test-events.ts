@@ -1,6 +1,9 @@
 import type { Pool } from "@kapsel/db";
 import { LIVE } from "./endpoints.ts";
 
+/** The type of sendTestEvent's events. */
+export const TEST_EVENT_TYPE = "kapsel.test";
+
 export type TestEventInsert = { outcome: "inserted" } | { outcome: "not_found" } | { outcome: "disabled" };
 
 /*
@@ -8,16 +11,21 @@ export type TestEventInsert = { outcome: "inserted" } | { outcome: "not_found" }
  * pending and due now), so workers claim, deliver, retry and attest it like any other. The delivery
  * insert fires deliveries_notify_insert (NOTIFY kapsel_events), which wakes the workers at once.
  * Scoped to the caller's live endpoint in the statement itself; like ingest, a disabled endpoint
- * takes no event (a paused one holds it). Served by the endpoints primary key.
+ * takes no event (a paused one holds it). The event comes from the endpoint's source, with the
+ * type TEST_EVENT_TYPE: a reserved `kapsel.` name, since Kapsel made the event, not the sender
+ * (docs/routing.md). Served by the endpoints primary key and sources' endpoint_id key.
  */
 const SQL = `
 WITH target AS (
-  SELECT e.id, e.status FROM endpoints e WHERE e.id = $2 AND e.tenant_id = $3 AND ${LIVE}
+  SELECT e.id, e.status, s.id AS source_id
+    FROM endpoints e JOIN sources s ON s.endpoint_id = e.id
+   WHERE e.id = $2 AND e.tenant_id = $3 AND ${LIVE}
 ),
 inserted AS (
-  INSERT INTO events (id, tenant_id, endpoint_id, payload, payload_sha256, payload_size, content_type, headers,
-                      received_at)
-  SELECT $1, $3, t.id, $4::bytea, sha256($4::bytea), length($4::bytea), 'application/json', $5::jsonb, $6
+  INSERT INTO events (id, tenant_id, endpoint_id, source_id, type, payload, payload_sha256, payload_size, content_type,
+                      headers, received_at)
+  SELECT $1, $3, t.id, t.source_id, '${TEST_EVENT_TYPE}', $4::bytea, sha256($4::bytea), length($4::bytea),
+         'application/json', $5::jsonb, $6
     FROM target t
    WHERE t.status <> 'disabled'
   RETURNING id, endpoint_id
