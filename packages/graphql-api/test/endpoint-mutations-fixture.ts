@@ -66,11 +66,20 @@ export async function createEndpoint(f: EndpointMutationsFixture, input: Record<
 }
 
 /**
- * The endpoint's row as stored, read as the owner, with its secrets opened: each must be stored
- * sealed (packages/secrets) under the test master key, or this throws.
+ * The endpoint's row as stored, with its source's settings under the names they had on endpoints
+ * (source_scheme, source_secret, ...; decision 0027), read as the owner, with its secrets opened:
+ * each must be stored sealed (packages/secrets) under the test master key, or this throws.
  */
 export async function storedEndpoint(f: EndpointMutationsFixture, id: string) {
-  const { rows } = await f.api.db.pool.query("SELECT * FROM endpoints WHERE id = $1", [id]);
+  const { rows } = await f.api.db.pool.query(
+    `SELECT e.*, s.id AS source_id, s.scheme AS source_scheme, s.secret AS source_secret,
+            s.previous_secret AS previous_source_secret, s.previous_secret_expires_at AS previous_source_secret_expires_at,
+            s.header AS source_header, s.encoding AS source_encoding, s.prefix AS source_prefix,
+            s.tolerance_seconds AS source_tolerance_seconds, s.type_header AS source_type_header,
+            s.type_pointer AS source_type_pointer
+       FROM endpoints e LEFT JOIN sources s ON s.endpoint_id = e.id WHERE e.id = $1`,
+    [id],
+  );
   const row = rows[0];
   for (const column of ["source_secret", "signing_secret", "previous_signing_secret", "previous_source_secret"]) {
     const value = row?.[column];

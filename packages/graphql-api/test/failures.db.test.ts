@@ -89,14 +89,15 @@ describe("internal failures", () => {
     const quiet = await startGraphQL({ logger: capturingLogger(logged) });
     const tenant = await insertTenant(quiet.db.pool);
     const secret = "source-secret-that-must-never-be-logged";
-    // A failure the API cannot foresee, standing in for any database error on the endpoints table.
-    await quiet.db.pool.query("ALTER TABLE endpoints ADD CONSTRAINT test_refuses_boom CHECK (name <> 'boom')");
+    // A failure the API cannot foresee, standing in for any database error on the sources table
+    // (where createEndpoint writes the source secret, decision 0027).
+    await quiet.db.pool.query("ALTER TABLE sources ADD CONSTRAINT test_refuses_boom CHECK (name <> 'boom')");
     try {
       // What PostgreSQL itself reports: the whole failing row, secrets included.
       await expect(
         quiet.db.pool.query(
-          "INSERT INTO endpoints (id, tenant_id, name, url, source_scheme, source_secret, signing_secret) VALUES ($1, $2, 'boom', 'https://x.example/', 'github', $3, 'whsec_x')",
-          [newId("endpoint"), tenant.id, secret],
+          "INSERT INTO sources (id, tenant_id, name, scheme, secret) VALUES ($1, $2, 'boom', 'github', $3)",
+          [newId("source"), tenant.id, secret],
         ),
       ).rejects.toMatchObject({ detail: expect.stringContaining(secret) });
 
@@ -120,7 +121,7 @@ describe("internal failures", () => {
       expect(log).not.toContain(secret); // ...without the secrets
       expect(log).not.toContain("whsec_");
     } finally {
-      await quiet.db.pool.query("ALTER TABLE endpoints DROP CONSTRAINT test_refuses_boom");
+      await quiet.db.pool.query("ALTER TABLE sources DROP CONSTRAINT test_refuses_boom");
       await quiet.close();
     }
   });

@@ -98,6 +98,7 @@ function idsOf(data: Delivered, tenantId: string): Record<string, string> {
   return {
     tenant: tenantId,
     endpoint: data.endpoint.id,
+    source: data.endpoint.sourceId,
     event: data.eventIds[0]!,
     delivery: data.deliveryIds[0]!,
     attempt: data.attemptIds[0]!,
@@ -117,6 +118,7 @@ describe("tenant isolation, generated from schema.graphql", () => {
     expect(names).toEqual(
       expect.arrayContaining([
         "Query.endpoint(id)",
+        "Query.source(id)",
         "Query.event(id)",
         "Query.delivery(id)",
         "Query.attempt(id)",
@@ -148,7 +150,14 @@ describe("tenant isolation, generated from schema.graphql", () => {
       expect(foreign.body.errors).toBeUndefined();
       expect(found(c.pick(foreign.body.data))).toBe(false);
       expect(foreign.body).toEqual(missing.body);
-      for (const secret of [b.id, B_NAME, bData.endpoint.id, ...bData.eventIds, ...bData.attemptIds]) {
+      for (const secret of [
+        b.id,
+        B_NAME,
+        bData.endpoint.id,
+        bData.endpoint.sourceId,
+        ...bData.eventIds,
+        ...bData.attemptIds,
+      ]) {
         expect(foreign.text).not.toContain(secret);
       }
     },
@@ -163,7 +172,14 @@ describe("tenant isolation, generated from schema.graphql", () => {
     );
     expect(body.errors).toBeUndefined();
     expect(text).toContain(aData.attemptIds[0]);
-    for (const secret of [b.id, B_NAME, bData.endpoint.id, ...bData.eventIds, ...bData.attemptIds]) {
+    for (const secret of [
+      b.id,
+      B_NAME,
+      bData.endpoint.id,
+      bData.endpoint.sourceId,
+      ...bData.eventIds,
+      ...bData.attemptIds,
+    ]) {
       expect(text).not.toContain(secret);
     }
   });
@@ -187,6 +203,7 @@ async function snapshot(pool: Pool, tenantId: string): Promise<unknown[]> {
     "SELECT to_jsonb(t) AS r FROM tenants t WHERE t.id = $1",
     "SELECT to_jsonb(k) AS r FROM api_keys k WHERE k.tenant_id = $1 ORDER BY k.id",
     "SELECT to_jsonb(e) AS r FROM endpoints e WHERE e.tenant_id = $1 ORDER BY e.id",
+    "SELECT to_jsonb(s) AS r FROM sources s WHERE s.tenant_id = $1 ORDER BY s.id",
     "SELECT to_jsonb(ev) AS r FROM events ev WHERE ev.tenant_id = $1 ORDER BY ev.id",
     "SELECT to_jsonb(d) AS r FROM deliveries d WHERE d.tenant_id = $1 ORDER BY d.id",
     "SELECT to_jsonb(a) AS r FROM delivery_attempts a WHERE a.tenant_id = $1 ORDER BY a.id",
@@ -194,8 +211,8 @@ async function snapshot(pool: Pool, tenantId: string): Promise<unknown[]> {
       WHERE e.tenant_id = $1 ORDER BY cb.endpoint_id`,
     `SELECT to_jsonb(t) AS r FROM circuit_breaker_transitions t JOIN endpoints e ON e.id = t.endpoint_id
       WHERE e.tenant_id = $1 ORDER BY t.id`,
-    `SELECT to_jsonb(i) AS r FROM idempotency_keys i JOIN endpoints e ON e.id = i.endpoint_id
-      WHERE e.tenant_id = $1 ORDER BY i.endpoint_id, i.key`,
+    `SELECT to_jsonb(i) AS r FROM idempotency_keys i JOIN sources s ON s.id = i.source_id
+      WHERE s.tenant_id = $1 ORDER BY i.source_id, i.key`,
   ];
   const rows = [];
   for (const sql of tables) rows.push((await pool.query(sql, [tenantId])).rows.map((r) => r.r));
@@ -272,7 +289,15 @@ describe("tenant isolation of mutations, generated from schema.graphql", () => {
           if (field !== "__typename" && field !== "userErrors") expect(value, field).toBeNull();
         }
         expect(foreign.body).toEqual(missing.body);
-        for (const secret of [b.id, B_NAME, bData.endpoint.id, ...bData.eventIds, bFailedEventId, ...bKeyIds]) {
+        for (const secret of [
+          b.id,
+          B_NAME,
+          bData.endpoint.id,
+          bData.endpoint.sourceId,
+          ...bData.eventIds,
+          bFailedEventId,
+          ...bKeyIds,
+        ]) {
           expect(foreign.text).not.toContain(secret);
         }
       }
@@ -337,7 +362,14 @@ describe("tenant isolation of subscriptions, generated from schema.graphql", () 
       ]);
       await waitFor(() => missing.completed);
       expect(foreign.results).toEqual(missing.results);
-      for (const secret of [b.id, B_NAME, bData.endpoint.id, ...bData.eventIds, ...bData.attemptIds]) {
+      for (const secret of [
+        b.id,
+        B_NAME,
+        bData.endpoint.id,
+        bData.endpoint.sourceId,
+        ...bData.eventIds,
+        ...bData.attemptIds,
+      ]) {
         expect(JSON.stringify(foreign.results)).not.toContain(secret);
       }
 

@@ -23,12 +23,13 @@ const TENANT_TABLES = {
   tenants: "id",
   api_keys: "tenant_id",
   endpoints: "tenant_id",
+  sources: "tenant_id",
   events: "tenant_id",
   deliveries: "tenant_id",
   delivery_attempts: "tenant_id",
   circuit_breakers: "endpoint_id",
   circuit_breaker_transitions: "endpoint_id",
-  idempotency_keys: "endpoint_id",
+  idempotency_keys: "source_id",
   ingest_rate_buckets: "tenant_id",
   audit_records: "tenant_id",
 } as const;
@@ -40,6 +41,7 @@ const NOT_GRANTED: TenantTable[] = ["idempotency_keys"];
 interface Seeded {
   tenantId: string;
   endpointId: string;
+  sourceId: string;
 }
 
 /** One row of the tenant in every tenant-owned table. */
@@ -59,8 +61,8 @@ async function seedTenant(pool: Pool, name: string): Promise<Seeded> {
     "INSERT INTO circuit_breaker_transitions (endpoint_id, from_state, to_state, reason) VALUES ($1, 'closed', 'open', 'test')",
     [endpoint.id],
   );
-  await pool.query("INSERT INTO idempotency_keys (endpoint_id, key, event_id) VALUES ($1, 'k', $2)", [
-    endpoint.id,
+  await pool.query("INSERT INTO idempotency_keys (source_id, key, event_id) VALUES ($1, 'k', $2)", [
+    endpoint.sourceId,
     eventId,
   ]);
   await pool.query("INSERT INTO ingest_rate_buckets (tenant_id, tokens, refilled_at) VALUES ($1, 1, now())", [
@@ -71,11 +73,13 @@ async function seedTenant(pool: Pool, name: string): Promise<Seeded> {
      VALUES ($1, $2, 'operator', 'createTenant', $2, now(), sha256('x'), 'rotated')`,
     [newId("audit"), tenant.id],
   );
-  return { tenantId: tenant.id, endpointId: endpoint.id };
+  return { tenantId: tenant.id, endpointId: endpoint.id, sourceId: endpoint.sourceId };
 }
 
 const ownerOf = (table: TenantTable, seeded: Seeded) =>
-  TENANT_TABLES[table] === "endpoint_id" ? seeded.endpointId : seeded.tenantId;
+  ({ endpoint_id: seeded.endpointId, source_id: seeded.sourceId, tenant_id: seeded.tenantId, id: seeded.tenantId })[
+    TENANT_TABLES[table]
+  ];
 
 /** The owner column of every row of `table` the pool can see, with no filter at all. */
 async function visibleOwners(db: Pool, table: TenantTable): Promise<string[]> {
@@ -118,7 +122,7 @@ afterAll(async () => {
 });
 
 describe("row-level security on the API's role", () => {
-  it("covers every table with a tenant_id or endpoint_id column, and only the public log's hashes are readable without it", async () => {
+  it("covers every table with a tenant_id, endpoint_id or source_id column, and only the public log's hashes are readable without it", async () => {
     const { rows } = await db.pool.query<{ relname: string; rls: boolean; policy: boolean }>(
       `SELECT c.relname, c.relrowsecurity AS rls,
               EXISTS (SELECT 1 FROM pg_policy p
@@ -127,7 +131,8 @@ describe("row-level security on the API's role", () => {
         WHERE n.nspname = current_schema() AND c.relkind = 'r'
           AND (c.relname = 'tenants' OR EXISTS (
                 SELECT 1 FROM pg_attribute a
-                 WHERE a.attrelid = c.oid AND a.attname IN ('tenant_id', 'endpoint_id') AND NOT a.attisdropped))
+                 WHERE a.attrelid = c.oid AND a.attname IN ('tenant_id', 'endpoint_id', 'source_id')
+                   AND NOT a.attisdropped))
         ORDER BY c.relname`,
       [DEFAULT_DATABASE_ROLE],
     );

@@ -8,7 +8,11 @@ import { createEndpoint, run, USER_ERRORS, useEndpointMutations } from "./endpoi
 // of the master key, and its database role cannot read them back.
 
 const f = useEndpointMutations();
-const SECRET_COLUMNS = ["source_secret", "signing_secret", "previous_signing_secret", "previous_source_secret"];
+/** Every secret column, by table: endpoints sign deliveries, sources verify ingest (decision 0027). */
+const SECRET_COLUMNS: Record<string, string[]> = {
+  endpoints: ["signing_secret", "previous_signing_secret"],
+  sources: ["secret", "previous_secret"],
+};
 const ROTATE = `mutation($id: ID!, $kind: SecretKind!) {
   rotateEndpointSecret(id: $id, kind: $kind) { secret ${USER_ERRORS} } }`;
 
@@ -65,10 +69,12 @@ describe("secrets at rest", () => {
 
     // What is stored is sealed, and opens (with the private key the API does not have) to the secrets.
     const { rows } = await f.api.db.pool.query(
-      `SELECT ${SECRET_COLUMNS.join(", ")} FROM endpoints WHERE id = ANY($1) ORDER BY id`,
+      `SELECT e.signing_secret, e.previous_signing_secret, s.secret, s.previous_secret
+         FROM endpoints e JOIN sources s ON s.endpoint_id = e.id WHERE e.id = ANY($1) ORDER BY e.id`,
       [[github.endpoint.id, hmac.endpoint.id]],
     );
-    const stored = rows.flatMap((r) => SECRET_COLUMNS.map((c) => r[c] as string | null)).filter((v) => v !== null);
+    const columns = Object.values(SECRET_COLUMNS).flat();
+    const stored = rows.flatMap((r) => columns.map((c) => r[c] as string | null)).filter((v) => v !== null);
     expect(stored).toHaveLength(6);
     expect(stored.every(isSealed)).toBe(true);
     expect(stored.map((v) => testSecrets.open(v)).sort()).toEqual(
@@ -84,28 +90,33 @@ describe("secrets at rest", () => {
   });
 
   it("the API's database role cannot read the secret columns, and can read every other column", async () => {
-    await createEndpoint(f, {});
-    for (const column of [...SECRET_COLUMNS, "*"]) {
-      await expect(asApiRole(`SELECT ${column} FROM endpoints`)).rejects.toMatchObject({
-        code: "42501",
-        message: expect.stringContaining("permission denied"),
-      });
+    await createEndpoint(f, { sourceScheme: "GITHUB" });
+    for (const [table, secretColumns] of Object.entries(SECRET_COLUMNS)) {
+      for (const column of [...secretColumns, "*"]) {
+        await expect(asApiRole(`SELECT ${column} FROM ${table}`)).rejects.toMatchObject({
+          code: "42501",
+          message: expect.stringContaining("permission denied"),
+        });
+      }
+      const { rows } = await f.api.db.pool.query<{ column_name: string; granted: boolean }>(
+        `SELECT column_name::text, has_column_privilege('kapsel_api', $1, column_name, 'SELECT') AS granted
+           FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`,
+        [table],
+      );
+      expect(
+        rows
+          .filter((r) => !r.granted)
+          .map((r) => r.column_name)
+          .sort(),
+        table,
+      ).toEqual([...secretColumns].sort());
     }
-    expect(
-      await asApiRole(
-        "SELECT id, tenant_id, url, previous_signing_secret_expires_at, previous_source_secret_expires_at FROM endpoints",
-      ),
-    ).not.toEqual([]);
-    const { rows } = await f.api.db.pool.query<{ column_name: string; granted: boolean }>(
-      `SELECT column_name::text, has_column_privilege('kapsel_api', 'endpoints', column_name, 'SELECT') AS granted
-         FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'endpoints'`,
+    expect(await asApiRole("SELECT id, tenant_id, url, previous_signing_secret_expires_at FROM endpoints")).not.toEqual(
+      [],
     );
     expect(
-      rows
-        .filter((r) => !r.granted)
-        .map((r) => r.column_name)
-        .sort(),
-    ).toEqual([...SECRET_COLUMNS].sort());
+      await asApiRole("SELECT id, tenant_id, scheme, previous_secret_expires_at, endpoint_id FROM sources"),
+    ).not.toEqual([]);
   });
 
   it("a tampered sealed value is refused with a coded error, never opened to a wrong secret", async () => {

@@ -11,7 +11,7 @@ import {
 } from "./endpoint-mutations-fixture.ts";
 
 // rotateEndpointSecret(kind: SOURCE, graceHours): the replaced source secret is kept (sealed, as
-// previous_source_secret) until Endpoint.sourceRotationEndsAt, and ingest accepts either meanwhile.
+// the source's previous_secret) until Endpoint.sourceRotationEndsAt, and ingest accepts either meanwhile.
 
 const f = useEndpointMutations();
 // biome-ignore lint/suspicious/noExplicitAny: GraphQL answers are untyped JSON
@@ -151,10 +151,10 @@ describe("rotateEndpointSecret(kind: SOURCE) with a grace period", () => {
         await client.query("SELECT set_config('kapsel.tenant_id', $1, true)", [f.tenantId]);
         return (await client.query(sql, [created.endpoint.id])).rows;
       });
-    await expect(asApiRole("SELECT previous_source_secret FROM endpoints WHERE id = $1")).rejects.toMatchObject({
+    await expect(asApiRole("SELECT previous_secret FROM sources WHERE endpoint_id = $1")).rejects.toMatchObject({
       code: "42501",
     });
-    const [row] = await asApiRole("SELECT previous_source_secret_expires_at FROM endpoints WHERE id = $1");
-    expect(row.previous_source_secret_expires_at).toBeInstanceOf(Date);
+    const [row] = await asApiRole("SELECT previous_secret_expires_at FROM sources WHERE endpoint_id = $1");
+    expect(row.previous_secret_expires_at).toBeInstanceOf(Date);
   });
 });
