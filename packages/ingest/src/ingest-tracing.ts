@@ -22,13 +22,15 @@ const tracer = trace.getTracer("@kapsel/ingest");
 
 /**
  * Runs one POST /ingest request inside an `ingest.request` span, a child of the sender's W3C
- * `traceparent` when it sent one.
+ * `traceparent` when it sent one. The URL's id is `kapsel.source_id` for a source's URL and
+ * `kapsel.endpoint_id` for an endpoint's (the URL endpoints had before sources).
  */
-export function traceIngestRequest(req: IncomingMessage, endpointId: string, run: () => Promise<void>): Promise<void> {
+export function traceIngestRequest(req: IncomingMessage, urlId: string, run: () => Promise<void>): Promise<void> {
   const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+  const attribute = urlId.startsWith("src_") ? "kapsel.source_id" : "kapsel.endpoint_id";
   const span = tracer.startSpan(
     "ingest.request",
-    { kind: SpanKind.SERVER, attributes: { "kapsel.endpoint_id": endpointId } },
+    { kind: SpanKind.SERVER, attributes: { [attribute]: urlId } },
     parent,
   );
   if (!span.isRecording()) return run();
