@@ -59,10 +59,20 @@ export async function seedDemo(
         tenantId: demo.tenantId,
         name: "Demo receiver",
         url: receiverUrl,
-        sourceScheme: "github",
-        // Stored sealed, like every endpoint secret (docs/security.md, "Secrets at rest").
-        sourceSecret: sealer.seal(demo.sourceSecret),
         signingSecret: sealer.seal(generateWebhookSecret()),
+      },
+    }),
+    // The inbound source that feeds it (decision 0027), id derived from the endpoint's as
+    // createEndpoint does; POST /ingest/<endpoint id> resolves to it.
+    prisma.source.create({
+      data: {
+        id: `src_${demo.endpointId.slice("ep_".length)}`,
+        tenantId: demo.tenantId,
+        name: "Demo receiver",
+        scheme: "github",
+        // Stored sealed, like every secret (docs/security.md, "Secrets at rest").
+        secret: sealer.seal(demo.sourceSecret),
+        endpointId: demo.endpointId,
       },
     }),
   ]);

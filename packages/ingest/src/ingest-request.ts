@@ -54,10 +54,11 @@ const REJECTION_CODES = {
 /**
  * POST /ingest/:id, where id names a source (`src_...`) or, as before sources existed, the endpoint
  * a source feeds (`ep_...`). The order is cheapest-refusal first: size header, the client address's
- * verification failures, source (and its endpoint's status), admission (backpressure, a tenant known to be over its rate),
- * body (within the tenant's share of memory, at a minimum rate), signature, the tenant's rate
- * token, idempotency key, event type; then the event waits for its group commit, and only a committed event is
- * answered with 2xx. Unverified requests never spend the tenant's tokens (issue #11, finding 4).
+ * verification failures, source (and its endpoint's status), admission (backpressure, a tenant
+ * known to be over its rate), body (within the tenant's share of memory, at a minimum rate),
+ * signature, the tenant's rate token, idempotency key, event type; then the event waits for its
+ * group commit, and only a committed event is answered with 2xx. Unverified requests never spend
+ * the tenant's tokens (issue #11, finding 4).
  */
 export async function handleIngest(
   req: IncomingMessage,
