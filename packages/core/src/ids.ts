@@ -12,6 +12,7 @@ export const ID_PREFIXES = {
   event: "evt",
   attempt: "att",
   audit: "aud",
+  eventType: "etp",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

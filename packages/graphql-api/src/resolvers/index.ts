@@ -4,9 +4,11 @@ import type { GraphQLContext } from "../context.ts";
 import type { FieldResolver, ResolverMap } from "../schema/build-schema.ts";
 import { auditLogResolvers } from "./audit-log.ts";
 import { eventAttemptResolvers } from "./event-attempt.ts";
+import { eventTypeResolvers } from "./event-types.ts";
 import { accessMutations } from "./mutation-access.ts";
 import { deliveryMutations } from "./mutation-delivery.ts";
 import { endpointMutations } from "./mutation-endpoints.ts";
+import { eventTypeMutations } from "./mutation-event-types.ts";
 import { queryResolvers } from "./query.ts";
 import { subscriptionResolvers } from "./subscription.ts";
 import { tenantEndpointResolvers } from "./tenant-endpoint.ts";
@@ -25,7 +27,12 @@ function freshAfter(resolve: FieldResolver): FieldResolver {
   };
 }
 
-const mutations = { ...endpointMutations.Mutation, ...deliveryMutations.Mutation, ...accessMutations.Mutation };
+const mutations = {
+  ...endpointMutations.Mutation,
+  ...deliveryMutations.Mutation,
+  ...accessMutations.Mutation,
+  ...eventTypeMutations.Mutation,
+};
 
 /** Every mutation runs in one transaction with its audit record (audit/audited-mutation.ts); none is exempt. */
 function audited(name: string, resolve: FieldResolver): FieldResolver {
@@ -36,7 +43,8 @@ function audited(name: string, resolve: FieldResolver): FieldResolver {
 
 export const resolvers: ResolverMap = {
   ...queryResolvers,
-  Query: { ...queryResolvers.Query, ...auditLogResolvers.Query },
+  Query: { ...queryResolvers.Query, ...auditLogResolvers.Query, ...eventTypeResolvers.Query },
+  EventType: eventTypeResolvers.EventType!,
   AuditRecord: auditLogResolvers.AuditRecord!,
   ...tenantEndpointResolvers,
   ...eventAttemptResolvers,
