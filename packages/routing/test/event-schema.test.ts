@@ -139,6 +139,9 @@ describe("compileEventSchema and validateEventPayload", () => {
     ]);
     expect(refused({ type: "string", format: "regex", maxLength: 10 })[0]?.message).toContain('unknown format "regex"');
     expect(refused({ $ref: "#/definitions/missing" })[0]?.message).toContain("can't resolve reference");
+    // strictTypes: a keyword needs the type it applies to; union types are allowed.
+    expect(refused({ properties: { a: {} } })[0]?.message).toContain('missing type "object" for keyword "properties"');
+    expect(compileEventSchema({ type: ["string", "null"], maxLength: 3 })).toMatchObject({ ok: true });
   });
 });
 
