@@ -18,7 +18,7 @@ export function compileSafeRegExp(pattern: string): SafeRegExpResult {
     const detail = error instanceof Error ? error.message : String(error);
     return {
       ok: false,
-      message: `the regular expression is not supported (RE2 syntax, no lookaround or backreferences): ${detail}`,
+      message: `the regular expression is refused: it must be RE2 syntax, which matches in linear time (no lookaround or backreferences, repetition counts up to 1000): ${detail}`,
     };
   }
 }

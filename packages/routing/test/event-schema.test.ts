@@ -218,6 +218,10 @@ describe("hostile schemas are refused or made safe", () => {
   it("refuses patterns RE2 cannot run in linear time, with a pointer to them", () => {
     const message = expect.stringContaining("RE2 syntax");
     expect(refused({ type: "string", pattern: "^(a)\\1$", maxLength: 10 })).toEqual([{ path: "/pattern", message }]);
+    // Nested counted repetition would build a huge program: RE2 refuses it too.
+    expect(refused({ type: "string", pattern: "((a{100}){100}){100}", maxLength: 10 })).toEqual([
+      { path: "/pattern", message },
+    ]);
     expect(
       refused({ type: "object", properties: { a: { type: "string", pattern: "^(?=a)", maxLength: 10 } } }),
     ).toEqual([{ path: "/properties/a/pattern", message }]);
