@@ -13,6 +13,11 @@ export const EVENT_SCHEMA_LIMITS = Object.freeze({
   maxBytes: 64 * 1024,
   /** Nesting of JSON objects and arrays in the schema document (`{"properties": {"a": {}}}` is 3). */
   maxDepth: 32,
+  /**
+   * Subschemas (every schema object, the root included). Ajv's compile time grows with them, at
+   * about a millisecond each, on the thread that serves requests.
+   */
+  maxSubschemas: 1000,
   /** Validation errors reported for one payload. */
   maxErrors: 20,
 });
@@ -58,12 +63,17 @@ export function guardEventSchema(schema: unknown): EventSchemaError[] {
       message: `event schemas are JSON Schema draft-07: "$schema" must be "${EVENT_SCHEMA_DIALECT}" or absent`,
     });
   }
-  walk(root, "", errors, true);
+  const count = { subschemas: 0 };
+  walk(root, "", errors, true, count);
+  if (count.subschemas > EVENT_SCHEMA_LIMITS.maxSubschemas) {
+    return [{ path: "", message: `an event schema has at most ${EVENT_SCHEMA_LIMITS.maxSubschemas} subschemas` }];
+  }
   return errors;
 }
 
-function walk(schema: unknown, path: string, errors: EventSchemaError[], isRoot: boolean): void {
+function walk(schema: unknown, path: string, errors: EventSchemaError[], isRoot: boolean, count: Count): void {
   if (schema === null || typeof schema !== "object" || Array.isArray(schema)) return;
+  count.subschemas++;
   const node = schema as Record<string, unknown>;
   if (!isRoot && "$schema" in node)
     errors.push({ path: `${path}/$schema`, message: '"$schema" is only allowed at the top of the schema' });
@@ -83,21 +93,21 @@ function walk(schema: unknown, path: string, errors: EventSchemaError[], isRoot:
     });
   }
   if (typeof node.pattern === "string") checkPattern(node.pattern, `${path}/pattern`, errors);
-  for (const key of SINGLE) if (key in node) walk(node[key], `${path}/${key}`, errors, false);
+  for (const key of SINGLE) if (key in node) walk(node[key], `${path}/${key}`, errors, false, count);
   for (const key of LIST) {
     const list = node[key];
     if (!Array.isArray(list)) continue;
-    for (const [i, item] of list.entries()) walk(item, `${path}/${key}/${i}`, errors, false);
+    for (const [i, item] of list.entries()) walk(item, `${path}/${key}/${i}`, errors, false, count);
   }
   if ("items" in node) {
     const items = node.items;
     if (Array.isArray(items)) {
-      for (const [i, item] of items.entries()) walk(item, `${path}/items/${i}`, errors, false);
-    } else walk(items, `${path}/items`, errors, false);
+      for (const [i, item] of items.entries()) walk(item, `${path}/items/${i}`, errors, false, count);
+    } else walk(items, `${path}/items`, errors, false, count);
   }
   if (isObject(node.dependencies)) {
     for (const [key, value] of Object.entries(node.dependencies)) {
-      walk(value, `${path}/dependencies/${escapePointer(key)}`, errors, false);
+      walk(value, `${path}/dependencies/${escapePointer(key)}`, errors, false, count);
     }
   }
   for (const key of MAP) {
@@ -106,9 +116,13 @@ function walk(schema: unknown, path: string, errors: EventSchemaError[], isRoot:
     for (const [name, value] of Object.entries(map)) {
       const at = `${path}/${key}/${escapePointer(name)}`;
       if (key === "patternProperties") checkPattern(name, at, errors);
-      walk(value, at, errors, false);
+      walk(value, at, errors, false, count);
     }
   }
+}
+
+interface Count {
+  subschemas: number;
 }
 
 function checkPattern(pattern: string, path: string, errors: EventSchemaError[]): void {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { generatedCodeLength } from "../src/event-schema.ts";
 import {
   type CompiledEventSchema,
   compileEventSchema,
@@ -152,7 +153,10 @@ describe("hostile schemas are refused or made safe", () => {
       { path: "", message: "an event schema has at most 64 KiB of JSON" },
     ]);
     // Just under the limit is fine: the limit is on the serialized size, not a property count.
-    const fewer = Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`field_${i}`, { type: "string" }]));
+    const fewer = Object.fromEntries(
+      Array.from({ length: 900 }, (_, i) => [`field_${i}`, { type: "string", description: "d".repeat(20) }]),
+    );
+    expect(JSON.stringify({ type: "object", properties: fewer }).length).toBeGreaterThan(60_000);
     expect(compileEventSchema({ type: "object", properties: fewer })).toMatchObject({ ok: true });
   });
 
@@ -261,6 +265,32 @@ describe("hostile schemas are refused or made safe", () => {
     expect(refused({ definitions: { a: { type: "string", pattern: "^a" } } }).map((e) => e.path)).toEqual([
       "/definitions/a",
     ]);
+  });
+
+  it(`refuses more than ${EVENT_SCHEMA_LIMITS.maxSubschemas} subschemas: compile time grows with them`, () => {
+    const branches = (n: number) => ({ anyOf: Array.from({ length: n }, (_, i) => ({ const: i })) });
+    // The root counts too.
+    expect(compileEventSchema(branches(EVENT_SCHEMA_LIMITS.maxSubschemas - 1))).toMatchObject({ ok: true });
+    expect(refused(branches(EVENT_SCHEMA_LIMITS.maxSubschemas))).toEqual([
+      { path: "", message: "an event schema has at most 1000 subschemas" },
+    ]);
+  });
+
+  it("compiles a referenced definition once, not again at every $ref", () => {
+    // Inlined, 900 references to a 60-property definition would generate megabytes of code from a
+    // 32 KiB schema (and take seconds to compile on the request thread).
+    const properties = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`x${i}`, { type: "string" }]));
+    const schema = compiled({
+      type: "object",
+      definitions: { item: { type: "object", properties } },
+      properties: Object.fromEntries(Array.from({ length: 900 }, (_, i) => [`p${i}`, { $ref: "#/definitions/item" }])),
+    });
+    expect(generatedCodeLength(schema)).toBeLessThan(500_000);
+    expect(validateEventPayload(schema, { p1: { x1: "a" }, p899: { x59: 1 } })).toEqual({
+      ok: false,
+      omitted: 0,
+      errors: [{ path: "/p899/x59", message: "must be string" }],
+    });
   });
 
   it("keeps each schema to itself: one schema's definitions are not reachable from another", () => {
