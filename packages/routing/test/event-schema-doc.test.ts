@@ -11,6 +11,7 @@ describe("docs/routing.md, Event-type catalog", () => {
   it("states the limits the code enforces", () => {
     expect(section).toContain(`at most ${EVENT_SCHEMA_LIMITS.maxBytes / 1024} KiB of JSON`);
     expect(section).toContain(`at most ${EVENT_SCHEMA_LIMITS.maxDepth} levels`);
+    expect(section).toContain(`at most ${EVENT_SCHEMA_LIMITS.maxSubschemas} subschemas`);
     expect(section).toContain(`at most ${EVENT_SCHEMA_LIMITS.maxErrors} errors`);
     expect(section).toContain(EVENT_SCHEMA_DIALECT);
   });
