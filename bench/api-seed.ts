@@ -21,7 +21,7 @@ const OFFSET_MS = (n: string) => `(CASE ${n} WHEN 1 THEN 40 WHEN 2 THEN 7000 ELS
 // $1 first seq, $2 count, $3 endpoint ids, $4 newest received_at, $5 span in ms.
 const SEED_SQL = `
 CREATE TEMP TABLE seed ON COMMIT DROP AS
-SELECT s, ${id("evt", "s")} AS event_id, ep.id AS endpoint_id, ep.url,
+SELECT s, ${id("evt", "s")} AS event_id, ${id("dlv", "s")} AS delivery_id, ep.id AS endpoint_id, ep.url,
        $4::timestamptz - (($1::bigint + $2 - 1 - s) * $5::bigint / $2) * interval '1 ms' AS received_at,
        CASE WHEN k < 80 THEN 'delivered' WHEN k < 88 THEN 'failed' ELSE 'pending' END AS status,
        CASE WHEN k < 80 THEN (CASE WHEN s % 10 < 7 THEN 1 WHEN s % 10 < 9 THEN 2 ELSE 3 END)
@@ -31,24 +31,31 @@ SELECT s, ${id("evt", "s")} AS event_id, ep.id AS endpoint_id, ep.url,
  CROSS JOIN LATERAL (SELECT abs(hashint8(s)::bigint) % 100 AS k) AS kind
   JOIN endpoints ep ON ep.id = ($3::text[])[(1 + s % array_length($3::text[], 1))::int]`;
 
+// Each event with its one delivery (decision 0024), in one statement.
 const EVENTS_SQL = `
-INSERT INTO events (id, tenant_id, endpoint_id, status, payload, payload_sha256, payload_size, content_type, headers,
-                    received_at, attempts, next_attempt_at, last_error, delivered_at, failed_at, updated_at)
-SELECT event_id, $1, endpoint_id, status::event_status, payload, sha256(payload), length(payload), 'application/json',
-       jsonb_build_object('content-type', 'application/json', 'user-agent', 'Shopify-Captain-Hook'),
-       received_at, attempts,
+WITH inserted AS (
+  INSERT INTO events (id, tenant_id, endpoint_id, payload, payload_sha256, payload_size, content_type, headers,
+                      received_at)
+  SELECT event_id, $1, endpoint_id, payload, sha256(payload), length(payload), 'application/json',
+         jsonb_build_object('content-type', 'application/json', 'user-agent', 'Shopify-Captain-Hook'), received_at
+    FROM seed
+  RETURNING id
+)
+INSERT INTO deliveries (id, tenant_id, event_id, endpoint_id, status, attempts, next_attempt_at, last_error,
+                        delivered_at, failed_at, created_at, updated_at)
+SELECT delivery_id, $1, event_id, endpoint_id, status::delivery_status, attempts,
        CASE WHEN status = 'pending' THEN now() + (s % 600) * interval '1 s' END,
        CASE WHEN status = 'failed' THEN 'HTTP 410' WHEN status = 'pending' AND attempts > 0 THEN 'timeout' END,
        CASE WHEN status = 'delivered' THEN received_at + (${OFFSET_MS("attempts")} + 200) * interval '1 ms' END,
        CASE WHEN status = 'failed' THEN received_at + (${OFFSET_MS("attempts")} + 200) * interval '1 ms' END,
-       now()
-  FROM seed`;
+       received_at, now()
+  FROM seed JOIN inserted ON inserted.id = seed.event_id`;
 
 const ATTEMPTS_SQL = `
-INSERT INTO delivery_attempts (id, event_id, tenant_id, endpoint_id, attempt_number, worker_id, started_at, duration_ms,
-                               request_url, request_headers, response_status, response_headers, response_body,
-                               response_body_sha256, result, error_class, error_message)
-SELECT ${id("att", "s * 4 + n")}, event_id, $1, endpoint_id, n, 'bench-worker',
+INSERT INTO delivery_attempts (id, event_id, delivery_id, tenant_id, endpoint_id, attempt_number, worker_id, started_at,
+                               duration_ms, request_url, request_headers, response_status, response_headers,
+                               response_body, response_body_sha256, result, error_class, error_message)
+SELECT ${id("att", "s * 4 + n")}, event_id, delivery_id, $1, endpoint_id, n, 'bench-worker',
        received_at + ${OFFSET_MS("n")} * interval '1 ms', o.duration, url,
        jsonb_build_object('content-type', 'application/json', 'user-agent', 'Kapsel/1', 'webhook-id', event_id,
                           'webhook-timestamp', extract(epoch FROM received_at)::bigint::text),

@@ -22,20 +22,25 @@ let nextEvent = 0;
 
 const id = (prefix: string, seq: string) => `'${prefix}_${TIME_PART}' || upper(lpad(to_hex(${seq}), 16, '0'))`;
 
+// Each event with its one delivery (decision 0024), in one statement.
 const EVENTS_SQL = `
-INSERT INTO events (id, tenant_id, endpoint_id, status, payload, payload_sha256, payload_size, content_type,
-                    received_at, attempts, delivered_at, updated_at)
-SELECT ${id("evt", "s")}, $3, $4, 'delivered', p, sha256(p), length(p), 'application/json',
-       $5::timestamptz + s * interval '2 ms', 2, $5::timestamptz + s * interval '2 ms' + interval '1 ms', now()
-  FROM generate_series($1::bigint, $1::bigint + $2 - 1) AS s,
-       LATERAL (SELECT convert_to('{"order":' || s || ',"amount_cents":4200}', 'UTF8') AS p) AS body`;
+WITH inserted AS (
+  INSERT INTO events (id, tenant_id, endpoint_id, payload, payload_sha256, payload_size, content_type, received_at)
+  SELECT ${id("evt", "s")}, $3, $4, p, sha256(p), length(p), 'application/json', $5::timestamptz + s * interval '2 ms'
+    FROM generate_series($1::bigint, $1::bigint + $2 - 1) AS s,
+         LATERAL (SELECT convert_to('{"order":' || s || ',"amount_cents":4200}', 'UTF8') AS p) AS body
+  RETURNING id, received_at
+)
+INSERT INTO deliveries (id, tenant_id, event_id, endpoint_id, status, attempts, delivered_at, created_at, updated_at)
+SELECT 'dlv_' || substr(id, 5), $3, id, $4, 'delivered', 2, received_at + interval '1 ms', received_at, now()
+  FROM inserted`;
 
 const ATTEMPTS_SQL = `
 WITH attempts AS (
-  INSERT INTO delivery_attempts (id, event_id, tenant_id, endpoint_id, attempt_number, worker_id, started_at,
-                                 duration_ms, request_url, request_headers, response_status, response_body,
+  INSERT INTO delivery_attempts (id, event_id, delivery_id, tenant_id, endpoint_id, attempt_number, worker_id,
+                                 started_at, duration_ms, request_url, request_headers, response_status, response_body,
                                  response_body_sha256, result, error_class)
-  SELECT ${id("att", "s * 2 + n - 1")}, ${id("evt", "s")}, $3, $4, n, 'bench',
+  SELECT ${id("att", "s * 2 + n - 1")}, ${id("evt", "s")}, ${id("dlv", "s")}, $3, $4, n, 'bench',
          $5::timestamptz + (s * 2 + n - 1) * interval '1 ms', CASE n WHEN 1 THEN 5000 ELSE 40 + (s % 50)::int END,
          $6, '{}', CASE n WHEN 2 THEN 200 END, r, sha256(r),
          (CASE n WHEN 1 THEN 'retryable_failure' ELSE 'success' END)::attempt_result, CASE n WHEN 1 THEN 'timeout' END

@@ -69,7 +69,7 @@ export async function runKapsel(ctx: DeliveryBenchContext, concurrency: number, 
     }
     const statements = config.pgStats ? await topStatements(db.pool) : undefined;
     const { rows } = await db.pool.query<{ n: number; commits: number }>(
-      "SELECT count(*)::int AS n, count(DISTINCT delivered_at)::int AS commits FROM events WHERE status = 'delivered'",
+      "SELECT count(*)::int AS n, count(DISTINCT delivered_at)::int AS commits FROM deliveries WHERE status = 'delivered'",
     );
     const delivered = rows[0] ?? { n: 0, commits: 0 };
     // Failed attempts are retried after a backoff: a few of them explain a long tail.
@@ -112,8 +112,8 @@ async function loadEvents(pool: Pool, endpoints: EndpointFixture[], count: numbe
 /** Each half matches a partial index (due, leased), so polling stays cheap as the table fills. */
 async function remainingEvents(pool: Pool): Promise<number> {
   const { rows } = await pool.query<{ n: number }>(
-    `SELECT ((SELECT count(*) FROM events WHERE status = 'pending')
-           + (SELECT count(*) FROM events WHERE status = 'delivering'))::int AS n`,
+    `SELECT ((SELECT count(*) FROM deliveries WHERE status = 'pending')
+           + (SELECT count(*) FROM deliveries WHERE status = 'delivering'))::int AS n`,
   );
   return rows[0]?.n ?? 0;
 }

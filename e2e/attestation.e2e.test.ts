@@ -139,7 +139,7 @@ describe("attestation through the running platform", () => {
     workers.push(second);
     await waitFor(
       async () =>
-        (await count("SELECT count(*)::int AS n FROM events WHERE status <> 'delivered'")) === 0 &&
+        (await count("SELECT count(*)::int AS n FROM deliveries WHERE status <> 'delivered'")) === 0 &&
         (await count("SELECT count(*)::int AS n FROM pending_leaves")) === 0,
       120_000,
     );

@@ -45,7 +45,7 @@ function workerEnv(): Record<string, string> {
 }
 
 async function delivered(): Promise<number> {
-  return (await db.pool.query("SELECT count(*)::int AS n FROM events WHERE status = 'delivered'")).rows[0].n;
+  return (await db.pool.query("SELECT count(*)::int AS n FROM deliveries WHERE status = 'delivered'")).rows[0].n;
 }
 
 /** How many of `ids` the receiver got, and how many it got more than once. */

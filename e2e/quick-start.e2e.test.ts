@@ -92,6 +92,33 @@ describe("README quick start: npm start", () => {
     expect(signIn.status).toBe(200);
     expect(await signIn.text()).toContain("API key");
 
+    // The SSRF allow-list opens the demo receiver's port only (issue #11, finding 7): the other
+    // loopback services npm start runs are not destinations a demo tenant may create.
+    const apiBase = bannerValue(banner, "GraphQL").replace(/\/graphql$/, "");
+    const createEndpoint = async (url: string) => {
+      const response = await fetch(`${apiBase}/graphql`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          query: `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) {
+            endpoint { id } userErrors { code kapselCode ... on UrlNotAllowedError { reason } } } }`,
+          variables: { input: { name: "Probe", url, sourceScheme: "GITHUB" } },
+        }),
+      });
+      return ((await response.json()) as { data: { createEndpoint: unknown } }).data.createEndpoint;
+    };
+    for (const port of [env.KAPSEL_POSTGRES_PORT, env.WORKER_METRICS_PORT, env.API_METRICS_PORT, env.API_PORT]) {
+      expect(await createEndpoint(`http://127.0.0.1:${port}/`)).toEqual({
+        endpoint: null,
+        userErrors: [{ code: "URL_NOT_ALLOWED", kapselCode: "E4010", reason: "loopback" }],
+      });
+    }
+    // The demo receiver's own port stays open: a second endpoint there is fine.
+    const demoPath = (await createEndpoint(`http://127.0.0.1:${env.DEMO_RECEIVER_PORT}/other`)) as {
+      endpoint: { id: string } | null;
+    };
+    expect(demoPath.endpoint?.id).toMatch(/^ep_/);
+
     // The printed command, run as a user would paste it.
     const { stdout } = await sh("sh", ["-c", bannerCurl(banner)]);
     const answer = JSON.parse(stdout) as { event_id: string; status: string };
@@ -109,7 +136,7 @@ describe("README quick start: npm start", () => {
     await waitFor(() => delivered.test(first.output()));
     const attemptId = delivered.exec(first.output())![1]!;
     await waitFor(async () => {
-      const { rows } = await pool.query("SELECT status FROM events WHERE id = $1", [answer.event_id]);
+      const { rows } = await pool.query("SELECT status FROM deliveries WHERE event_id = $1", [answer.event_id]);
       return rows[0]?.status === "delivered";
     });
     const { rows } = await pool.query(

@@ -74,7 +74,9 @@ describe("KAPSEL_ROLES", () => {
     const tenant = await insertTenant(db.pool);
     const ep = await insertEndpoint(db.pool, tenant.id, { url: receiver.url });
     const ids = await insertEvents(db.pool, ep, 5, new Date());
-    await waitFor(async () => (await count("SELECT count(*)::int AS n FROM events WHERE status = 'delivered'")) === 5);
+    await waitFor(
+      async () => (await count("SELECT count(*)::int AS n FROM deliveries WHERE status = 'delivered'")) === 5,
+    );
     expect(new Set(receiver.requests.map((r) => String(r.headers["webhook-id"])))).toEqual(new Set(ids));
 
     const text = await metricsText(deliverer.ready.metricsPort);
@@ -107,7 +109,9 @@ describe("KAPSEL_ROLES", () => {
     // once, long before a second process is even started: the deliver process starting now must
     // make the event's only attempt.
     const deliverer = await worker("deliver");
-    await waitFor(async () => (await count(`SELECT count(*)::int AS n FROM events WHERE status = 'delivered'`)) === 1);
+    await waitFor(
+      async () => (await count(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'delivered'`)) === 1,
+    );
     expect(receiver.requests[0]?.headers["webhook-id"]).toBe(eventId);
     const { rows } = await db.pool.query(
       "SELECT worker_id, attempt_number FROM delivery_attempts WHERE event_id = $1",

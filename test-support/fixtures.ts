@@ -73,7 +73,10 @@ export async function insertEndpoint(
   return { id, tenantId };
 }
 
-/** Inserts `count` pending events for an endpoint, due at `dueAt` (bypassing ingest, for volume). */
+/**
+ * Inserts `count` pending events for an endpoint, each with its delivery due at `dueAt` (bypassing
+ * ingest, for volume), in one statement as ingest does. Returns the event ids.
+ */
 export async function insertEvents(
   pool: Pool,
   endpoint: EndpointFixture,
@@ -82,15 +85,57 @@ export async function insertEvents(
   payload: (i: number) => string = (i) => JSON.stringify({ n: i }),
 ): Promise<string[]> {
   const ids = Array.from({ length: count }, () => newId("event", dueAt.getTime()));
+  const deliveryIds = ids.map(() => newId("delivery", dueAt.getTime()));
   const bodies = ids.map((_, i) => Buffer.from(payload(i)));
   await pool.query(
-    `INSERT INTO events (id, tenant_id, endpoint_id, status, payload, payload_sha256, payload_size, content_type,
-                         received_at, next_attempt_at)
-     SELECT id, $2, $3, 'pending', body, sha256(body), length(body), 'application/json', $4, $4
-       FROM unnest($1::text[], $5::bytea[]) AS t(id, body)`,
-    [ids, endpoint.tenantId, endpoint.id, dueAt, bodies],
+    `WITH inserted AS (
+       INSERT INTO events (id, tenant_id, endpoint_id, payload, payload_sha256, payload_size, content_type, received_at)
+       SELECT id, $2, $3, body, sha256(body), length(body), 'application/json', $4
+         FROM unnest($1::text[], $5::bytea[]) AS t(id, body)
+       RETURNING id
+     )
+     INSERT INTO deliveries (id, tenant_id, event_id, endpoint_id, status, next_attempt_at, created_at, updated_at)
+     SELECT d.delivery_id, $2, d.id, $3, 'pending', $4, $4, $4
+       FROM unnest($1::text[], $6::text[]) AS d(id, delivery_id)`,
+    [ids, endpoint.tenantId, endpoint.id, dueAt, bodies, deliveryIds],
   );
   return ids;
+}
+
+/** The delivery state of an event (its one delivery until routing fans out), as tests read it. */
+export interface DeliveryState {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  status: "received" | "pending" | "delivering" | "delivered" | "failed";
+  attempts: number;
+  retry_base: number;
+  next_attempt_at: Date | null;
+  lease_owner: string | null;
+  lease_expires_at: Date | null;
+  last_error: string | null;
+  delivered_at: Date | null;
+  failed_at: Date | null;
+}
+
+/** The delivery states of these events, in the order of `eventIds` (missing events are left out). */
+export async function deliveryStates(pool: Pool, eventIds: readonly string[]): Promise<DeliveryState[]> {
+  const { rows } = await pool.query<DeliveryState>(
+    `SELECT d.id, d.event_id, d.endpoint_id, d.status::text AS status, d.attempts, d.retry_base, d.next_attempt_at,
+            d.lease_owner, d.lease_expires_at, d.last_error, d.delivered_at, d.failed_at
+       FROM unnest($1::text[]) WITH ORDINALITY AS k(event_id, n)
+       JOIN deliveries d ON d.event_id = k.event_id
+      ORDER BY k.n`,
+    [eventIds],
+  );
+  return rows;
+}
+
+/** The delivery state of one event; throws when it has none. */
+export async function deliveryState(pool: Pool, eventId: string): Promise<DeliveryState> {
+  const [state] = await deliveryStates(pool, [eventId]);
+  if (!state) throw new Error(`no delivery for ${eventId}`);
+  return state;
 }
 
 /** How many events are stored for `endpointId`: what ingest tests compare with the 2xx answers they got. */

@@ -2,6 +2,9 @@ export { type CapturedLogs, capturingLogger } from "./capturing-logger.ts";
 export { type DeliveryHarness, startDelivery } from "./delivery-harness.ts";
 export {
   countEvents,
+  type DeliveryState,
+  deliveryState,
+  deliveryStates,
   type EndpointFixture,
   type EndpointOptions,
   insertEndpoint,

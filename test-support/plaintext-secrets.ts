@@ -1,5 +1,8 @@
 import type { Pool } from "@kapsel/db";
 
+/** Every sealed column of endpoints (as in packages/db's resealEndpointSecrets). */
+const SECRET_COLUMNS = ["source_secret", "signing_secret", "previous_signing_secret", "previous_source_secret"];
+
 /**
  * Text that only a plaintext secret would contain: Standard Webhooks / Stripe secrets (`whsec_`,
  * also as the hex text of a bytea column: 77687365635f), Shopify's (`shpss_`), and the source
@@ -23,11 +26,16 @@ export async function findPlaintextSecrets(pool: Pool): Promise<string[]> {
     ]);
     if (rows[0]!.n > 0) findings.push(`${name}: ${rows[0]!.n} row(s) matching /${PLAINTEXT_SECRET_PATTERN}/`);
   }
-  if (tables.some((t) => t.name === "endpoints")) {
+  // The sealed columns this database has (one created before a migration may lack the newer ones).
+  const { rows: columns } = await pool.query<{ name: string }>(
+    `SELECT column_name::text AS name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = 'endpoints' AND column_name = ANY($1)`,
+    [SECRET_COLUMNS],
+  );
+  if (columns.length > 0) {
     const { rows } = await pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM endpoints
-        WHERE signing_secret NOT LIKE 'kapsel-sealed:%' OR source_secret NOT LIKE 'kapsel-sealed:%'
-           OR previous_signing_secret NOT LIKE 'kapsel-sealed:%'`,
+        WHERE ${columns.map((c) => `${c.name} NOT LIKE 'kapsel-sealed:%'`).join(" OR ")}`,
     );
     if (rows[0]!.n > 0) findings.push(`endpoints: ${rows[0]!.n} row(s) with an unsealed secret column`);
   }

@@ -23,13 +23,16 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const root = await mkdtemp(join(tmpdir(), "kapsel-console-e2e-"));
   await chmod(root, 0o755); // the embedded PostgreSQL runs as the `postgres` user when we are root
   const receiver = await startControllableReceiver({ slowMs: 1_000 });
+  const demoReceiverPort = await freePort();
   const launched = launchNpmStart({
     KAPSEL_DATA_DIR: join(root, "data"),
     KAPSEL_POSTGRES_PORT: String(await freePort()),
     INGEST_PORT: String(await freePort()),
     API_PORT: String(await freePort()),
     CONSOLE_PORT: String(await freePort()),
-    DEMO_RECEIVER_PORT: String(await freePort()),
+    DEMO_RECEIVER_PORT: String(demoReceiverPort),
+    // npm start allow-lists only its demo receiver; the specs' receiver listens on loopback too.
+    DELIVERY_ALLOW_ADDRESSES: `127.0.0.1:${demoReceiverPort},127.0.0.1:${new URL(receiver.url).port}`,
     // Checkpoints within a fraction of a second, retries picked up quickly: the specs watch both.
     ATTEST_MAX_DELAY_MS: "200",
     ATTEST_CHECK_MS: "100",

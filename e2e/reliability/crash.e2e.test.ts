@@ -105,9 +105,10 @@ describe("reliability: crash", () => {
     // Every acknowledged event is stored and ends delivered (its record may land just after the receiver saw it).
     const deliveredInDb = async () =>
       (
-        await db.pool.query("SELECT count(*)::int AS n FROM events WHERE id = ANY($1) AND status = 'delivered'", [
-          acknowledged,
-        ])
+        await db.pool.query(
+          "SELECT count(*)::int AS n FROM deliveries WHERE event_id = ANY($1) AND status = 'delivered'",
+          [acknowledged],
+        )
       ).rows[0].n as number;
     await waitFor(async () => (await deliveredInDb()) === new Set(acknowledged).size, 30_000, 100).catch(
       () => undefined,

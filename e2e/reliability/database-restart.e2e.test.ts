@@ -91,8 +91,8 @@ describe("reliability: database restart", () => {
 
     if (tally.lost > 0) {
       const { rows } = await pool.query(
-        `SELECT id, status, attempts, next_attempt_at, lease_owner, lease_expires_at, last_error FROM events
-          WHERE id = ANY($1)`,
+        `SELECT event_id, status, attempts, next_attempt_at, lease_owner, lease_expires_at, last_error FROM deliveries
+          WHERE event_id = ANY($1)`,
         [tally.lostIds],
       );
       console.log("[reliability:db-restart] undelivered events:", rows);

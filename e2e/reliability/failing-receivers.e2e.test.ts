@@ -70,7 +70,9 @@ async function transitionsOf(ep: EndpointFixture): Promise<{ to_state: string; r
 }
 
 async function eventsOf(ep: EndpointFixture): Promise<{ id: string; status: string; attempts: number }[]> {
-  return (await db.pool.query("SELECT id, status, attempts FROM events WHERE endpoint_id = $1", [ep.id])).rows;
+  return (
+    await db.pool.query("SELECT event_id AS id, status, attempts FROM deliveries WHERE endpoint_id = $1", [ep.id])
+  ).rows;
 }
 
 function percentile(sorted: number[], p: number): number {

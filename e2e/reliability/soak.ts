@@ -55,7 +55,7 @@ async function queue(pool: Pool): Promise<{ depth: number; oldestMs: number }> {
   const { rows } = await pool.query(
     `SELECT count(*)::int AS depth,
             coalesce(extract(epoch FROM now() - min(received_at)) * 1000, 0)::float8 AS oldest
-       FROM events WHERE status IN ('pending', 'delivering')`,
+       FROM deliveries WHERE status IN ('pending', 'delivering')`,
   );
   return { depth: rows[0].depth, oldestMs: Math.round(rows[0].oldest) };
 }

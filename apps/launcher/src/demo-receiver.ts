@@ -11,7 +11,7 @@ export async function startDemoReceiver(options: {
   port: number;
   signingSecret: () => Promise<string | null>;
   print: (line: string) => void;
-}): Promise<{ url: string; close: () => Promise<void> }> {
+}): Promise<{ url: string; port: number; close: () => Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -37,6 +37,7 @@ export async function startDemoReceiver(options: {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${options.host}:${port}/webhook`,
+    port,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

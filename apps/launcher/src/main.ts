@@ -16,6 +16,7 @@ import { appComponent } from "./child-app.ts";
 import { childEnv } from "./child-env.ts";
 import { launchConsole } from "./console-app.ts";
 import { DataDir } from "./data-dir.ts";
+import { deliveryAllowList } from "./delivery-allow-list.ts";
 import { startDemoReceiver } from "./demo-receiver.ts";
 import { ensureDatabase } from "./ensure-database.ts";
 import { embeddedPostgresComponent } from "./postgres-component.ts";
@@ -88,10 +89,9 @@ if (migrated.outcome !== "migrated") {
 const prisma = createPrismaClient(databaseUrl);
 closers.push(() => prisma.$disconnect());
 // The demo (tenant, endpoint, receiver) is for the one-command start only, not for a partial layout.
-const seed = roles.all
-  ? await seedDemo(prisma, dataDir, `http://127.0.0.1:${config.DEMO_RECEIVER_PORT}/webhook`, secrets.keyring)
-  : ({ outcome: "skipped", reason: "not every role runs" } as const);
-const demoEndpointId = seed.outcome === "skipped" ? null : seed.demo.endpointId;
+// The receiver is bound first: its port goes into the demo endpoint's URL and is the one address
+// the SSRF allow-list opens by default (delivery-allow-list.ts).
+let demoEndpointId: string | null = null;
 const receiver = !roles.all
   ? null
   : await startDemoReceiver({
@@ -112,6 +112,12 @@ const receiver = !roles.all
       print: (line) => process.stdout.write(`${line}\n`),
     });
 if (receiver) closers.push(() => receiver.close());
+const seed = receiver
+  ? await seedDemo(prisma, dataDir, receiver.url, secrets.keyring)
+  : ({ outcome: "skipped", reason: "not every role runs" } as const);
+demoEndpointId = seed.outcome === "skipped" ? null : seed.demo.endpointId;
+// Given to the worker (which enforces it) and the API (which checks endpoint URLs against it).
+const allowAddresses = deliveryAllowList(process.env, receiver?.port ?? null);
 
 // The log's signing key: created on first start, kept in the data folder (0600).
 const signingKeyFile = await dataDir.secretFile(
@@ -137,7 +143,7 @@ const components = [
           METRICS_PORT: String(config.WORKER_METRICS_PORT),
           MIGRATE_ON_START: "false",
           // The demo receiver runs on loopback, which the SSRF guard refuses unless allow-listed.
-          DELIVERY_ALLOW_ADDRESSES: process.env.DELIVERY_ALLOW_ADDRESSES ?? "127.0.0.1/32",
+          DELIVERY_ALLOW_ADDRESSES: allowAddresses,
           ATTEST_SIGNING_KEY_FILE: process.env.ATTEST_SIGNING_KEY_FILE ?? signingKeyFile,
           KAPSEL_ROLES: workerRoles.join(","),
           ...secrets.workerEnv,
@@ -151,7 +157,7 @@ const components = [
         childEnv(process.env, Object.keys(apiConfigSchema.shape), {
           OPERATOR_API_KEY: process.env.OPERATOR_API_KEY ?? operatorKey,
           // Same SSRF allow-list as the worker, so endpoints for the local demo receiver can be created.
-          DELIVERY_ALLOW_ADDRESSES: process.env.DELIVERY_ALLOW_ADDRESSES ?? "127.0.0.1/32",
+          DELIVERY_ALLOW_ADDRESSES: allowAddresses,
           DATABASE_URL: databaseUrl,
           API_HOST: config.API_HOST,
           API_PORT: String(config.API_PORT),

@@ -62,7 +62,7 @@ async function deliverEvents(count: number): Promise<string[]> {
   const delivery = startDelivery(db.pool);
   await delivery.until(async () => {
     const { rows } = await db.pool.query(
-      "SELECT count(*)::int AS n FROM events WHERE id = ANY($1) AND status = 'delivered'",
+      "SELECT count(*)::int AS n FROM deliveries WHERE event_id = ANY($1) AND status = 'delivered'",
       [ids],
     );
     return rows[0].n === count;

@@ -65,8 +65,9 @@ export const apiConfigSchema = z
       .regex(/^([a-z_][a-z0-9_]{0,62})?$/, "must be a PostgreSQL role name (lower case, digits, _) or empty")
       .default("kapsel_api"),
     /**
-     * CIDRs or exact hostnames endpoint URLs may point to despite the SSRF guard: the same setting,
-     * with the same meaning, as the worker's (set both to the same value).
+     * CIDRs, addresses or exact hostnames (each optionally with a port) endpoint URLs may point to
+     * despite the SSRF guard: the same setting, with the same meaning, as the worker's (set both to
+     * the same value).
      */
     DELIVERY_ALLOW_ADDRESSES: commaList,
     /**

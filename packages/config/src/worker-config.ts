@@ -74,7 +74,11 @@ export const workerConfigSchema = z.object({
   DELIVERY_SWEEP_MS: positiveInt(5000),
   DELIVERY_LEASE_MARGIN_MS: positiveInt(30_000),
   DELIVERY_MAX_RESPONSE_BYTES: positiveInt(64 * 1024),
-  /** Comma-separated CIDRs or exact hostnames that delivery may reach despite the SSRF guard. */
+  /**
+   * Comma-separated CIDRs, addresses or exact hostnames that delivery may reach despite the SSRF
+   * guard, each optionally with a port (`127.0.0.1:4100`, `[::1]:4100`); validated by
+   * `createSsrfPolicy` (packages/delivery-http) at start.
+   */
   DELIVERY_ALLOW_ADDRESSES: commaList,
   /** Disable an endpoint with no successful delivery for this long while attempts fail ("off": never). */
   DELIVERY_AUTO_DISABLE_AFTER: duration("5d"),

@@ -10,6 +10,7 @@ export const ID_PREFIXES = {
   apiKey: "key",
   endpoint: "ep",
   event: "evt",
+  delivery: "dlv",
   attempt: "att",
   audit: "aud",
   eventType: "etp",

@@ -11,12 +11,12 @@ export {
 } from "./sql/attestation-keys.ts";
 export {
   addBreakerSuccesses,
-  deferPendingEvents,
+  deferPendingDeliveries,
   insertBreakerTransitions,
   lockBreakers,
   saveBreakers,
 } from "./sql/breaker-rows.ts";
-export { type ClaimedEvent, type ClaimRequest, claimDueEvents } from "./sql/claim-due-events.ts";
+export { type ClaimedDelivery, type ClaimRequest, claimDueDeliveries } from "./sql/claim-due-deliveries.ts";
 export {
   type DisabledEndpoint,
   disableEndpoints,
@@ -51,6 +51,8 @@ export { recordObservedEventTypes } from "./sql/observed-event-types.ts";
 export { type AttemptRecord, recordAttempts } from "./sql/record-attempts.ts";
 export { releaseClaims } from "./sql/release-claims.ts";
 export {
+  findPurgedEvents,
+  type ReplayedFailed,
   type ReplayManyResult,
   type ReplayResult,
   replayEvent,
@@ -58,4 +60,4 @@ export {
 } from "./sql/replay-events.ts";
 export { requeueExpiredLeases } from "./sql/requeue-expired-leases.ts";
 export { insertTreeHead, latestTreeHead, type TreeHead, treeHeadAt } from "./sql/tree-heads.ts";
-export { undeferPendingEvents } from "./sql/undefer-events.ts";
+export { undeferPendingDeliveries } from "./sql/undefer-deliveries.ts";

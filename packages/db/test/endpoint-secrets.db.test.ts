@@ -12,13 +12,14 @@ import {
 import { describe, expect, it } from "vitest";
 
 const MIGRATION = "20261203140000_secrets_at_rest";
-const COLUMNS = "source_secret, signing_secret, previous_signing_secret";
+const COLUMNS = "source_secret, signing_secret, previous_signing_secret, previous_source_secret";
 
 interface SecretsRow {
   id: string;
   source_secret: string | null;
   signing_secret: string;
   previous_signing_secret: string | null;
+  previous_source_secret: string | null;
 }
 
 describe("sealing endpoint secrets at rest", () => {
@@ -73,18 +74,32 @@ describe("sealing endpoint secrets at rest", () => {
           ...(i % 2 === 0 ? { sourceScheme: "github" as const, sourceSecret: `gh-secret-${i}` } : {}),
         });
       }
+      // Two of them in a source secret rotation's overlap: the previous source secret is re-wrapped too.
+      await db.pool.query(
+        `UPDATE endpoints SET previous_source_secret = 'kapsel:current-source-secret',
+                previous_source_secret_expires_at = now() + interval '1 hour', source_secret = $1
+          WHERE id IN (SELECT id FROM endpoints WHERE source_secret IS NOT NULL ORDER BY id LIMIT 2)`,
+        [testSecrets.seal("gh-secret-rotated")],
+      );
       const before = await db.pool.query<SecretsRow>(`SELECT id, ${COLUMNS} FROM endpoints ORDER BY id`);
       const plaintext = (rows: SecretsRow[], open: (v: string) => string) =>
-        rows.map((r) => [r.source_secret && open(r.source_secret), open(r.signing_secret)]);
+        rows.map((r) => [
+          r.source_secret && open(r.source_secret),
+          open(r.signing_secret),
+          r.previous_source_secret && open(r.previous_source_secret),
+        ]);
       const expected = plaintext(before.rows, testSecrets.open);
 
       const newKey = generateMasterKey();
       const ring = createKeyring(`${newKey}\n${TEST_SECRETS_KEY}`);
       const result = await resealEndpointSecrets(db.pool, { donePrefix: ring.currentPrefix, rewrite: ring.reseal }, 3);
-      expect(result).toEqual({ endpoints: 7, values: 11 });
+      expect(result).toEqual({ endpoints: 7, values: 13 });
 
       const after = await db.pool.query<SecretsRow>(`SELECT id, ${COLUMNS} FROM endpoints ORDER BY id`);
-      const values = after.rows.flatMap((r) => [r.source_secret, r.signing_secret]).filter((v) => v !== null);
+      const values = after.rows
+        .flatMap((r) => [r.source_secret, r.signing_secret, r.previous_source_secret])
+        .filter((v) => v !== null);
+      expect(values).toHaveLength(13);
       expect(new Set(values.map(sealedKeyId))).toEqual(new Set([ring.keyId]));
       // Only the new key: every secret opens to what it was.
       expect(plaintext(after.rows, createOpener(newKey).open)).toEqual(expected);

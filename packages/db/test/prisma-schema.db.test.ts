@@ -95,6 +95,8 @@ describe("Prisma schema and SQL migrations", () => {
         signingSecret: testSecrets.seal("whsec_out"),
         previousSigningSecret: testSecrets.seal("whsec_old"),
         previousSigningSecretExpiresAt: at("2026-02-01T00:00:00Z"),
+        previousSourceSecret: testSecrets.seal("whsec_previous_source"),
+        previousSourceSecretExpiresAt: at("2026-02-02T00:00:00Z"),
         maxAttempts: 5,
         backoffBaseMs: 500,
         backoffCapMs: 60_000,
@@ -115,7 +117,6 @@ describe("Prisma schema and SQL migrations", () => {
         id: "evt_1",
         tenantId: "ten_1",
         endpointId: "ep_1",
-        status: "delivering",
         payload: new Uint8Array([1, 2, 3]),
         payloadSha256: sha("p"),
         payloadSize: 3,
@@ -123,6 +124,18 @@ describe("Prisma schema and SQL migrations", () => {
         headers: { "content-type": "application/json" },
         idempotencyKey: "idem-1",
         receivedAt: at("2026-01-05T00:00:00Z"),
+        traceContext: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+      },
+    });
+    expect(await prisma.event.findUniqueOrThrow({ where: { id: "evt_1" } })).toEqual(event);
+
+    const delivery = await prisma.delivery.create({
+      data: {
+        id: "dlv_1",
+        tenantId: "ten_1",
+        eventId: "evt_1",
+        endpointId: "ep_1",
+        status: "delivering",
         attempts: 2,
         retryBase: 1,
         nextAttemptAt: at("2026-01-05T00:01:00Z"),
@@ -131,9 +144,15 @@ describe("Prisma schema and SQL migrations", () => {
         lastError: "timeout",
         deliveredAt: null,
         failedAt: null,
+        createdAt: at("2026-01-05T00:00:00Z"),
+        updatedAt: at("2026-01-05T00:00:01Z"),
       },
     });
-    expect(await prisma.event.findUniqueOrThrow({ where: { id: "evt_1" } })).toEqual(event);
+    expect(
+      await prisma.delivery.findUniqueOrThrow({
+        where: { eventId_endpointId: { eventId: "evt_1", endpointId: "ep_1" } },
+      }),
+    ).toEqual(delivery);
 
     const key = await prisma.idempotencyKey.create({ data: { endpointId: "ep_1", key: "idem-1", eventId: "evt_1" } });
     expect(
@@ -146,6 +165,7 @@ describe("Prisma schema and SQL migrations", () => {
       data: {
         id: "att_1",
         eventId: "evt_1",
+        deliveryId: "dlv_1",
         tenantId: "ten_1",
         endpointId: "ep_1",
         attemptNumber: 1,
@@ -166,7 +186,7 @@ describe("Prisma schema and SQL migrations", () => {
     });
     expect(
       await prisma.deliveryAttempt.findUniqueOrThrow({
-        where: { eventId_attemptNumber: { eventId: "evt_1", attemptNumber: 1 } },
+        where: { deliveryId_attemptNumber: { deliveryId: "dlv_1", attemptNumber: 1 } },
       }),
     ).toEqual(attempt);
 
@@ -278,9 +298,15 @@ describe("Prisma schema and SQL migrations", () => {
     // Relations resolve both ways through the foreign keys the SQL declares.
     const withRelations = await prisma.event.findUniqueOrThrow({
       where: { id: "evt_1" },
-      include: { endpoint: true, tenant: true, deliveryAttempts: { include: { merkleLeaf: true, pendingLeaf: true } } },
+      include: {
+        endpoint: true,
+        tenant: true,
+        deliveries: { include: { deliveryAttempts: true } },
+        deliveryAttempts: { include: { merkleLeaf: true, pendingLeaf: true } },
+      },
     });
     expect(withRelations.endpoint.id).toBe("ep_1");
+    expect(withRelations.deliveries[0]?.deliveryAttempts[0]?.id).toBe("att_1");
     expect(withRelations.deliveryAttempts[0]?.merkleLeaf?.leafIndex).toBe(0n);
   });
 

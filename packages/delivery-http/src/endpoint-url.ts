@@ -1,6 +1,7 @@
 import { SSRF_BLOCK_REASON_TEXT, type SsrfBlockReason } from "./address-ranges.ts";
+import { normalizeHostname } from "./allow-entry.ts";
 import { normalizeIp } from "./ip-address.ts";
-import { checkAddress, isHostnameAllowListed, normalizeHostname, type SsrfPolicy } from "./ssrf-policy.ts";
+import { checkAddress, isHostnameAllowListed, type SsrfPolicy } from "./ssrf-policy.ts";
 
 /**
  * Checks an endpoint URL when it is created (and again before every delivery). Only what the
@@ -26,6 +27,8 @@ export type EndpointUrlResult =
       readonly href: string;
       /** Host without brackets or trailing dot, lower-cased. */
       readonly hostname: string;
+      /** The port connected to: the URL's own, else 80 for http and 443 for https. */
+      readonly port: number;
     }
   | {
       readonly ok: false;
@@ -50,11 +53,11 @@ function isLocalhostName(name: string): boolean {
   return name === "localhost" || name.endsWith(".localhost");
 }
 
-function checkHostname(name: string, policy: SsrfPolicy): EndpointUrlResult | undefined {
-  if (isHostnameAllowListed(policy, name)) return undefined;
+function checkHostname(name: string, port: number, policy: SsrfPolicy): EndpointUrlResult | undefined {
+  if (isHostnameAllowListed(policy, name, port)) return undefined;
   if (isLocalhostName(name)) {
     // RFC 6761: localhost names always resolve to loopback, so they follow the loopback rule.
-    if (checkAddress(policy, "127.0.0.1").allowed || checkAddress(policy, "::1").allowed) return undefined;
+    if (checkAddress(policy, "127.0.0.1", port).allowed || checkAddress(policy, "::1", port).allowed) return undefined;
     return refuse("blocked_hostname", `"${name}" is a loopback name; loopback destinations are not allowed`);
   }
   const suffix = INTERNAL_SUFFIXES.find((s) => name === s || name.endsWith(`.${s}`));
@@ -86,15 +89,17 @@ export function validateEndpointUrl(url: string, policy: SsrfPolicy): EndpointUr
     return refuse("credentials", "URLs with user:password@ credentials are not allowed");
   }
   if (parsed.hostname === "") return refuse("missing_host", "URL has no host");
+  // The parser drops a port equal to the scheme's default, so "" means 80 or 443.
+  const port = parsed.port === "" ? (parsed.protocol === "https:" ? 443 : 80) : Number(parsed.port);
 
   const ip = normalizeIp(parsed.hostname);
   if (ip) {
-    const verdict = checkAddress(policy, ip.address);
+    const verdict = checkAddress(policy, ip.address, port);
     if (!verdict.allowed) {
       return refuse("blocked_address", `${ip.address} is ${SSRF_BLOCK_REASON_TEXT[verdict.reason]}`, verdict.reason);
     }
-    return { ok: true, href: parsed.href, hostname: ip.address };
+    return { ok: true, href: parsed.href, hostname: ip.address, port };
   }
   const hostname = normalizeHostname(parsed.hostname);
-  return checkHostname(hostname, policy) ?? { ok: true, href: parsed.href, hostname };
+  return checkHostname(hostname, port, policy) ?? { ok: true, href: parsed.href, hostname, port };
 }

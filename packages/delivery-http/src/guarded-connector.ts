@@ -1,24 +1,36 @@
-import { isIP, type LookupFunction } from "node:net";
+import { isIP } from "node:net";
 import { buildConnector, errors } from "undici";
-import { SsrfBlockedError } from "./guarded-lookup.ts";
+import { createGuardedLookup, type ResolveHost, SsrfBlockedError } from "./guarded-lookup.ts";
 import { checkAddress, type SsrfPolicy } from "./ssrf-policy.ts";
 
 /**
  * The function undici calls to open each new connection. It refuses literal IPs that the policy
- * blocks (`lookup` is never consulted for them), resolves names through the guarded lookup, and
- * enforces the connect timeout precisely: undici's own connect timer runs on coarse ~1 s ticks,
- * so it stays only as a backstop.
+ * blocks on the port being connected to (`lookup` is never consulted for them), resolves names
+ * through a guarded lookup made for that port, and enforces the connect timeout precisely:
+ * undici's own connect timer runs on coarse ~1 s ticks, so it stays only as a backstop.
  */
 export function createGuardedConnector(
   policy: SsrfPolicy,
-  lookup: LookupFunction,
+  resolveHost: ResolveHost,
   connectTimeoutMs: number,
 ): buildConnector.connector {
-  const connectWithLookup = buildConnector({ timeout: connectTimeoutMs, lookup });
+  // undici hands the lookup no port, so the port is bound into it: one connector per port seen
+  // (endpoints use a handful of ports; each keeps its own TLS session cache).
+  const byPort = new Map<number, buildConnector.connector>();
+  const connectorFor = (port: number): buildConnector.connector => {
+    let connector = byPort.get(port);
+    if (!connector) {
+      connector = buildConnector({ timeout: connectTimeoutMs, lookup: createGuardedLookup(policy, port, resolveHost) });
+      byPort.set(port, connector);
+    }
+    return connector;
+  };
 
   return (options, callback) => {
+    // undici passes the URL's port as written: "" when the URL relies on the scheme's default.
+    const port = Number(options.port) || (options.protocol === "https:" ? 443 : 80);
     if (isIP(options.hostname) !== 0) {
-      const verdict = checkAddress(policy, options.hostname);
+      const verdict = checkAddress(policy, options.hostname, port);
       if (!verdict.allowed) {
         const refusal = new SsrfBlockedError(options.hostname, options.hostname, verdict.reason);
         queueMicrotask(() => callback(refusal, null));
@@ -29,7 +41,7 @@ export function createGuardedConnector(
     let timer: NodeJS.Timeout | undefined;
     // The connector returns the socket it creates (undocumented, stable since undici 5); if that
     // ever changes, undici's backstop timer still ends the attempt.
-    const socket: unknown = connectWithLookup(options, (...result) => {
+    const socket: unknown = connectorFor(port)(options, (...result) => {
       settled = true;
       clearTimeout(timer);
       callback(...result);
@@ -39,8 +51,9 @@ export function createGuardedConnector(
       timer = setTimeout(() => {
         if (settled) return;
         // Destroying with an error makes the connector report it through `callback`.
-        const where = `${options.hostname}:${options.port || (options.protocol === "https:" ? 443 : 80)}`;
-        destroyable.destroy(new errors.ConnectTimeoutError(`connect timeout after ${connectTimeoutMs} ms (${where})`));
+        destroyable.destroy(
+          new errors.ConnectTimeoutError(`connect timeout after ${connectTimeoutMs} ms (${options.hostname}:${port})`),
+        );
       }, connectTimeoutMs);
     }
   };

@@ -7,6 +7,8 @@ import { checkAddress, isHostnameAllowListed, type SsrfPolicy } from "./ssrf-pol
  * The DNS lookup handed to `net.connect`/`tls.connect`. Filtering here, rather than resolving
  * once to validate and again to connect, is what closes the DNS-rebinding hole: the socket can
  * only ever dial an address this function returned, and it returns only allowed addresses.
+ * `net.connect` does not tell a lookup which port it is for, so each lookup is made for one port
+ * (the guarded connector keeps one per port) and judges addresses for that port.
  */
 
 export interface ResolvedAddress {
@@ -50,7 +52,11 @@ function wantedFamily(family: number | string | undefined): 4 | 6 | undefined {
   return undefined;
 }
 
-export function createGuardedLookup(policy: SsrfPolicy, resolveHost: ResolveHost = systemResolveHost): LookupFunction {
+export function createGuardedLookup(
+  policy: SsrfPolicy,
+  port: number,
+  resolveHost: ResolveHost = systemResolveHost,
+): LookupFunction {
   return (hostname, options, callback) => {
     // Through Promise.resolve so that a resolver that throws synchronously still ends in `callback`.
     Promise.resolve(hostname)
@@ -65,10 +71,10 @@ export function createGuardedLookup(policy: SsrfPolicy, resolveHost: ResolveHost
           }
           let refused: SsrfBlockedError | undefined;
           // An allow-listed name is trusted wherever it points (e.g. a receiver in a private network).
-          const trusted = isHostnameAllowListed(policy, hostname);
+          const trusted = isHostnameAllowListed(policy, hostname, port);
           const allowed = candidates.filter((a) => {
             if (trusted) return true;
-            const verdict = checkAddress(policy, a.address);
+            const verdict = checkAddress(policy, a.address, port);
             if (!verdict.allowed) refused ??= new SsrfBlockedError(hostname, a.address, verdict.reason);
             return verdict.allowed;
           });

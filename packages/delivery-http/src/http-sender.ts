@@ -4,7 +4,7 @@ import { Agent } from "undici";
 import { validateEndpointUrl } from "./endpoint-url.ts";
 import { classifyNetworkError, sanitizeMessage } from "./error-classification.ts";
 import { createGuardedConnector } from "./guarded-connector.ts";
-import { createGuardedLookup, type ResolveHost, systemResolveHost } from "./guarded-lookup.ts";
+import { type ResolveHost, systemResolveHost } from "./guarded-lookup.ts";
 import { collectResponse, ResponseDeadlineError } from "./response-collector.ts";
 import type { SsrfPolicy } from "./ssrf-policy.ts";
 
@@ -76,7 +76,6 @@ export function createHttpSender(options: HttpSenderOptions): HttpSender {
   if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 0) {
     throw new RangeError("maxResponseBytes must be a non-negative integer");
   }
-  const lookup = createGuardedLookup(policy, resolveHost);
   // undici fixes the connect timeout per connector, so each distinct timeout gets its own
   // keep-alive pool; endpoints share a handful of timeout values in practice.
   const agents = new Map<number, Agent>();
@@ -86,7 +85,7 @@ export function createHttpSender(options: HttpSenderOptions): HttpSender {
     const existing = agents.get(connectTimeoutMs);
     if (existing) return existing;
     const agent = new Agent({
-      connect: createGuardedConnector(policy, lookup, connectTimeoutMs),
+      connect: createGuardedConnector(policy, resolveHost, connectTimeoutMs),
       pipelining: 1,
       connections: maxConnectionsPerOrigin ?? null,
     });

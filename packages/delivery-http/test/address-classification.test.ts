@@ -104,7 +104,7 @@ const TABLE: readonly (readonly [string, Expected])[] = [
 describe("address classification table", () => {
   it.each(TABLE)("%s -> %s", (address, expected) => {
     expect(classifyAddress(address) ?? "public").toBe(expected);
-    const verdict = checkAddress(DEFAULT_SSRF_POLICY, address);
+    const verdict = checkAddress(DEFAULT_SSRF_POLICY, address, 443);
     expect(verdict.allowed ? "public" : verdict.reason).toBe(expected);
   });
 });
@@ -216,7 +216,7 @@ describe("address classification properties", () => {
   it("never throws, whatever the input", () => {
     fc.assert(
       fc.property(fc.string(), (input) => {
-        const verdict = checkAddress(DEFAULT_SSRF_POLICY, input);
+        const verdict = checkAddress(DEFAULT_SSRF_POLICY, input, 443);
         expect(typeof verdict.allowed).toBe("boolean");
       }),
       { numRuns: 2_000 },

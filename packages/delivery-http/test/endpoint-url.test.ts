@@ -25,6 +25,7 @@ describe("validateEndpointUrl", () => {
       ok: true,
       href: "https://hooks.example.com/in?x=1",
       hostname: "hooks.example.com",
+      port: 443,
     });
     expect(problem("http://hooks.example.com:8080/x")).toBe("ok");
     expect(problem("https://93.184.216.34/hook")).toBe("ok");
@@ -102,6 +103,50 @@ describe("validateEndpointUrl", () => {
   it("allows a literal address once its range is allow-listed", () => {
     expect(problem("http://127.0.0.1:3000/", policy("127.0.0.0/8"))).toBe("ok");
     expect(problem("http://[::1]:3000/", policy("127.0.0.0/8"))).toBe("blocked_address");
+  });
+
+  it("allows a port-scoped entry's address on that port only", () => {
+    const demo = policy("127.0.0.1:4100");
+    expect(validateEndpointUrl("http://127.0.0.1:4100/webhook", demo)).toEqual({
+      ok: true,
+      href: "http://127.0.0.1:4100/webhook",
+      hostname: "127.0.0.1",
+      port: 4100,
+    });
+    // The embedded PostgreSQL, a metrics listener, the API itself: same address, other ports.
+    for (const url of ["http://127.0.0.1:54329/", "http://127.0.0.1:9464/metrics", "http://127.0.0.1:3100/graphql"]) {
+      expect(validateEndpointUrl(url, demo)).toMatchObject({
+        ok: false,
+        reason: "blocked_address",
+        blockReason: "loopback",
+      });
+    }
+    expect(problem("http://[::ffff:127.0.0.1]:4100/", demo)).toBe("ok");
+    expect(problem("http://127.0.0.2:4100/", demo)).toBe("blocked_address");
+    expect(problem("http://[::1]:4100/", demo)).toBe("blocked_address");
+    expect(problem("http://[::1]:4100/", policy("[::1]:4100"))).toBe("ok");
+    expect(problem("http://[::1]:4101/", policy("[::1]:4100"))).toBe("blocked_address");
+    expect(problem("http://10.9.8.7:8080/", policy("10.0.0.0/8:8080"))).toBe("ok");
+    expect(problem("http://10.9.8.7:8081/", policy("10.0.0.0/8:8080"))).toBe("blocked_address");
+  });
+
+  it("judges a URL without a port by its scheme's default port", () => {
+    expect(validateEndpointUrl("http://127.0.0.1/", policy("127.0.0.1:80"))).toMatchObject({ ok: true, port: 80 });
+    expect(validateEndpointUrl("http://127.0.0.1:80/", policy("127.0.0.1:80"))).toMatchObject({ ok: true, port: 80 });
+    expect(problem("https://127.0.0.1/", policy("127.0.0.1:80"))).toBe("blocked_address");
+    expect(validateEndpointUrl("https://127.0.0.1/", policy("127.0.0.1:443"))).toMatchObject({ ok: true, port: 443 });
+    expect(problem("http://127.0.0.1/", policy("127.0.0.1:443"))).toBe("blocked_address");
+    expect(problem("http://127.0.0.1/", policy("127.0.0.1:4100"))).toBe("blocked_address");
+  });
+
+  it("applies port-scoped entries to localhost names and allow-listed hostnames", () => {
+    expect(problem("http://localhost:4100/", policy("127.0.0.1:4100"))).toBe("ok");
+    expect(problem("http://localhost:4101/", policy("127.0.0.1:4100"))).toBe("blocked_hostname");
+    expect(problem("http://receiver.internal:8080/", policy("receiver.internal:8080"))).toBe("ok");
+    expect(problem("http://receiver.internal/", policy("receiver.internal:8080"))).toBe("blocked_hostname");
+    expect(problem("https://receiver.internal/", policy("receiver.internal:443"))).toBe("ok");
+    // Ports never restrict public destinations: the allow-list only relaxes the guard.
+    expect(problem("https://hooks.example.com:8443/", policy("127.0.0.1:4100"))).toBe("ok");
   });
 
   it("explains a refusal in words", () => {

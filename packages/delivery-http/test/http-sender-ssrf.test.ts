@@ -11,6 +11,7 @@ import {
   type ResolvedAddress,
   type SendResult,
   type SsrfPolicy,
+  systemResolveHost,
 } from "../src/index.ts";
 import {
   type ConnectionAttempts,
@@ -147,7 +148,7 @@ describe("names are checked against the address actually connected to", () => {
 describe("createGuardedLookup", () => {
   const lookup = (p: SsrfPolicy, host: string) =>
     new Promise<{ error: NodeJS.ErrnoException | null; addresses: unknown }>((resolve) =>
-      createGuardedLookup(p)(host, { all: true }, (error, addresses) => resolve({ error, addresses })),
+      createGuardedLookup(p, 80)(host, { all: true }, (error, addresses) => resolve({ error, addresses })),
     );
 
   it("fails 'localhost' with a recognisable SSRF error under the default policy", async () => {
@@ -164,7 +165,7 @@ describe("createGuardedLookup", () => {
   });
 
   it("fails with the first refused address when every address is internal", async () => {
-    const guarded = createGuardedLookup(policy("127.0.0.0/8"), async () => [v4("10.0.0.7"), v4("169.254.169.254")]);
+    const guarded = createGuardedLookup(policy("127.0.0.0/8"), 80, async () => [v4("10.0.0.7"), v4("169.254.169.254")]);
     const error = await new Promise<NodeJS.ErrnoException | null>((resolve) =>
       guarded("internal-only.example", { all: true }, (e) => resolve(e)),
     );
@@ -175,7 +176,7 @@ describe("createGuardedLookup", () => {
   });
 
   it("filters by the requested address family and reports a name without addresses as not found", async () => {
-    const guarded = createGuardedLookup(policy("::1/128"), async () => [v4("127.0.0.1")]);
+    const guarded = createGuardedLookup(policy("::1/128"), 80, async () => [v4("127.0.0.1")]);
     const error = await new Promise<NodeJS.ErrnoException | null>((resolve) =>
       guarded("v4-only.example", { all: true, family: 6 }, (e) => resolve(e)),
     );
@@ -183,7 +184,7 @@ describe("createGuardedLookup", () => {
   });
 
   it("passes resolver failures through, including synchronous throws", async () => {
-    const guarded = createGuardedLookup(DEFAULT_SSRF_POLICY, () => {
+    const guarded = createGuardedLookup(DEFAULT_SSRF_POLICY, 80, () => {
       throw Object.assign(new Error("boom"), { code: "EAI_FAIL" });
     });
     const error = await new Promise<NodeJS.ErrnoException | null>((resolve) =>
@@ -194,7 +195,7 @@ describe("createGuardedLookup", () => {
 
   it("answers in the single-address form when `all` is not requested", async () => {
     const result = await new Promise<unknown[]>((resolve) =>
-      createGuardedLookup(policy("127.0.0.0/8"), async () => [v4("10.0.0.1"), v4("127.0.0.2")])(
+      createGuardedLookup(policy("127.0.0.0/8"), 80, async () => [v4("10.0.0.1"), v4("127.0.0.2")])(
         "two.example",
         { family: 4 },
         (...args) => resolve(args),
@@ -208,7 +209,7 @@ describe("createGuardedConnector", () => {
   // send() already refuses blocked literals while validating the URL; the connector refuses
   // them again where the socket would be opened, in case anything dispatches around send().
   it("refuses a blocked literal IP without opening a socket", async () => {
-    const connect = createGuardedConnector(DEFAULT_SSRF_POLICY, createGuardedLookup(DEFAULT_SSRF_POLICY), 500);
+    const connect = createGuardedConnector(DEFAULT_SSRF_POLICY, systemResolveHost, 500);
     const before = target.connections();
     const error = await new Promise<Error | null>((resolve) =>
       connect({ hostname: "127.0.0.1", protocol: "http:", port: String(target.port) }, (e, socket) => {
@@ -223,11 +224,82 @@ describe("createGuardedConnector", () => {
 
   it("connects to an allowed literal IP", async () => {
     const allowed = policy("127.0.0.1/32");
-    const connect = createGuardedConnector(allowed, createGuardedLookup(allowed), 500);
+    const connect = createGuardedConnector(allowed, systemResolveHost, 500);
     const socket = await new Promise<Socket | null>((resolve) =>
       connect({ hostname: "127.0.0.1", protocol: "http:", port: String(target.port) }, (_e, s) => resolve(s)),
     );
     expect(socket?.remoteAddress).toBe("127.0.0.1");
     socket?.destroy();
+  });
+});
+
+// An entry with a port (`127.0.0.1:4100`, the demo receiver's) must not open the address's other
+// ports: the database, the metrics listener and the API listen on the same loopback address.
+describe("allow-list entries with a port, against real local servers", () => {
+  let other: LocalServer;
+  beforeAll(async () => {
+    other = await startHttpServer((_req, res) => res.end("must not be reached"));
+  });
+  afterAll(async () => {
+    await other.close();
+  });
+
+  it("delivers to the allow-listed port and refuses another port of the same address", async () => {
+    const s = sender({ policy: policy(`127.0.0.1:${target.port}`) });
+    const reached = await send(s, `http://127.0.0.1:${target.port}/`);
+    expect(reached.kind).toBe("response");
+    if (reached.kind === "response") expect(reached.body.toString()).toBe("reached");
+    expectBlocked(await send(s, `http://127.0.0.1:${other.port}/`));
+    expect(other.connections()).toBe(0);
+  });
+
+  it("judges a name's addresses for the port being connected to", async () => {
+    // The URL check cannot see where a name points: the connect-time lookup must know the port.
+    const s = sender({ policy: policy(`127.0.0.1:${target.port}`), resolveHost: async () => [v4("127.0.0.1")] });
+    expect((await send(s, `http://loop.example:${target.port}/`)).kind).toBe("response");
+    const refused = await send(s, `http://loop.example:${other.port}/`);
+    expectBlocked(refused);
+    if (refused.kind === "error") expect(refused.message).toContain('"loop.example" resolves to 127.0.0.1');
+    expect(other.connections()).toBe(0);
+  });
+
+  it("trusts an allow-listed hostname with a port on that port only", async () => {
+    const s = sender({ policy: policy(`receiver.test:${target.port}`), resolveHost: async () => [v4("127.0.0.1")] });
+    expect((await send(s, `http://receiver.test:${target.port}/`)).kind).toBe("response");
+    expectBlocked(await send(s, `http://receiver.test:${other.port}/`));
+    expect(other.connections()).toBe(0);
+  });
+
+  it("makes the connector refuse a literal address on another port, or on the scheme's default port", async () => {
+    const allowed = policy(`127.0.0.1:${target.port}`);
+    const connect = createGuardedConnector(allowed, systemResolveHost, 500);
+    const attempt = (port: string, protocol = "http:") =>
+      new Promise<{ error: NodeJS.ErrnoException | null; socket: Socket | null }>((resolve) =>
+        connect({ hostname: "127.0.0.1", protocol, port }, (error, socket) =>
+          resolve({ error: error as NodeJS.ErrnoException | null, socket: socket as Socket | null }),
+        ),
+      );
+    const ok = await attempt(String(target.port));
+    expect(ok.socket?.remotePort).toBe(target.port);
+    ok.socket?.destroy();
+    expect((await attempt(String(other.port))).error?.code).toBe("ERR_KAPSEL_SSRF_BLOCKED");
+    // undici passes "" when the URL names no port: that is 80 (http) or 443 (https), not "any".
+    expect((await attempt("")).error?.code).toBe("ERR_KAPSEL_SSRF_BLOCKED");
+    expect((await attempt("", "https:")).error?.code).toBe("ERR_KAPSEL_SSRF_BLOCKED");
+    expect(other.connections()).toBe(0);
+    expect(attempts.addresses.every((a) => a === "127.0.0.1")).toBe(true);
+  });
+
+  it("lets the connector dial a literal address on the default port when that port is listed", async () => {
+    const connect = createGuardedConnector(policy("127.0.0.1:80"), systemResolveHost, 500);
+    const result = await new Promise<{ error: NodeJS.ErrnoException | null; socket: Socket | null }>((resolve) =>
+      connect({ hostname: "127.0.0.1", protocol: "http:", port: "" }, (error, socket) =>
+        resolve({ error: error as NodeJS.ErrnoException | null, socket: socket as Socket | null }),
+      ),
+    );
+    result.socket?.destroy();
+    // Nothing need listen on port 80 here: what matters is that the guard let the attempt through.
+    expect(result.error?.code).not.toBe("ERR_KAPSEL_SSRF_BLOCKED");
+    expect(attempts.addresses).toEqual(["127.0.0.1"]);
   });
 });

@@ -1,6 +1,7 @@
 import { type Clock, resetBreaker } from "@kapsel/core";
 import {
   type EndpointStatusResult,
+  findPurgedEvents,
   insertBreakerTransitions,
   lockBreakers,
   type Pool,
@@ -10,9 +11,16 @@ import {
   replayFailedEvents,
   saveBreakers,
   setEndpointStatus,
-  undeferPendingEvents,
+  undeferPendingDeliveries,
   withTransaction,
 } from "@kapsel/db";
+
+/*
+ * Retention purged a payload while a replay waited for its deliveries' locks (the purge holds them
+ * while it runs: packages/retention). The replay's snapshot predates the purge, so it is rolled back
+ * rather than sending nothing; see findPurgedEvents.
+ */
+class PurgedMeanwhile extends Error {}
 
 export type ResetBreakerResult =
   | { outcome: "reset"; previousState: "closed" | "open" | "half_open" }
@@ -28,14 +36,40 @@ export class DeliveryAdmin {
     private readonly clock: Clock,
   ) {}
 
-  /** Deliver a finished (delivered or failed) event again, with a fresh retry schedule. */
-  replayEvent(tenantId: string, eventId: string): Promise<ReplayResult> {
-    return replayEvent(this.pool, tenantId, eventId, this.now());
+  /** Deliver a finished (delivered or failed) event again (its finished deliveries), with a fresh retry schedule. */
+  async replayEvent(tenantId: string, eventId: string): Promise<ReplayResult> {
+    const now = this.now();
+    try {
+      return await withTransaction(this.pool, async (client) => {
+        const replayed = await replayEvent(client, tenantId, eventId, now);
+        if (replayed.outcome === "replayed" && (await findPurgedEvents(client, [eventId])).length > 0) {
+          throw new PurgedMeanwhile();
+        }
+        return replayed;
+      });
+    } catch (error) {
+      if (error instanceof PurgedMeanwhile) return { outcome: "purged" };
+      throw error;
+    }
   }
 
-  /** Replay every event of the endpoint that failed at or after `since`. */
-  replayFailedEvents(tenantId: string, endpointId: string, since: Date): Promise<ReplayManyResult> {
-    return replayFailedEvents(this.pool, tenantId, endpointId, since, this.now());
+  /** Replay every delivery to the endpoint that failed at or after `since`. */
+  async replayFailedEvents(tenantId: string, endpointId: string, since: Date): Promise<ReplayManyResult> {
+    for (let round = 1; ; round++) {
+      const now = this.now();
+      try {
+        return await withTransaction(this.pool, async (client) => {
+          const replayed = await replayFailedEvents(client, tenantId, endpointId, since, now);
+          if (replayed.outcome === "not_found") return replayed;
+          if ((await findPurgedEvents(client, replayed.eventIds)).length > 0) throw new PurgedMeanwhile();
+          return { outcome: "replayed" as const, count: replayed.count };
+        });
+      } catch (error) {
+        // Again, in a new snapshot that sees the purge: its events are left out this time.
+        if (error instanceof PurgedMeanwhile && round < 3) continue;
+        throw error;
+      }
+    }
   }
 
   /** Paused endpoints keep accepting; their events wait until resume. */
@@ -47,7 +81,7 @@ export class DeliveryAdmin {
     return setEndpointStatus(this.pool, tenantId, endpointId, "active", null, this.now());
   }
 
-  /** Close the endpoint's breaker now and make its waiting events due at once. */
+  /** Close the endpoint's breaker now and make its waiting deliveries due at once. */
   async resetCircuitBreaker(tenantId: string, endpointId: string): Promise<ResetBreakerResult> {
     const now = this.now();
     return withTransaction(this.pool, async (client) => {
@@ -61,7 +95,7 @@ export class DeliveryAdmin {
       const reset = resetBreaker(before, now.getTime());
       await saveBreakers(client, new Map([[endpointId, reset.state]]), now);
       if (reset.transition) await insertBreakerTransitions(client, [{ endpointId, transition: reset.transition }]);
-      await undeferPendingEvents(client, endpointId, now);
+      await undeferPendingDeliveries(client, endpointId, now);
       return { outcome: "reset" as const, previousState: before.state };
     });
   }

@@ -1,35 +1,38 @@
 import { createHash } from "node:crypto";
 import { encodeAttemptLeaf } from "@kapsel/attestation";
 import { type AttemptDecision, type DeliveryOutcome, decideAfterAttempt, type RandomSource } from "@kapsel/core";
-import type { AttemptRecord, ClaimedEvent } from "@kapsel/db";
+import type { AttemptRecord, ClaimedDelivery } from "@kapsel/db";
 import type { SendResult } from "@kapsel/delivery-http";
 
 export interface FinishedAttempt {
   attemptId: string;
-  event: ClaimedEvent;
+  delivery: ClaimedDelivery;
   workerId: string;
   startedAtMs: number;
   requestHeaders: Record<string, string>;
   result: SendResult;
 }
 
-/** Turns one finished HTTP attempt into its row, its leaf, and the event's next state. */
+/** Turns one finished HTTP attempt into its row, its leaf, and the delivery's next state. */
 export function toAttemptRecord(attempt: FinishedAttempt, nowMs: number, random: RandomSource): AttemptRecord {
-  const { event, result } = attempt;
+  const { delivery, result } = attempt;
   const outcome: DeliveryOutcome =
     result.kind === "response"
       ? { kind: "http", status: result.status }
       : { kind: "error", errorClass: result.errorClass };
   const decision = decideAfterAttempt({
     outcome,
-    attemptNumber: event.attemptNumber - event.retryBase, // a replay starts a fresh schedule
+    attemptNumber: delivery.attemptNumber - delivery.retryBase, // a replay starts a fresh schedule
     backoff: {
-      baseMs: event.backoffBaseMs,
-      capMs: event.backoffCapMs,
-      floorMs: Math.floor(event.backoffBaseMs / 10), // as resolveBackoffPolicy does
-      maxAttempts: event.maxAttempts,
+      baseMs: delivery.backoffBaseMs,
+      capMs: delivery.backoffCapMs,
+      floorMs: Math.floor(delivery.backoffBaseMs / 10), // as resolveBackoffPolicy does
+      maxAttempts: delivery.maxAttempts,
     },
-    classification: { retryableStatuses: event.retryableStatuses, retryAllClientErrors: event.retryAllClientErrors },
+    classification: {
+      retryableStatuses: delivery.retryableStatuses,
+      retryAllClientErrors: delivery.retryAllClientErrors,
+    },
     retryAfterHeader: result.kind === "response" ? (result.headers["retry-after"] ?? null) : null,
     nowMs,
     random,
@@ -40,12 +43,12 @@ export function toAttemptRecord(attempt: FinishedAttempt, nowMs: number, random:
   const resultName = attemptResult(decision, outcome);
   const leaf = encodeAttemptLeaf({
     attempt_id: attemptId,
-    event_id: event.id,
-    tenant_id: event.tenantId,
-    endpoint_id: event.endpointId,
-    url: event.url,
-    attempt_number: event.attemptNumber,
-    payload_sha256: event.payloadSha256.toString("hex"),
+    event_id: delivery.eventId,
+    tenant_id: delivery.tenantId,
+    endpoint_id: delivery.endpointId,
+    url: delivery.url,
+    attempt_number: delivery.attemptNumber,
+    payload_sha256: delivery.payloadSha256.toString("hex"),
     requested_at: new Date(attempt.startedAtMs).toISOString(),
     duration_ms: durationMs,
     outcome: {
@@ -57,14 +60,15 @@ export function toAttemptRecord(attempt: FinishedAttempt, nowMs: number, random:
   });
   return {
     attemptId,
-    eventId: event.id,
-    tenantId: event.tenantId,
-    endpointId: event.endpointId,
-    attemptNumber: event.attemptNumber,
+    deliveryId: delivery.id,
+    eventId: delivery.eventId,
+    tenantId: delivery.tenantId,
+    endpointId: delivery.endpointId,
+    attemptNumber: delivery.attemptNumber,
     workerId: attempt.workerId,
     startedAt: new Date(attempt.startedAtMs),
     durationMs,
-    requestUrl: event.url,
+    requestUrl: delivery.url,
     requestHeaders: attempt.requestHeaders,
     responseStatus: result.kind === "response" ? result.status : null,
     responseHeaders: result.kind === "response" ? result.headers : null,
@@ -75,7 +79,7 @@ export function toAttemptRecord(attempt: FinishedAttempt, nowMs: number, random:
     errorClass: result.kind === "error" ? result.errorClass : result.status >= 300 ? `http_${result.status}` : null,
     errorMessage: result.kind === "error" ? result.message : null,
     leaf: Buffer.from(leaf),
-    eventStatus: decision.next === "delivered" ? "delivered" : decision.next === "retry" ? "pending" : "failed",
+    deliveryStatus: decision.next === "delivered" ? "delivered" : decision.next === "retry" ? "pending" : "failed",
     nextAttemptAt: decision.next === "retry" ? new Date(decision.atMs) : null,
     lastError: lastError(decision, result),
     disablesEndpoint: decision.next === "failed" && decision.reason === "gone",
@@ -85,7 +89,7 @@ export function toAttemptRecord(attempt: FinishedAttempt, nowMs: number, random:
 function attemptResult(decision: AttemptDecision, outcome: DeliveryOutcome): AttemptRecord["result"] {
   if (decision.next === "delivered") return "success";
   if (decision.next === "failed" && decision.reason !== "attempts_exhausted") return "permanent_failure";
-  // Exhausting attempts does not make a retryable outcome permanent; the event failed, the attempt was retryable.
+  // Exhausting attempts does not make a retryable outcome permanent; the delivery failed, the attempt was retryable.
   return outcome.kind === "http" && outcome.status >= 200 && outcome.status < 300 ? "success" : "retryable_failure";
 }
 

@@ -10,9 +10,9 @@ import {
 import {
   type AttemptRecord,
   addBreakerSuccesses,
-  type ClaimedEvent,
+  type ClaimedDelivery,
   type DisabledEndpoint,
-  deferPendingEvents,
+  deferPendingDeliveries,
   insertBreakerTransitions,
   lockBreakers,
   type Pool,
@@ -38,11 +38,11 @@ export interface EndpointTransition {
 export async function admitThroughBreakers(
   pool: Pool,
   workerId: string,
-  claims: readonly ClaimedEvent[],
+  claims: readonly ClaimedDelivery[],
   policy: BreakerPolicy,
   nowMs: number,
   transitionsOut?: EndpointTransition[],
-): Promise<ClaimedEvent[]> {
+): Promise<ClaimedDelivery[]> {
   const gated = claims.filter((c) => c.breakerState !== "closed");
   if (gated.length === 0) return [...claims];
   const now = new Date(nowMs);
@@ -54,7 +54,7 @@ export async function admitThroughBreakers(
       now,
     );
     const transitions: { endpointId: string; transition: BreakerTransition }[] = [];
-    const releases: { eventId: string; retryAt: Date }[] = [];
+    const releases: { deliveryId: string; retryAt: Date }[] = [];
     for (const claim of gated) {
       const state = states.get(claim.endpointId);
       if (!state) continue;
@@ -63,7 +63,7 @@ export async function admitThroughBreakers(
       if (result.transition) transitions.push({ endpointId: claim.endpointId, transition: result.transition });
       if (!result.admitted) {
         refused.add(claim.id);
-        releases.push({ eventId: claim.id, retryAt: new Date(retryTime(result.state, nowMs)) });
+        releases.push({ deliveryId: claim.id, retryAt: new Date(retryTime(result.state, nowMs)) });
       }
     }
     await saveBreakers(client, states, now);
@@ -78,7 +78,7 @@ export async function admitThroughBreakers(
  * Records a batch of finished attempts and feeds their outcomes to the endpoints' breakers, in one
  * transaction: the attempt rows and the breaker counts can never disagree. Endpoints with only
  * successes take a one-statement fast path; the others are decided by the pure state machine under
- * row locks. An endpoint whose breaker opens has its waiting events moved to the probe time.
+ * row locks. An endpoint whose breaker opens has its waiting deliveries moved to the probe time.
  * Receiver signals (410 Gone, failing for `autoDisableAfterMs`) disable endpoints in the same
  * transaction; the endpoints disabled are returned.
  */
@@ -135,7 +135,7 @@ async function decideUnderLock(
   const deferrals = [...states.entries()]
     .filter(([, state]) => state.state === "open")
     .map(([endpointId, state]) => ({ endpointId, until: new Date(retryTime(state, nowMs)) }));
-  await deferPendingEvents(client, deferrals);
+  await deferPendingDeliveries(client, deferrals, now);
 }
 
 /**

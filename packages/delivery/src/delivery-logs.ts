@@ -4,12 +4,13 @@ import type { EndpointTransition } from "./breaker-gate.ts";
 
 /**
  * One log line per recorded attempt, carrying the event id (the correlation id), the attempt and
- * the endpoint; never the URL (it may carry a token), headers or bodies. Successes at debug (one per
- * event: volume), scheduled retries at info, an event that failed for good at warn.
+ * the delivery and the endpoint; never the URL (it may carry a token), headers or bodies. Successes at
+ * debug (one per delivery: volume), scheduled retries at info, a delivery that failed for good at warn.
  */
 export function logAttempt(logger: Logger, record: AttemptRecord): void {
   const fields = {
     eventId: record.eventId,
+    deliveryId: record.deliveryId,
     attemptId: record.attemptId,
     endpointId: record.endpointId,
     attempt: record.attemptNumber,
@@ -18,13 +19,13 @@ export function logAttempt(logger: Logger, record: AttemptRecord): void {
     errorClass: record.errorClass,
     durationMs: record.durationMs,
   };
-  if (record.eventStatus === "delivered") logger.debug(fields, "delivery attempt succeeded");
-  else if (record.eventStatus === "pending") {
+  if (record.deliveryStatus === "delivered") logger.debug(fields, "delivery attempt succeeded");
+  else if (record.deliveryStatus === "pending") {
     logger.info(
       { ...fields, nextAttemptAt: record.nextAttemptAt?.toISOString() },
       "delivery attempt failed; retry scheduled",
     );
-  } else logger.warn(fields, "delivery attempt failed; the event will not be retried");
+  } else logger.warn(fields, "delivery attempt failed; it will not be retried");
 }
 
 /** Breaker changes, after their transaction committed: opening is a warning, the rest info. */

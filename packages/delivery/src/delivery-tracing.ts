@@ -1,4 +1,4 @@
-import type { AttemptRecord, ClaimedEvent } from "@kapsel/db";
+import type { AttemptRecord, ClaimedDelivery } from "@kapsel/db";
 import type { SendResult } from "@kapsel/delivery-http";
 import { type Link, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 
@@ -8,26 +8,28 @@ import { type Link, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCo
 const tracer = trace.getTracer("@kapsel/delivery");
 
 /** The ingest span stored with the event (W3C traceparent), as a parent context. */
-function ingestContext(event: ClaimedEvent) {
-  return event.traceContext ? propagation.extract(ROOT_CONTEXT, { traceparent: event.traceContext }) : ROOT_CONTEXT;
+function ingestContext(delivery: ClaimedDelivery) {
+  return delivery.traceContext
+    ? propagation.extract(ROOT_CONTEXT, { traceparent: delivery.traceContext })
+    : ROOT_CONTEXT;
 }
 
 /**
  * A claim that took something, as `delivery.claim` (started after the fact with its real start
  * time, so the empty claims of every polling tick make no spans), linked to each event's trace.
  */
-export function traceClaim(startedAtMs: number, workerId: string, claimed: readonly ClaimedEvent[]): void {
+export function traceClaim(startedAtMs: number, workerId: string, claimed: readonly ClaimedDelivery[]): void {
   if (claimed.length === 0) return;
   const probe = tracer.startSpan("delivery.claim", { startTime: startedAtMs, root: true });
   if (!probe.isRecording()) return;
-  for (const event of claimed) {
-    const linked = trace.getSpanContext(ingestContext(event));
-    if (linked) probe.addLink({ context: linked, attributes: { "kapsel.event_id": event.id } } satisfies Link);
+  for (const delivery of claimed) {
+    const linked = trace.getSpanContext(ingestContext(delivery));
+    if (linked) probe.addLink({ context: linked, attributes: { "kapsel.event_id": delivery.eventId } } satisfies Link);
   }
   probe.setAttributes({
     "kapsel.worker_id": workerId,
     "kapsel.claimed": claimed.length,
-    "kapsel.event_ids": claimed.map((e) => e.id),
+    "kapsel.event_ids": claimed.map((d) => d.eventId),
   });
   probe.end();
 }
@@ -36,17 +38,18 @@ export function traceClaim(startedAtMs: number, workerId: string, claimed: reado
  * Starts `delivery.attempt`, a child of the event's ingest span when one was stored, and adds its
  * W3C `traceparent` to the outbound headers so the receiver can continue the trace.
  */
-export function startAttemptSpan(event: ClaimedEvent, attemptId: string, headers: Record<string, string>): Span {
-  const parent = ingestContext(event);
+export function startAttemptSpan(delivery: ClaimedDelivery, attemptId: string, headers: Record<string, string>): Span {
+  const parent = ingestContext(delivery);
   const span = tracer.startSpan(
     "delivery.attempt",
     {
       kind: SpanKind.CLIENT,
       attributes: {
-        "kapsel.event_id": event.id,
+        "kapsel.event_id": delivery.eventId,
+        "kapsel.delivery_id": delivery.id,
         "kapsel.attempt_id": attemptId,
-        "kapsel.endpoint_id": event.endpointId,
-        "kapsel.attempt_number": event.attemptNumber,
+        "kapsel.endpoint_id": delivery.endpointId,
+        "kapsel.attempt_number": delivery.attemptNumber,
       },
     },
     parent,
@@ -55,7 +58,7 @@ export function startAttemptSpan(event: ClaimedEvent, attemptId: string, headers
   return span;
 }
 
-/** Ends `delivery.attempt` with what the receiver answered and what happens to the event next. */
+/** Ends `delivery.attempt` with what the receiver answered and what happens to the delivery next. */
 export function endAttemptSpan(span: Span, result: SendResult | null, record: AttemptRecord | null): void {
   if (!span.isRecording()) {
     span.end();
@@ -63,7 +66,7 @@ export function endAttemptSpan(span: Span, result: SendResult | null, record: At
   }
   if (result?.kind === "response") span.setAttribute("http.response.status_code", result.status);
   if (result?.kind === "error") span.setAttribute("error.type", result.errorClass);
-  if (record) span.setAttributes({ "kapsel.result": record.result, "kapsel.event_status": record.eventStatus });
+  if (record) span.setAttributes({ "kapsel.result": record.result, "kapsel.delivery_status": record.deliveryStatus });
   if (record?.result !== "success") span.setStatus({ code: SpanStatusCode.ERROR });
   span.end();
 }

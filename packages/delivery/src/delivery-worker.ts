@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { type BreakerPolicy, type Clock, GroupCommitter, newId, type RandomSource, systemClock } from "@kapsel/core";
 import {
   type AttemptRecord,
-  type ClaimedEvent,
-  claimDueEvents,
+  type ClaimedDelivery,
+  claimDueDeliveries,
   type Pool,
   releaseClaims,
   requeueExpiredLeases,
@@ -29,7 +29,7 @@ export interface DeliveryWorkerOptions {
   workerId?: string;
   /** Deliveries in flight at once in this process. */
   concurrency: number;
-  /** Most events claimed per query. */
+  /** Most deliveries claimed per query. */
   claimBatch: number;
   /** Polling fallback and retry pick-up interval. */
   pollIntervalMs: number;
@@ -57,9 +57,9 @@ export interface DeliveryStats {
   attempts: number;
   recordFailures: number;
   /**
-   * Claim cycles finished (claim query run, its events handed to deliveries) and lease sweeps
+   * Claim cycles finished (claim query run, its deliveries handed to HTTP) and lease sweeps
    * finished: tests wait for one that began after a change, the positive signal that the worker has
-   * looked since then (and so that an event it left alone was not claimable).
+   * looked since then (and so that a delivery it left alone was not claimable).
    */
   claimCycles: number;
   sweeps: number;
@@ -68,7 +68,7 @@ export interface DeliveryStats {
 const RECORD_RETRIES = 20;
 
 /**
- * Claims due events, delivers them over HTTP, and records every attempt. Wakes on NOTIFY from
+ * Claims due deliveries, sends them over HTTP, and records every attempt. Wakes on NOTIFY from
  * ingest, on a polling timer, and when slots free up while a backlog remains. All state that
  * decides delivery lives in PostgreSQL; this object only holds what is in flight right now.
  */
@@ -76,7 +76,8 @@ export class DeliveryWorker {
   readonly workerId: string;
   private readonly clock: Clock;
   private readonly random: RandomSource;
-  private readonly inFlight = new Map<string, ClaimedEvent>();
+  /** By delivery id. */
+  private readonly inFlight = new Map<string, ClaimedDelivery>();
   private readonly perEndpoint = new Map<string, number>();
   private readonly abandoned = new Set<string>();
   private readonly recorder: GroupCommitter<AttemptRecord, true>;
@@ -130,7 +131,7 @@ export class DeliveryWorker {
     this.wake();
   }
 
-  /** Look for due events now (new events, a test that moved the clock, a resumed endpoint). */
+  /** Look for due deliveries now (new events, a test that moved the clock, a resumed endpoint). */
   wake(): void {
     void this.pump();
   }
@@ -159,11 +160,11 @@ export class DeliveryWorker {
       const released = await releaseClaims(
         this.options.pool,
         this.workerId,
-        left.map((eventId) => ({ eventId, retryAt: now })),
+        left.map((deliveryId) => ({ deliveryId, retryAt: now })),
         now,
       ).catch(() => 0);
       this.options.logger.warn({ released, inFlight: left.length }, "gave unfinished deliveries back to the queue");
-      await this.options.sender.destroy(); // abort them: another worker owns those events now
+      await this.options.sender.destroy(); // abort them: another worker owns those deliveries now
     } else {
       await this.options.sender.close();
     }
@@ -191,7 +192,7 @@ export class DeliveryWorker {
         const limit = Math.min(free, this.options.claimBatch);
         const nowMs = this.clock.now();
         const claimStartedAt = Date.now(); // wall time for the span: a test clock may stand still
-        const claimed = await claimDueEvents(this.options.pool, {
+        const claimed = await claimDueDeliveries(this.options.pool, {
           workerId: this.workerId,
           now: new Date(nowMs),
           limit,
@@ -210,7 +211,7 @@ export class DeliveryWorker {
           transitions,
         );
         logBreakerTransitions(this.options.logger, transitions);
-        for (const event of admitted) this.track(this.deliver(event));
+        for (const delivery of admitted) this.track(this.deliver(delivery));
         this.counters.claimCycles++;
         // A short claim may be cut by an endpoint's in-flight limit, not by an empty queue: while
         // anything was claimed, finishing deliveries look again (an empty claim ends the backlog).
@@ -218,7 +219,7 @@ export class DeliveryWorker {
         if (claimed.length === limit) this.again = true;
       } while (this.again && !this.stopping);
     } catch (error) {
-      this.options.logger.error({ err: error }, "claiming events failed; will retry on the next wake-up");
+      this.options.logger.error({ err: error }, "claiming deliveries failed; will retry on the next wake-up");
     } finally {
       this.pumping = false;
     }
@@ -229,42 +230,42 @@ export class DeliveryWorker {
     void delivery.finally(() => this.settled.delete(delivery));
   }
 
-  private async deliver(event: ClaimedEvent): Promise<void> {
+  private async deliver(delivery: ClaimedDelivery): Promise<void> {
     let secrets: string[];
     try {
-      secrets = signingSecrets(event, this.options.secrets, this.clock.now());
+      secrets = signingSecrets(delivery, this.options.secrets, this.clock.now());
     } catch (error) {
       if (!(error instanceof SecretsError)) throw error;
-      // Nothing is sent unsigned or signed wrongly: the event stays leased, and once the lease
+      // Nothing is sent unsigned or signed wrongly: the delivery stays leased, and once the lease
       // expires it is claimed again (by this or another worker, after the key is fixed).
       this.options.logger.error(
-        { eventId: event.id, endpointId: event.endpointId, code: error.code },
-        "the endpoint's signing secret cannot be opened; the event waits for its lease to expire",
+        { eventId: delivery.eventId, deliveryId: delivery.id, endpointId: delivery.endpointId, code: error.code },
+        "the endpoint's signing secret cannot be opened; the delivery waits for its lease to expire",
       );
       return;
     }
-    this.inFlight.set(event.id, event);
-    this.perEndpoint.set(event.endpointId, (this.perEndpoint.get(event.endpointId) ?? 0) + 1);
+    this.inFlight.set(delivery.id, delivery);
+    this.perEndpoint.set(delivery.endpointId, (this.perEndpoint.get(delivery.endpointId) ?? 0) + 1);
     let record: AttemptRecord | null = null;
     let span: ReturnType<typeof startAttemptSpan> | null = null;
     let sent: SendResult | null = null;
     try {
       const startedAtMs = this.clock.now();
       const attemptId = newId("attempt", startedAtMs);
-      const requestHeaders = outboundHeaders(event, secrets, attemptId, startedAtMs);
-      span = startAttemptSpan(event, attemptId, requestHeaders); // adds traceparent when tracing is on
+      const requestHeaders = outboundHeaders(delivery, secrets, attemptId, startedAtMs);
+      span = startAttemptSpan(delivery, attemptId, requestHeaders); // adds traceparent when tracing is on
       const result = await this.options.sender.send({
-        url: event.url,
+        url: delivery.url,
         headers: requestHeaders,
-        body: event.payload,
-        connectTimeoutMs: event.connectTimeoutMs,
-        responseTimeoutMs: event.responseTimeoutMs,
+        body: delivery.payload,
+        connectTimeoutMs: delivery.connectTimeoutMs,
+        responseTimeoutMs: delivery.responseTimeoutMs,
       });
       sent = result;
-      // Given back during shutdown: another worker owns the event now.
-      if (!this.abandoned.has(event.id)) {
+      // Given back during shutdown: another worker owns the delivery now.
+      if (!this.abandoned.has(delivery.id)) {
         record = toAttemptRecord(
-          { attemptId, event, workerId: this.workerId, startedAtMs, requestHeaders, result },
+          { attemptId, delivery, workerId: this.workerId, startedAtMs, requestHeaders, result },
           this.clock.now(),
           this.random,
         );
@@ -272,10 +273,10 @@ export class DeliveryWorker {
     } finally {
       if (span) endAttemptSpan(span, sent, record);
       // The HTTP exchange is over: the worker's slot is free while the record waits for its batch
-      // (the event stays leased until then, so nobody else claims it).
-      this.inFlight.delete(event.id);
-      this.abandoned.delete(event.id);
-      if (!record) this.releaseEndpointShare(event.endpointId);
+      // (the delivery stays leased until then, so nobody else claims it).
+      this.inFlight.delete(delivery.id);
+      this.abandoned.delete(delivery.id);
+      if (!record) this.releaseEndpointShare(delivery.endpointId);
     }
     if (!record) return;
     this.recording++;
@@ -284,12 +285,12 @@ export class DeliveryWorker {
       await this.persist(record);
       this.counters.attempts++;
       this.options.metrics?.deliveryAttempt(record.result, record.durationMs / 1000);
-      if (record.eventStatus === "delivered") this.counters.delivered++;
+      if (record.deliveryStatus === "delivered") this.counters.delivered++;
       logAttempt(this.options.logger, record);
     } finally {
       // The endpoint's share is held until the outcome is recorded, so its breaker sees every
       // result before it gets more requests: a failing endpoint gets at most max_in_flight more.
-      this.releaseEndpointShare(event.endpointId);
+      this.releaseEndpointShare(delivery.endpointId);
       this.recording--;
       this.claimMoreIfWorthIt();
     }
@@ -313,7 +314,7 @@ export class DeliveryWorker {
     for (let attempt = 0; attempt < RECORD_RETRIES; attempt++) {
       const result = await this.recorder.submit(record);
       if (result.outcome === "committed") return;
-      // Shutting down: do not hold the process for a database outage; the lease covers the event.
+      // Shutting down: do not hold the process for a database outage; the lease covers the delivery.
       if (this.stopping && attempt >= 2) break;
       this.options.logger.warn(
         { err: result.outcome === "failed" ? result.error : undefined },
@@ -323,7 +324,7 @@ export class DeliveryWorker {
     }
     this.counters.recordFailures++;
     this.options.logger.error(
-      { eventId: record.eventId },
+      { eventId: record.eventId, deliveryId: record.deliveryId },
       "could not record an attempt; its lease will expire and it will be retried",
     );
   }
@@ -333,7 +334,7 @@ export class DeliveryWorker {
       const requeued = await requeueExpiredLeases(this.options.pool, new Date(this.clock.now()));
       this.counters.sweeps++;
       if (requeued > 0) {
-        this.options.logger.warn({ requeued }, "requeued events whose worker stopped mid-delivery");
+        this.options.logger.warn({ requeued }, "requeued deliveries whose worker stopped mid-delivery");
         this.wake();
       }
     } catch (error) {

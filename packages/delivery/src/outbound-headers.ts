@@ -1,4 +1,4 @@
-import type { ClaimedEvent } from "@kapsel/db";
+import type { ClaimedDelivery } from "@kapsel/db";
 import type { SecretOpener } from "@kapsel/secrets";
 import { signStandardWebhook } from "@kapsel/webhook-signatures";
 
@@ -10,31 +10,36 @@ export const USER_AGENT = "Kapsel-Webhooks/1.0";
  * previous secret signs too, until it expires. Throws SecretsError when a value cannot be opened:
  * a delivery is never signed with anything but the endpoint's real secrets.
  */
-export function signingSecrets(event: ClaimedEvent, opener: SecretOpener, nowMs: number): string[] {
-  const secrets = [opener.open(event.signingSecret)];
-  if (event.previousSigningSecret && (event.previousSigningSecretExpiresAt?.getTime() ?? 0) > nowMs) {
-    secrets.push(opener.open(event.previousSigningSecret));
+export function signingSecrets(delivery: ClaimedDelivery, opener: SecretOpener, nowMs: number): string[] {
+  const secrets = [opener.open(delivery.signingSecret)];
+  if (delivery.previousSigningSecret && (delivery.previousSigningSecretExpiresAt?.getTime() ?? 0) > nowMs) {
+    secrets.push(opener.open(delivery.previousSigningSecret));
   }
   return secrets;
 }
 
 /**
  * Headers of one delivery, signed per the Standard Webhooks spec with `secrets` (signingSecrets).
- * `webhook-id` is the event id, the same on every attempt, so receivers can deduplicate
- * at-least-once deliveries. `kapsel-attempt-id` names the attempt whose receipt proves this very
+ * `webhook-id` is the event id (not the delivery's), the same on every attempt, so receivers can
+ * deduplicate at-least-once deliveries. `kapsel-attempt-id` names the attempt whose receipt proves this very
  * request.
  */
 export function outboundHeaders(
-  event: ClaimedEvent,
+  delivery: ClaimedDelivery,
   secrets: string[],
   attemptId: string,
   nowMs: number,
 ): Record<string, string> {
   return {
-    "content-type": event.contentType ?? "application/octet-stream",
+    "content-type": delivery.contentType ?? "application/octet-stream",
     "user-agent": USER_AGENT,
     // Lets the receiver fetch this attempt's receipt later (GET /attestation/receipts/:attempt_id).
     "kapsel-attempt-id": attemptId,
-    ...signStandardWebhook({ id: event.id, timestampSeconds: Math.floor(nowMs / 1000), body: event.payload, secrets }),
+    ...signStandardWebhook({
+      id: delivery.eventId,
+      timestampSeconds: Math.floor(nowMs / 1000),
+      body: delivery.payload,
+      secrets,
+    }),
   };
 }

@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 const status = async (id: string) =>
-  (await db.pool.query("SELECT status FROM events WHERE id = $1", [id])).rows[0].status;
+  (await db.pool.query("SELECT status FROM deliveries WHERE event_id = $1", [id])).rows[0].status;
 const attemptNumbers = async (id: string) =>
   (await db.pool.query("SELECT attempt_number FROM delivery_attempts WHERE event_id = $1 ORDER BY 1", [id])).rows.map(
     (r) => r.attempt_number,
@@ -66,7 +66,9 @@ describe("delivery admin operations", () => {
     receiver.setHandler((_req, res) => res.writeHead(400).end());
     const ids = await insertEvents(db.pool, ep, 3, new Date(clock.now()));
     await delivery.until(async () => (await Promise.all(ids.map(status))).every((s) => s === "failed"));
-    await db.pool.query("UPDATE events SET failed_at = failed_at - interval '2 hours' WHERE id = $1", [ids[0]]);
+    await db.pool.query("UPDATE deliveries SET failed_at = failed_at - interval '2 hours' WHERE event_id = $1", [
+      ids[0],
+    ]);
 
     receiver.setHandler((_req, res) => res.writeHead(200).end());
     const since = new Date(clock.now() - 3_600_000);

@@ -37,7 +37,7 @@ async function attemptCount(endpointId: string): Promise<number> {
 /** Events of the endpoint claimed right now (a claim sets 'delivering' until the attempt is recorded). */
 async function claimedCount(endpointId: string): Promise<number> {
   return (
-    await db.pool.query("SELECT count(*)::int AS n FROM events WHERE endpoint_id = $1 AND status = 'delivering'", [
+    await db.pool.query("SELECT count(*)::int AS n FROM deliveries WHERE endpoint_id = $1 AND status = 'delivering'", [
       endpointId,
     ])
   ).rows[0].n;
@@ -66,7 +66,7 @@ describe("circuit breaker", () => {
     expect(attemptsWhenOpened).toBe(4);
     // Every waiting event was moved to the probe time: nothing is due while open.
     const { rows } = await db.pool.query(
-      "SELECT min(next_attempt_at) AS t FROM events WHERE endpoint_id = $1 AND status = 'pending'",
+      "SELECT min(next_attempt_at) AS t FROM deliveries WHERE endpoint_id = $1 AND status = 'pending'",
       [ep.id],
     );
     expect(rows[0].t.getTime()).toBeGreaterThanOrEqual(clock.now() + 10_000 - 1000);
@@ -91,7 +91,7 @@ describe("circuit breaker", () => {
     clock.advance(5_001);
     await delivery.until(async () => {
       const { rows: left } = await db.pool.query(
-        "SELECT count(*)::int AS n FROM events WHERE id = ANY($1) AND status <> 'delivered'",
+        "SELECT count(*)::int AS n FROM deliveries WHERE event_id = ANY($1) AND status <> 'delivered'",
         [ids],
       );
       return left[0].n === 0;
@@ -105,7 +105,7 @@ describe("circuit breaker", () => {
     ]);
     // No event used more than the 4 failed attempts that opened the breaker plus its delivery.
     const { rows: perEvent } = await db.pool.query(
-      "SELECT max(attempts)::int AS m FROM events WHERE endpoint_id = $1",
+      "SELECT max(attempts)::int AS m FROM deliveries WHERE endpoint_id = $1",
       [ep.id],
     );
     expect(perEvent[0].m).toBeLessThanOrEqual(2);

@@ -41,7 +41,7 @@ describe("delivery logs", () => {
       receiver.setHandler((_req, res) => res.writeHead(200).end("ok"));
       clock.advance(10_001);
       await delivery.until(async () => {
-        const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM events WHERE status = 'delivered'");
+        const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM deliveries WHERE status = 'delivered'");
         return rows[0].n === 4;
       });
     } finally {

@@ -34,8 +34,9 @@ afterAll(async () => {
   await db.drop();
 });
 
+/** The delivery state of the event (its one delivery). */
 async function event(id: string) {
-  return (await db.pool.query("SELECT * FROM events WHERE id = $1", [id])).rows[0];
+  return (await db.pool.query("SELECT * FROM deliveries WHERE event_id = $1", [id])).rows[0];
 }
 async function attempts(id: string) {
   return (await db.pool.query("SELECT * FROM delivery_attempts WHERE event_id = $1 ORDER BY attempt_number", [id]))
@@ -114,6 +115,30 @@ describe("delivery", () => {
     delivery.clock.advance(550);
     await delivery.until(async () => (await event(id!)).status === "delivered");
     expect((await attempts(id!)).map((a) => a.attempt_number)).toEqual([1, 2]);
+  });
+
+  it("never updates the event row: claims, retries and the success change only its delivery", async () => {
+    const ep = await insertEndpoint(db.pool, tenantId, { url: receiver.url });
+    let calls = 0;
+    receiver.setHandler((_req, res) => res.writeHead(++calls <= 2 ? 503 : 200).end(calls <= 2 ? "busy" : "ok"));
+    const [id] = await insertEvents(db.pool, ep, 1, now());
+    // xmin is the transaction that wrote the row version: any UPDATE of the row changes it.
+    const version = async (table: "events" | "deliveries", column: "id" | "event_id") =>
+      (await db.pool.query(`SELECT xmin::text AS v FROM ${table} WHERE ${column} = $1`, [id])).rows[0].v as string;
+    const inserted = await version("events", "id");
+    const deliveryInserted = await version("deliveries", "event_id");
+
+    for (const retry of [1, 2]) {
+      await delivery.until(async () => (await attempts(id!)).length === retry);
+      const state = await event(id!);
+      expect(state).toMatchObject({ status: "pending", attempts: retry });
+      delivery.clock.advance(Math.max(0, state.next_attempt_at.getTime() - delivery.clock.now()));
+    }
+    await delivery.until(async () => (await event(id!)).status === "delivered");
+    expect((await attempts(id!)).map((a) => a.result)).toEqual(["retryable_failure", "retryable_failure", "success"]);
+    expect(await version("events", "id")).toBe(inserted);
+    // The delivery row is where the state changed.
+    expect(await version("deliveries", "event_id")).not.toBe(deliveryInserted);
   });
 
   it("fails at once on a permanent 4xx", async () => {

@@ -39,7 +39,9 @@ afterAll(async () => {
 const endpointRow = async (id: string) =>
   (await db.pool.query("SELECT status, disabled_reason, failing_since FROM endpoints WHERE id = $1", [id])).rows[0];
 const statuses = async (ids: string[]) =>
-  (await db.pool.query("SELECT status FROM events WHERE id = ANY($1) ORDER BY id", [ids])).rows.map((r) => r.status);
+  (await db.pool.query("SELECT status FROM deliveries WHERE event_id = ANY($1) ORDER BY event_id", [ids])).rows.map(
+    (r) => r.status,
+  );
 const attempts = async (ids: string[]) =>
   (await db.pool.query("SELECT count(*)::int AS n FROM delivery_attempts WHERE event_id = ANY($1)", [ids])).rows[0].n;
 
@@ -63,9 +65,10 @@ describe("410 Gone", () => {
     // One in flight at a time: the 410 is recorded (and the endpoint disabled) before another claim.
     expect(tried).toEqual([{ result: "permanent_failure", response_status: 410 }]);
     expect((await statuses(ids)).sort()).toEqual(["failed", "pending", "pending", "pending"]);
-    const lastError = await db.pool.query("SELECT last_error FROM events WHERE id = ANY($1) AND status = 'failed'", [
-      ids,
-    ]);
+    const lastError = await db.pool.query(
+      "SELECT last_error FROM deliveries WHERE event_id = ANY($1) AND status = 'failed'",
+      [ids],
+    );
     expect(lastError.rows[0].last_error).toBe("HTTP 410 (gone: endpoint disabled)");
     const logged = logLines
       .map((l) => JSON.parse(l))
@@ -138,7 +141,7 @@ describe("auto-disable after continuous failure", () => {
         console.log(
           (
             await db.pool.query(
-              "SELECT status, next_attempt_at, attempts, lease_expires_at FROM events WHERE id = ANY($1)",
+              "SELECT status, next_attempt_at, attempts, lease_expires_at FROM deliveries WHERE event_id = ANY($1)",
               [ids],
             )
           ).rows,

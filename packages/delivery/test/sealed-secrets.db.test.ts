@@ -91,7 +91,7 @@ describe("delivery with sealed signing secrets", () => {
     try {
       const [id] = await insertEvents(db.pool, ep, 1, new Date(delivery.clock.now()));
       await delivery.until(async () => logged.includes("SEALED_TAMPERED"));
-      const event = (await db.pool.query("SELECT status FROM events WHERE id = $1", [id])).rows[0];
+      const event = (await db.pool.query("SELECT status FROM deliveries WHERE event_id = $1", [id])).rows[0];
       expect(event.status).toBe("delivering");
       expect(receiver.requests.some((r) => r.headers["webhook-id"] === id)).toBe(false);
       expect((await db.pool.query("SELECT 1 FROM delivery_attempts WHERE event_id = $1", [id])).rowCount).toBe(0);

@@ -1,5 +1,5 @@
 import { ManualClock } from "@kapsel/core";
-import { claimDueEvents } from "@kapsel/db";
+import { claimDueDeliveries } from "@kapsel/db";
 import {
   createTestDatabase,
   insertEndpoint,
@@ -33,7 +33,7 @@ afterAll(async () => {
 
 async function undelivered(ids: string[]): Promise<number> {
   const { rows } = await db.pool.query(
-    "SELECT count(*)::int AS n FROM events WHERE id = ANY($1) AND status <> 'delivered'",
+    "SELECT count(*)::int AS n FROM deliveries WHERE event_id = ANY($1) AND status <> 'delivered'",
     [ids],
   );
   return rows[0].n;
@@ -106,7 +106,7 @@ describe("worker pool", () => {
         // ...and a claim cycle after that gives the slow one nothing more.
         await delivery.claimCycle();
         const { rows } = await db.pool.query(
-          "SELECT count(*)::int AS n FROM events WHERE id = ANY($1) AND status = 'delivering'",
+          "SELECT count(*)::int AS n FROM deliveries WHERE event_id = ANY($1) AND status = 'delivering'",
           [slowIds],
         );
         expect(rows[0].n).toBe(2);
@@ -149,7 +149,7 @@ describe("worker pool", () => {
     });
     const ids = await insertEvents(db.pool, ep, 5, new Date(clock.now()));
     // A worker claims them and vanishes (no delivery, no release).
-    const claimed = await claimDueEvents(db.pool, {
+    const claimed = await claimDueDeliveries(db.pool, {
       workerId: "dead-worker",
       now: new Date(clock.now()),
       limit: 10,
@@ -157,13 +157,13 @@ describe("worker pool", () => {
       probeAllowance: 1,
       leaseMarginMs: 1000,
     });
-    expect(claimed.map((c) => c.id).sort()).toEqual([...ids].sort());
+    expect(claimed.map((c) => c.eventId).sort()).toEqual([...ids].sort());
     const delivery = startDelivery(db.pool, { clock });
     try {
       // Leased: neither a lease sweep nor a claim cycle of another worker takes them.
       await delivery.sweepAndClaimCycle();
       const { rows: leased } = await db.pool.query(
-        "SELECT DISTINCT status, lease_owner FROM events WHERE id = ANY($1)",
+        "SELECT DISTINCT status, lease_owner FROM deliveries WHERE event_id = ANY($1)",
         [ids],
       );
       expect(leased).toEqual([{ status: "delivering", lease_owner: "dead-worker" }]);
@@ -191,7 +191,9 @@ describe("worker pool", () => {
       const delivery = startDelivery(db.pool, { clock });
       await delivery.until(async () => (await undelivered(quickIds)) === 0 && hanging.requests.length === 1);
       await delivery.stop(200);
-      const { rows } = await db.pool.query("SELECT status, attempts, lease_owner FROM events WHERE id = $1", [stuckId]);
+      const { rows } = await db.pool.query("SELECT status, attempts, lease_owner FROM deliveries WHERE event_id = $1", [
+        stuckId,
+      ]);
       expect(rows[0]).toEqual({ status: "pending", attempts: 0, lease_owner: null });
       const { rows: att } = await db.pool.query(
         "SELECT count(*)::int AS n FROM delivery_attempts WHERE event_id = $1",

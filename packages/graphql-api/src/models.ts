@@ -29,6 +29,7 @@ export interface EndpointModel {
   sourcePrefix: string | null;
   sourceToleranceSeconds: number;
   signingRotationEndsAt: Date | null;
+  sourceRotationEndsAt: Date | null;
   maxAttempts: number;
   backoffBaseMs: number;
   backoffCapMs: number;
@@ -67,10 +68,27 @@ export interface EventModel {
   traceId: string | null;
 }
 
+/** One event x one endpoint: the delivery state (decision 0024). */
+export interface DeliveryModel {
+  id: string;
+  tenantId: string;
+  eventId: string;
+  endpointId: string;
+  status: string;
+  attemptCount: number;
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+  deliveredAt: Date | null;
+  failedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export interface AttemptModel {
   id: string;
   tenantId: string;
   eventId: string;
+  deliveryId: string;
   endpointId: string;
   sortAt: string;
   attemptNumber: number;

@@ -17,7 +17,15 @@ export interface PageArgs {
   after: Cursor | null;
 }
 
-export type ListKind = "endpoints" | "events" | "attempts" | "tenants" | "apiKeys" | "auditLog" | "eventTypes";
+export type ListKind =
+  | "endpoints"
+  | "events"
+  | "deliveries"
+  | "attempts"
+  | "tenants"
+  | "apiKeys"
+  | "auditLog"
+  | "eventTypes";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;

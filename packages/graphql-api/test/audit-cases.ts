@@ -39,9 +39,10 @@ async function finishedEvent(world: AuditWorld): Promise<string> {
   const pool = world.api.db.pool;
   const fixture = await insertEndpoint(pool, world.tenantId, { url: "https://hooks.example.com/in" });
   const [eventId] = await insertEvents(pool, fixture, 1, new Date());
-  await pool.query("UPDATE events SET status = 'failed', failed_at = now(), next_attempt_at = NULL WHERE id = $1", [
-    eventId,
-  ]);
+  await pool.query(
+    "UPDATE deliveries SET status = 'failed', failed_at = now(), next_attempt_at = NULL WHERE event_id = $1",
+    [eventId],
+  );
   return eventId!;
 }
 

@@ -72,7 +72,7 @@ export async function createEndpoint(f: EndpointMutationsFixture, input: Record<
 export async function storedEndpoint(f: EndpointMutationsFixture, id: string) {
   const { rows } = await f.api.db.pool.query("SELECT * FROM endpoints WHERE id = $1", [id]);
   const row = rows[0];
-  for (const column of ["source_secret", "signing_secret", "previous_signing_secret"]) {
+  for (const column of ["source_secret", "signing_secret", "previous_signing_secret", "previous_source_secret"]) {
     const value = row?.[column];
     if (value == null) continue;
     if (!isSealed(value)) throw new Error(`${column} is stored unsealed`);

@@ -5,6 +5,7 @@ import { createApiServer } from "@kapsel/http-api";
 import { silentLogger } from "@kapsel/logger";
 import {
   createTestDatabase,
+  deliveryStates,
   type EndpointFixture,
   insertEndpoint,
   insertEvents,
@@ -93,6 +94,8 @@ export async function startGraphQL(
 export interface Delivered {
   endpoint: EndpointFixture;
   eventIds: string[];
+  /** The events' deliveries, in the order of eventIds. */
+  deliveryIds: string[];
   attemptIds: string[];
 }
 
@@ -103,14 +106,15 @@ export async function deliverEvents(pool: Pool, tenantId: string, url: string, c
   const delivery = startDelivery(pool);
   await delivery.until(async () => {
     const { rows } = await pool.query(
-      "SELECT count(*)::int AS n FROM events WHERE id = ANY($1) AND attempts > 0 AND status <> 'delivering'",
+      "SELECT count(*)::int AS n FROM deliveries WHERE event_id = ANY($1) AND attempts > 0 AND status <> 'delivering'",
       [eventIds],
     );
     return rows[0].n === count;
   });
   await delivery.stop();
   const { rows } = await pool.query("SELECT id FROM delivery_attempts WHERE event_id = ANY($1)", [eventIds]);
-  return { endpoint, eventIds, attemptIds: rows.map((r) => r.id) };
+  const deliveryIds = (await deliveryStates(pool, eventIds)).map((d) => d.id);
+  return { endpoint, eventIds, deliveryIds, attemptIds: rows.map((r) => r.id) };
 }
 
 /** A log signing key registered in the database, as apps/worker does at start. */

@@ -111,12 +111,15 @@ describe("heavy answers in the works at once", () => {
     );
     try {
       // Registered with the live updates before its ownership check reads the event.
-      await waitFor(() => api.queries.slice(checks).some((sql) => sql.includes("FROM events e WHERE")));
+      await waitFor(() =>
+        api.queries.slice(checks).some((sql) => sql.includes("FROM events e LEFT JOIN deliveries d")),
+      );
       const attempt = (n: number) =>
         api.db.pool.query(
-          `INSERT INTO delivery_attempts (id, event_id, tenant_id, endpoint_id, attempt_number, worker_id, started_at,
-                                          duration_ms, request_url, request_headers, result)
-           VALUES ($1, $2, $3, $4, $5, 'test', now(), 5, 'https://example.com/', '{}', 'retryable_failure')`,
+          `INSERT INTO delivery_attempts (id, event_id, delivery_id, tenant_id, endpoint_id, attempt_number, worker_id,
+                                          started_at, duration_ms, request_url, request_headers, result)
+           SELECT $1, $2, d.id, $3, $4, $5, 'test', now(), 5, 'https://example.com/', '{}', 'retryable_failure'
+             FROM deliveries d WHERE d.event_id = $2`,
           [newId("attempt"), heavyId, tenantId, endpointId, n],
         );
 

@@ -32,6 +32,7 @@ const KIND_BY_TYPE: Record<string, string> = {
   Tenant: "tenant",
   Endpoint: "endpoint",
   Event: "event",
+  Delivery: "delivery",
   DeliveryAttempt: "attempt",
   Receipt: "attempt",
   EventType: "eventType",
@@ -42,7 +43,7 @@ function kindOf(argName: string, field: GraphQLField<unknown, unknown>): string 
     const kind = KIND_BY_TYPE[getNamedType(field.type).name];
     if (kind) return kind;
   }
-  const match = /^(tenant|endpoint|event|attempt)Id$/.exec(argName);
+  const match = /^(tenant|endpoint|event|delivery|attempt)Id$/.exec(argName);
   if (match) return match[1]!;
   // auditLog(filter.targetId) names any audited object; the isolation fixture audits an endpoint.
   if (argName === "targetId") return "endpoint";

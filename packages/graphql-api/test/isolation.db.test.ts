@@ -79,9 +79,10 @@ beforeAll(async () => {
   // a second key (so revoking one is allowed), an active endpoint to pause or delete.
   const [failed] = await insertEvents(api.db.pool, bData.endpoint, 1, new Date());
   bFailedEventId = failed!;
-  await api.db.pool.query("UPDATE events SET status = 'failed', failed_at = now(), attempts = 1 WHERE id = $1", [
-    failed,
-  ]);
+  await api.db.pool.query(
+    "UPDATE deliveries SET status = 'failed', failed_at = now(), attempts = 1 WHERE event_id = $1",
+    [failed],
+  );
   await api.db.pool.query(
     "UPDATE circuit_breakers SET state = 'open', opened_at = now(), cooldown_ms = 600000 WHERE endpoint_id = $1",
     [bData.endpoint.id],
@@ -104,6 +105,7 @@ function idsOf(data: Delivered, tenantId: string): Record<string, string> {
     tenant: tenantId,
     endpoint: data.endpoint.id,
     event: data.eventIds[0]!,
+    delivery: data.deliveryIds[0]!,
     attempt: data.attemptIds[0]!,
     eventType: data === aData ? aEventTypeId : bEventTypeId,
   };
@@ -123,6 +125,7 @@ describe("tenant isolation, generated from schema.graphql", () => {
       expect.arrayContaining([
         "Query.endpoint(id)",
         "Query.event(id)",
+        "Query.delivery(id)",
         "Query.attempt(id)",
         "Query.receipt(attemptId)",
         "Query.events(filter.endpointId)",
@@ -194,6 +197,7 @@ async function snapshot(pool: Pool, tenantId: string): Promise<unknown[]> {
     "SELECT to_jsonb(k) AS r FROM api_keys k WHERE k.tenant_id = $1 ORDER BY k.id",
     "SELECT to_jsonb(e) AS r FROM endpoints e WHERE e.tenant_id = $1 ORDER BY e.id",
     "SELECT to_jsonb(ev) AS r FROM events ev WHERE ev.tenant_id = $1 ORDER BY ev.id",
+    "SELECT to_jsonb(d) AS r FROM deliveries d WHERE d.tenant_id = $1 ORDER BY d.id",
     "SELECT to_jsonb(a) AS r FROM delivery_attempts a WHERE a.tenant_id = $1 ORDER BY a.id",
     `SELECT to_jsonb(cb) AS r FROM circuit_breakers cb JOIN endpoints e ON e.id = cb.endpoint_id
       WHERE e.tenant_id = $1 ORDER BY cb.endpoint_id`,
@@ -237,9 +241,10 @@ describe("tenant isolation of mutations, generated from schema.graphql", () => {
     if (kind === "tenant") return (await insertTenant(api.db.pool, "Fresh")).id;
     if (kind === "eventType") return insertEventType(api.db.pool, a.id);
     const [event] = await insertEvents(api.db.pool, aData.endpoint, 1, new Date());
-    await api.db.pool.query("UPDATE events SET status = 'failed', failed_at = now(), attempts = 1 WHERE id = $1", [
-      event,
-    ]);
+    await api.db.pool.query(
+      "UPDATE deliveries SET status = 'failed', failed_at = now(), attempts = 1 WHERE event_id = $1",
+      [event],
+    );
     return event!;
   }
 

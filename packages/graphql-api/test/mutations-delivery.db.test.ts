@@ -75,7 +75,7 @@ async function deliver(eventIds: string[]): Promise<void> {
   try {
     await delivery.until(async () => {
       const { rows } = await api.db.pool.query(
-        "SELECT count(*)::int AS n FROM events WHERE id = ANY($1) AND status IN ('delivered', 'failed')",
+        "SELECT count(*)::int AS n FROM deliveries WHERE event_id = ANY($1) AND status IN ('delivered', 'failed')",
         [eventIds],
       );
       return rows[0].n === eventIds.length;
@@ -243,12 +243,14 @@ describe("replayEvent", () => {
     const other = await insertTenant(api.db.pool, "Other");
     const foreignEndpoint = await insertEndpoint(api.db.pool, other.id);
     const [foreign] = await insertEvents(api.db.pool, foreignEndpoint, 1, new Date());
-    await api.db.pool.query("UPDATE events SET status = 'failed', failed_at = now() WHERE id = $1", [foreign]);
+    await api.db.pool.query("UPDATE deliveries SET status = 'failed', failed_at = now() WHERE event_id = $1", [
+      foreign,
+    ]);
     for (const id of [foreign!, newId("event"), "evt_x"]) {
       const answer = (await run(REPLAY, { id })).replayEvent;
       expect(answer).toMatchObject({ event: null, userErrors: [{ code: "NOT_FOUND", field: ["eventId"] }] });
     }
-    const { rows } = await api.db.pool.query("SELECT status FROM events WHERE id = $1", [foreign]);
+    const { rows } = await api.db.pool.query("SELECT status FROM deliveries WHERE event_id = $1", [foreign]);
     expect(rows[0].status).toBe("failed");
   });
 });
@@ -262,7 +264,7 @@ describe("replayFailedEvents", () => {
     const sent = [];
     for (let i = 0; i < 2; i++) sent.push((await run(SEND, { id: endpoint.id })).sendTestEvent.event.id);
     await deliver(sent);
-    const { rows } = await api.db.pool.query("SELECT DISTINCT status FROM events WHERE id = ANY($1)", [sent]);
+    const { rows } = await api.db.pool.query("SELECT DISTINCT status FROM deliveries WHERE event_id = ANY($1)", [sent]);
     expect(rows).toEqual([{ status: "failed" }]);
 
     const future = new Date(Date.now() + 60_000).toISOString();
@@ -274,7 +276,9 @@ describe("replayFailedEvents", () => {
     const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
     const replayed = (await run(REPLAY_FAILED, { id: endpoint.id, since: hourAgo })).replayFailedEvents;
     expect(replayed).toEqual({ count: 2, endpoint: { id: endpoint.id }, userErrors: [] });
-    const { rows: after } = await api.db.pool.query("SELECT DISTINCT status FROM events WHERE id = ANY($1)", [sent]);
+    const { rows: after } = await api.db.pool.query("SELECT DISTINCT status FROM deliveries WHERE event_id = ANY($1)", [
+      sent,
+    ]);
     expect(after).toEqual([{ status: "pending" }]);
   });
 

@@ -71,9 +71,10 @@ describe("deleteEndpoint", () => {
     const row = await stored(local.endpoint.id);
     expect(row).toMatchObject({ status: "disabled", disabled_reason: "deleted", previous_signing_secret: null });
     expect(row.signing_secret).not.toBe(TEST_SIGNING_SECRET);
-    const { rows: parked } = await f.api.db.pool.query("SELECT status, next_attempt_at FROM events WHERE id = $1", [
-      pending[0],
-    ]);
+    const { rows: parked } = await f.api.db.pool.query(
+      "SELECT status, next_attempt_at FROM deliveries WHERE event_id = $1",
+      [pending[0]],
+    );
     expect(parked[0]).toEqual({ status: "pending", next_attempt_at: null });
 
     const { endpoint, endpoints, event } = await run(

@@ -172,6 +172,34 @@ describe("createEndpoint", () => {
     }
   });
 
+  it("allows only the listed port of an allow-listed address that names one", async () => {
+    const { createSsrfPolicy } = await import("../src/index.ts");
+    const receiverPort = new URL(f.receiver.url).port;
+    const policy = createSsrfPolicy([`127.0.0.1:${receiverPort}`]);
+    if (!policy.ok) throw new Error("bad policy");
+    const local = await startGraphQL({ ssrfPolicy: policy.policy });
+    try {
+      const tenant = await insertTenant(local.db.pool);
+      const create = async (url: string) =>
+        (
+          await local.gql(CREATE, {
+            key: tenant.apiKey,
+            variables: { input: { name: "Local", url, sourceScheme: "GITHUB" } },
+          })
+        ).body.data.createEndpoint;
+      expect((await create(f.receiver.url)).userErrors).toEqual([]);
+      // The same address on another port (here the test database's) stays refused.
+      const databasePort = new URL(local.db.url).port;
+      const refused = await create(`http://127.0.0.1:${databasePort}/`);
+      expect(refused.endpoint).toBeNull();
+      expect(refused.userErrors).toMatchObject([
+        { code: "URL_NOT_ALLOWED", kapselCode: "E4010", field: ["input", "url"], reason: "loopback" },
+      ]);
+    } finally {
+      await local.close();
+    }
+  });
+
   it("refuses out-of-range policies and missing secrets, every problem at its field", async () => {
     const created = await create({
       name: "",

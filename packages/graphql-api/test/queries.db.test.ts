@@ -201,12 +201,70 @@ describe("GraphQL queries", () => {
     expect(filtered.body.data.event.f.edges).toHaveLength(1);
   });
 
+  it("deliveries: the event's one delivery carries its state; attempts name it, and it lists them", async () => {
+    const eventId = failed.eventIds[0]!;
+    const deliveryId = failed.deliveryIds[0]!;
+    const { body } = await api.gql(
+      `query($id: ID!) { event(id: $id) {
+         status attemptCount nextAttemptAt lastError
+         deliveries { id status attemptCount nextAttemptAt lastError deliveredAt failedAt createdAt updatedAt
+                      event { id } endpoint { id } attempts { edges { node { id delivery { id } } } } } } }`,
+      { key, variables: { id: eventId } },
+    );
+    expect(body.errors).toBeUndefined();
+    const event = body.data.event;
+    expect(event.deliveries).toHaveLength(1);
+    const [delivery] = event.deliveries;
+    expect(delivery).toMatchObject({
+      id: deliveryId,
+      status: "PENDING",
+      attemptCount: 1,
+      lastError: "HTTP 500",
+      deliveredAt: null,
+      failedAt: null,
+      event: { id: eventId },
+      endpoint: { id: failed.endpoint.id },
+    });
+    // The event's own state fields are its delivery's.
+    expect(event).toMatchObject({
+      status: delivery.status,
+      attemptCount: delivery.attemptCount,
+      nextAttemptAt: delivery.nextAttemptAt,
+      lastError: delivery.lastError,
+    });
+    expect(delivery.attempts.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(failed.attemptIds);
+    expect(delivery.attempts.edges[0].node.delivery.id).toBe(deliveryId);
+
+    const byId = await api.gql("query($id: ID!) { delivery(id: $id) { id status event { id } } }", {
+      key,
+      variables: { id: deliveryId },
+    });
+    expect(byId.body.data.delivery).toEqual({ id: deliveryId, status: "PENDING", event: { id: eventId } });
+    // Each delivery counts like a page of `first` in the cost (default 20).
+    const costly = await api.gql(
+      "query($id: ID!) { event(id: $id) { deliveries(first: 100) { attempts(first: 100) { edges { node { event { id } } } } } } }",
+      { key, variables: { id: eventId } },
+    );
+    expect(costly.body.errors?.[0]?.extensions?.code).toBe("QUERY_TOO_COSTLY");
+
+    // An event without a delivery (routing may leave one unmatched) is RECEIVED, with none listed.
+    const [lone] = await insertEvents(api.db.pool, paused, 1, new Date(Date.now() + 60_000));
+    await api.db.pool.query("DELETE FROM deliveries WHERE event_id = $1", [lone]);
+    const unrouted = await api.gql("query($id: ID!) { event(id: $id) { status attemptCount deliveries { id } } }", {
+      key,
+      variables: { id: lone },
+    });
+    expect(unrouted.body).toEqual({ data: { event: { status: "RECEIVED", attemptCount: 0, deliveries: [] } } });
+    await api.db.pool.query("DELETE FROM events WHERE id = $1", [lone]);
+  });
+
   it("answers null for ids that name nothing, whatever their shape", async () => {
     const { body } = await api.gql(
       `{ a: endpoint(id: "${newId("endpoint")}") { id } b: endpoint(id: "junk") { id } c: event(id: "${newId("event")}") { id }
-         d: attempt(id: "${newId("attempt")}") { id } e: receipt(attemptId: "${newId("attempt")}") { json } f: attempt(id: "") { id } }`,
+         d: attempt(id: "${newId("attempt")}") { id } e: receipt(attemptId: "${newId("attempt")}") { json } f: attempt(id: "") { id }
+         g: delivery(id: "${newId("delivery")}") { id } h: delivery(id: "${failed.eventIds[0]}") { id } }`,
       { key },
     );
-    expect(body).toEqual({ data: { a: null, b: null, c: null, d: null, e: null, f: null } });
+    expect(body).toEqual({ data: { a: null, b: null, c: null, d: null, e: null, f: null, g: null, h: null } });
   });
 });

@@ -65,7 +65,8 @@ describe("receiver signals and retention through GraphQL", () => {
     const delivery = startDelivery(api.db.pool);
     await delivery.until(
       async () =>
-        (await api.db.pool.query("SELECT status FROM events WHERE id = $1", [id])).rows[0].status === "delivered",
+        (await api.db.pool.query("SELECT status FROM deliveries WHERE event_id = $1", [id])).rows[0].status ===
+        "delivered",
     );
     await delivery.stop();
     const EVENT = "query($id: ID!) { event(id: $id) { payload payloadEncoding payloadSha256 payloadSize } }";

@@ -102,6 +102,7 @@ describe("the answer's byte budget", () => {
       endpointId,
       purged.ids[0],
     ]);
+    await api.db.pool.query("UPDATE deliveries SET endpoint_id = $1 WHERE event_id = $2", [endpointId, purged.ids[0]]);
     const { body, named } = await run(
       `query($ep: ID!) { events(first: 100, filter: { endpointId: $ep }) {
         edges { node { id payloadSha256 payloadEncoding payload } } } }`,
@@ -163,12 +164,12 @@ describe("the answer's byte budget", () => {
     const attemptIds = Array.from({ length: 20 }, () => newId("attempt"));
     // Attempt n started n seconds ago: the page (newest first) is in attempt number order.
     await api.db.pool.query(
-      `INSERT INTO delivery_attempts (id, event_id, tenant_id, endpoint_id, attempt_number, worker_id, started_at,
-                                      duration_ms, request_url, request_headers, response_status, response_headers,
-                                      response_body, result)
-       SELECT ($1::text[])[n], $2, $3, $4, n, 'test', now() - make_interval(secs => n), 5, 'https://example.com/',
+      `INSERT INTO delivery_attempts (id, event_id, delivery_id, tenant_id, endpoint_id, attempt_number, worker_id,
+                                      started_at, duration_ms, request_url, request_headers, response_status,
+                                      response_headers, response_body, result)
+       SELECT ($1::text[])[n], $2, d.id, $3, $4, n, 'test', now() - make_interval(secs => n), 5, 'https://example.com/',
               '{}', 200, '{}', convert_to(repeat('r', $5), 'UTF8'), 'success'
-         FROM generate_series(1, 20) AS n`,
+         FROM generate_series(1, 20) AS n, deliveries d WHERE d.event_id = $2`,
       [attemptIds, eventId, tenant.id, rows[0].endpoint_id, MiB],
     );
     const { body, statements, named } = await run(

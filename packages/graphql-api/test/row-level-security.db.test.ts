@@ -24,6 +24,7 @@ const TENANT_TABLES = {
   api_keys: "tenant_id",
   endpoints: "tenant_id",
   events: "tenant_id",
+  deliveries: "tenant_id",
   delivery_attempts: "tenant_id",
   circuit_breakers: "endpoint_id",
   circuit_breaker_transitions: "endpoint_id",
@@ -48,9 +49,10 @@ async function seedTenant(pool: Pool, name: string): Promise<Seeded> {
   const endpoint = await insertEndpoint(pool, tenant.id);
   const [eventId] = await insertEvents(pool, endpoint, 1, new Date());
   await pool.query(
-    `INSERT INTO delivery_attempts (id, event_id, tenant_id, endpoint_id, attempt_number, worker_id, started_at,
-                                    duration_ms, request_url, request_headers, result)
-     VALUES ($1, $2, $3, $4, 1, 'test', now(), 5, 'http://127.0.0.1:9/webhook', '{}', 'success')`,
+    `INSERT INTO delivery_attempts (id, event_id, delivery_id, tenant_id, endpoint_id, attempt_number, worker_id,
+                                    started_at, duration_ms, request_url, request_headers, result)
+     SELECT $1, $2, d.id, $3, $4, 1, 'test', now(), 5, 'http://127.0.0.1:9/webhook', '{}', 'success'
+       FROM deliveries d WHERE d.event_id = $2`,
     [newId("attempt"), eventId, tenant.id, endpoint.id],
   );
   await pool.query("INSERT INTO circuit_breakers (endpoint_id) VALUES ($1)", [endpoint.id]);
@@ -206,12 +208,14 @@ describe("row-level security on the API's role", () => {
       code: "42501",
     });
     // Unfiltered updates reach A's rows only.
-    const events = await asA.query("UPDATE events SET last_error = 'touched by A'");
-    expect(events.rowCount).toBe(1);
+    const deliveries = await asA.query("UPDATE deliveries SET last_error = 'touched by A'");
+    expect(deliveries.rowCount).toBe(1);
+    // Events are write-once (decision 0024): the API's role may insert and read them, never update.
+    await expect(asA.query("UPDATE events SET content_type = 'text/plain'")).rejects.toMatchObject({ code: "42501" });
     const breakers = await asA.query("UPDATE circuit_breakers SET window_failures = 7");
     expect(breakers.rowCount).toBe(1);
     const untouched = await db.pool.query(
-      `SELECT (SELECT last_error FROM events WHERE tenant_id = $1) AS last_error,
+      `SELECT (SELECT last_error FROM deliveries WHERE tenant_id = $1) AS last_error,
               (SELECT window_failures FROM circuit_breakers WHERE endpoint_id = $2) AS failures`,
       [b.tenantId, b.endpointId],
     );
@@ -268,7 +272,7 @@ describe("a query operation's session", () => {
       const [first, second] = await Promise.all([reading.query(started), reading.query(started)]);
       expect(second.rows[0].tx).toEqual(first.rows[0].tx);
       expect(first.rows[0].who).toBe(DEFAULT_DATABASE_ROLE);
-      await expect(reading.query("UPDATE events SET last_error = 'x'")).rejects.toMatchObject({ code: "25006" });
+      await expect(reading.query("UPDATE deliveries SET last_error = 'x'")).rejects.toMatchObject({ code: "25006" });
       const after = await reading.query("SELECT count(*)::int AS n FROM tenants");
       expect(after.rows[0].n).toBe(1);
       await session!.finish();

@@ -8,7 +8,7 @@ import { createEndpoint, run, USER_ERRORS, useEndpointMutations } from "./endpoi
 // of the master key, and its database role cannot read them back.
 
 const f = useEndpointMutations();
-const SECRET_COLUMNS = ["source_secret", "signing_secret", "previous_signing_secret"];
+const SECRET_COLUMNS = ["source_secret", "signing_secret", "previous_signing_secret", "previous_source_secret"];
 const ROTATE = `mutation($id: ID!, $kind: SecretKind!) {
   rotateEndpointSecret(id: $id, kind: $kind) { secret ${USER_ERRORS} } }`;
 
@@ -69,10 +69,17 @@ describe("secrets at rest", () => {
       [[github.endpoint.id, hmac.endpoint.id]],
     );
     const stored = rows.flatMap((r) => SECRET_COLUMNS.map((c) => r[c] as string | null)).filter((v) => v !== null);
-    expect(stored).toHaveLength(5);
+    expect(stored).toHaveLength(6);
     expect(stored.every(isSealed)).toBe(true);
     expect(stored.map((v) => testSecrets.open(v)).sort()).toEqual(
-      [given, rotatedSigning.secret, github.signingSecret, rotatedSource.secret, hmac.signingSecret].sort(),
+      [
+        given,
+        rotatedSigning.secret,
+        github.signingSecret,
+        rotatedSource.secret,
+        hmac.sourceSecret, // kept as the previous source secret for the rotation's grace period
+        hmac.signingSecret,
+      ].sort(),
     );
   });
 
@@ -84,9 +91,11 @@ describe("secrets at rest", () => {
         message: expect.stringContaining("permission denied"),
       });
     }
-    expect(await asApiRole("SELECT id, tenant_id, url, previous_signing_secret_expires_at FROM endpoints")).not.toEqual(
-      [],
-    );
+    expect(
+      await asApiRole(
+        "SELECT id, tenant_id, url, previous_signing_secret_expires_at, previous_source_secret_expires_at FROM endpoints",
+      ),
+    ).not.toEqual([]);
     const { rows } = await f.api.db.pool.query<{ column_name: string; granted: boolean }>(
       `SELECT column_name::text, has_column_privilege('kapsel_api', 'endpoints', column_name, 'SELECT') AS granted
          FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'endpoints'`,

@@ -81,7 +81,7 @@ describe("subscriptions over WebSocket", () => {
       delivery.clock.advance(60_000);
       await delivery.until(async () => sub.results.length >= 1);
       await waitFor(() => sub.results.length >= 1);
-      const { rows } = await h.db.pool.query("SELECT next_attempt_at FROM events WHERE id = $1", [eventId]);
+      const { rows } = await h.db.pool.query("SELECT next_attempt_at FROM deliveries WHERE event_id = $1", [eventId]);
       delivery.clock.advance(rows[0].next_attempt_at.getTime() - delivery.clock.now());
       await delivery.until(async () => sub.results.length >= 2);
     } finally {

@@ -5,7 +5,6 @@ import type { IngestEndpoint, NewEvent } from "@kapsel/db";
 import { type MinimumUploadRate, readBody } from "@kapsel/http-body";
 import type { Logger } from "@kapsel/logger";
 import { type SecretOpener, SecretsError } from "@kapsel/secrets";
-import { verifySource } from "@kapsel/webhook-signatures";
 import type { IngestAdmission } from "./admission.ts";
 import type { CommitOutcome } from "./commit-events.ts";
 import type { EndpointCache } from "./endpoint-cache.ts";
@@ -16,6 +15,7 @@ import { traceEventId } from "./ingest-tracing.ts";
 import { storedHeadersJson } from "./stored-headers.ts";
 import type { TenantBudgets } from "./tenant-budgets.ts";
 import type { UnverifiedSenders } from "./unverified-senders.ts";
+import { type IngestVerification, verifyIngestSource } from "./verify-ingest-source.ts";
 
 export interface IngestDeps {
   endpoints: EndpointCache<IngestEndpoint>;
@@ -117,31 +117,25 @@ async function acceptBody(
   deps: IngestDeps,
 ): Promise<void> {
   const now = deps.clock.now();
-  let secret: string | null;
+  let verification: IngestVerification;
   try {
-    secret = endpoint.sourceSecret === null ? null : deps.secrets.open(endpoint.sourceSecret);
+    verification = verifyIngestSource(endpoint, req.headers, body, now, deps.secrets);
   } catch (error) {
     if (!(error instanceof SecretsError)) throw error;
     // Never verify with a wrong secret: refuse, and tell the operator why (the code, not the value).
     deps.logger.error({ endpointId: endpoint.id, code: error.code }, "the endpoint's source secret cannot be opened");
     return reject(deps, res, "E3006", { retryAfterSeconds: 30 });
   }
-  const verification = verifySource(
-    {
-      scheme: endpoint.sourceScheme,
-      secret,
-      header: endpoint.sourceHeader,
-      encoding: endpoint.sourceEncoding,
-      prefix: endpoint.sourcePrefix,
-      toleranceSeconds: endpoint.sourceToleranceSeconds,
-    },
-    req.headers,
-    body,
-    now,
-  );
   if (verification.outcome === "rejected") {
     deps.unverified.recordFailure(address);
     return reject(deps, res, REJECTION_CODES[verification.reason], { detail: verification.detail });
+  }
+  if (verification.withPreviousSecret) {
+    // The source still signs with the secret a rotation replaced; it stops verifying at the expiry.
+    deps.logger.debug(
+      { endpointId: endpoint.id, previousSecretExpiresAt: endpoint.previousSourceSecretExpiresAt },
+      "source signature verified with the previous source secret",
+    );
   }
   const charged = await deps.admission.charge(endpoint);
   if (charged.outcome === "refused") {
@@ -154,6 +148,7 @@ async function acceptBody(
   const eventId = newId("event", now); // also the correlation id of its logs and spans
   const event: NewEvent = {
     id: eventId,
+    deliveryId: newId("delivery", now), // to the endpoint it came in through, inserted with it
     tenantId: endpoint.tenantId,
     endpointId: endpoint.id,
     payload: body,

@@ -3,6 +3,7 @@ import { request } from "node:http";
 import {
   countEvents,
   createTestDatabase,
+  deliveryState,
   errorCode,
   type IngestAnswer,
   type IngestHarness,
@@ -48,9 +49,16 @@ describe("POST /ingest/:endpoint_id", () => {
     expect(res.json).toEqual({ event_id: expect.stringMatching(/^evt_[0-9A-Z]{26}$/), status: "accepted" });
     const { rows } = await db.pool.query("SELECT * FROM events WHERE id = $1", [res.json.event_id]);
     const row = rows[0];
+    const delivery = await deliveryState(db.pool, res.json.event_id);
     expect(row.tenant_id).toBe(tenantId);
     expect(row.endpoint_id).toBe(ep.id);
-    expect(row.status).toBe("pending");
+    // Its delivery, to the endpoint it came in through, is due at once.
+    expect(delivery).toMatchObject({
+      id: expect.stringMatching(/^dlv_[0-9A-Z]{26}$/),
+      endpoint_id: ep.id,
+      status: "pending",
+      attempts: 0,
+    });
     expect(Buffer.compare(row.payload, body)).toBe(0);
     expect(row.payload_sha256.toString("hex")).toBe(createHash("sha256").update(body).digest("hex"));
     expect(row.payload_size).toBe(body.length);
@@ -58,7 +66,13 @@ describe("POST /ingest/:endpoint_id", () => {
     expect(row.headers["x-custom"]).toBe("kept");
     expect(row.headers.authorization).toBeUndefined();
     expect(row.received_at.getTime()).toBe(ingest.clock.now());
-    expect(row.next_attempt_at.getTime()).toBe(ingest.clock.now());
+    expect(delivery.next_attempt_at?.getTime()).toBe(ingest.clock.now());
+    // Written by the same transaction (the group commit's one statement).
+    const { rows: versions } = await db.pool.query(
+      "SELECT e.xmin::text AS event, d.xmin::text AS delivery FROM events e JOIN deliveries d ON d.event_id = e.id WHERE e.id = $1",
+      [res.json.event_id],
+    );
+    expect(versions[0].delivery).toBe(versions[0].event);
   });
 
   it("keeps the raw bytes of a non-JSON, non-UTF-8 body exactly", async () => {

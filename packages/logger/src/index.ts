@@ -31,6 +31,7 @@ const REDACTED_FIELDS = [
   "sourceSecret",
   "signingSecret",
   "previousSigningSecret",
+  "previousSourceSecret",
   "signerKey",
   "password",
   "apiKey",

@@ -36,7 +36,13 @@ describe("createLogger", () => {
         secret: "s1",
         payload: "p1",
         body: "b1",
-        endpoint: { signingSecret: "s2", sourceSecret: "s3", previousSigningSecret: "s4", url: "kept" },
+        endpoint: {
+          signingSecret: "s2",
+          sourceSecret: "s3",
+          previousSigningSecret: "s4",
+          previousSourceSecret: "s5",
+          url: "kept",
+        },
         headers: {
           authorization: "Bearer k1",
           "x-api-key": "k2",
@@ -48,7 +54,21 @@ describe("createLogger", () => {
       "oops",
     );
     const text = JSON.stringify(lines[0]);
-    for (const leaked of ["s1", "p1", "b1", "s2", "s3", "s4", "Bearer k1", "k2", "v1,sig", "sha256=x", "r1", "p2"]) {
+    for (const leaked of [
+      "s1",
+      "p1",
+      "b1",
+      "s2",
+      "s3",
+      "s4",
+      "s5",
+      "Bearer k1",
+      "k2",
+      "v1,sig",
+      "sha256=x",
+      "r1",
+      "p2",
+    ]) {
       expect(text).not.toContain(`"${leaked}"`);
     }
     expect(lines[0]).toMatchObject({ secret: "[redacted]", endpoint: { url: "kept", signingSecret: "[redacted]" } });

@@ -122,7 +122,7 @@ describe("GET /metrics", () => {
         await delivery.until(async () => (await attempts()) === 1);
         clock.advance(3_600_000); // past the retry's backoff
         await delivery.until(async () => {
-          const { rows } = await db.pool.query("SELECT status FROM events WHERE endpoint_id = $1", [endpoint.id]);
+          const { rows } = await db.pool.query("SELECT status FROM deliveries WHERE endpoint_id = $1", [endpoint.id]);
           return rows[0]?.status === "delivered";
         });
       } finally {

@@ -29,22 +29,21 @@ export interface PurgeResult {
 }
 
 /**
- * Deletes the payload bytes of finished (delivered or failed) events received more than their
- * tenant's `retention_days` ago, and the response bodies stored with their attempts, in batches of
- * `batchSize`. Events still pending or delivering keep their payload until they finish (they are
- * still to be sent), and are purged by the first run after that. Everything a receipt rests on
+ * Deletes the payload bytes of events received more than their tenant's `retention_days` ago whose
+ * deliveries are all finished (delivered or failed), and the response bodies stored with their
+ * attempts, in batches of `batchSize`. Events with a delivery still pending or delivering keep their
+ * payload until it finishes (it is still to be sent), and are purged by the first run after that. Everything a receipt rests on
  * (hashes, sizes, attempts, leaves, checkpoints) stays.
  */
 export async function purgeExpired(options: PurgeOptions): Promise<PurgeResult> {
   const nowMs = options.clock.now();
-  const now = new Date(nowMs);
   const result: PurgeResult = { payloads: 0, responseBodies: 0, batches: 0, complete: true };
   const maxBatches = options.maxBatches ?? Number.POSITIVE_INFINITY;
   for (const tenant of await listTenantRetention(options.pool)) {
     const cutoff = new Date(nowMs - tenant.retentionDays * DAY_MS);
     for (;;) {
       if (result.batches >= maxBatches || options.shouldStop?.()) return { ...result, complete: false };
-      const batch = await purgeTenantBatch(options.pool, tenant.tenantId, cutoff, options.batchSize, now);
+      const batch = await purgeTenantBatch(options.pool, tenant.tenantId, cutoff, options.batchSize);
       result.batches++;
       result.payloads += batch.payloads;
       result.responseBodies += batch.responseBodies;

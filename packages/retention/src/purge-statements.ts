@@ -17,22 +17,36 @@ export async function listTenantRetention(pool: Pool): Promise<TenantRetention[]
 }
 
 /*
- * One bounded batch: up to $3 of the tenant's finished events received before $2 lose their payload
- * bytes, and their attempts lose the stored response bodies. Hashes, sizes, attempts, leaves and
- * checkpoints stay (receipts carry hashes only). Events being replayed or recorded right now are
- * skipped (SKIP LOCKED) and picked up by a later run. One statement, so the locks last one batch.
- * Served by events_retention_idx (only unpurged finished events are in it, so every row read is
- * purged) and, for the attempts, by their (event_id, attempt_number) unique index.
+ * One bounded batch: up to $3 of the tenant's events received before $2 whose deliveries are all
+ * finished (delivered or failed) lose their payload bytes, and their attempts lose the stored
+ * response bodies. Hashes, sizes, attempts, leaves and checkpoints stay (receipts carry hashes
+ * only). The event rows are locked (SKIP LOCKED: concurrent purges take disjoint batches), and so
+ * are their deliveries: a delivery being replayed, claimed or recorded right now is skipped, and
+ * one that changed since this statement began is re-checked on its new version, so an event with a
+ * delivery that is no longer final keeps its payload; a later run picks it up. One statement, so
+ * the locks last one batch. Served by events_retention_idx (unpurged events, oldest first),
+ * deliveries_event_endpoint_key for the deliveries and delivery_attempts_event_idx for the bodies.
  */
 const PURGE_SQL = `
-WITH doomed AS (
+WITH candidates AS (
   SELECT e.id
     FROM events e
-   WHERE e.tenant_id = $1 AND e.received_at < $2
-     AND e.payload IS NOT NULL AND e.status IN ('delivered', 'failed')
+   WHERE e.tenant_id = $1 AND e.received_at < $2 AND e.payload IS NOT NULL
+     AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status NOT IN ('delivered', 'failed'))
    ORDER BY e.received_at
    LIMIT $3
-     FOR UPDATE SKIP LOCKED
+     FOR UPDATE OF e SKIP LOCKED
+),
+locked AS (
+  SELECT d.event_id
+    FROM deliveries d JOIN candidates c ON c.id = d.event_id
+   WHERE d.status IN ('delivered', 'failed')
+     FOR UPDATE OF d SKIP LOCKED
+),
+doomed AS (
+  SELECT c.id FROM candidates c
+   WHERE (SELECT count(*) FROM locked l WHERE l.event_id = c.id)
+       = (SELECT count(*) FROM deliveries d WHERE d.event_id = c.id)
 ),
 bodies AS (
   UPDATE delivery_attempts a
@@ -43,7 +57,7 @@ bodies AS (
 ),
 payloads AS (
   UPDATE events e
-     SET payload = NULL, updated_at = $4
+     SET payload = NULL
     FROM doomed d
    WHERE e.id = d.id
   RETURNING e.id
@@ -60,12 +74,11 @@ export async function purgeTenantBatch(
   tenantId: string,
   receivedBefore: Date,
   batchSize: number,
-  now: Date,
 ): Promise<PurgedBatch> {
   const { rows } = await pool.query<{ payloads: number; bodies: number }>({
     name: "retention_purge_batch",
     text: PURGE_SQL,
-    values: [tenantId, receivedBefore, batchSize, now],
+    values: [tenantId, receivedBefore, batchSize],
   });
   const row = rows[0];
   return { payloads: row?.payloads ?? 0, responseBodies: row?.bodies ?? 0 };

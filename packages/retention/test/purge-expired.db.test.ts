@@ -1,6 +1,7 @@
 import { generateSignerKey, verifyReceipt } from "@kapsel/attestation";
 import { buildReceipt, commitBatch, loadLogSigner } from "@kapsel/attestation-log";
 import { ManualClock } from "@kapsel/core";
+import { type Pool, replayEvent } from "@kapsel/db";
 import { DeliveryAdmin } from "@kapsel/delivery";
 import { silentLogger } from "@kapsel/logger";
 import { createMetrics } from "@kapsel/metrics";
@@ -46,7 +47,7 @@ beforeAll(async () => {
   const all = [...ids.short10, ...ids.short3, ...ids.long10, ...ids.long40];
   await delivery.until(async () => {
     const { rows } = await db.pool.query(
-      "SELECT count(*)::int AS n FROM events WHERE id = ANY($1) AND status = 'delivered'",
+      "SELECT count(*)::int AS n FROM deliveries WHERE event_id = ANY($1) AND status = 'delivered'",
       [all],
     );
     return rows[0].n === all.length;
@@ -154,7 +155,9 @@ describe("retention purge", () => {
     await db.pool.query("UPDATE tenants SET retention_days = 1 WHERE id = $1", [tenant]);
     const ep = await insertEndpoint(db.pool, tenant, { url: receiver.url });
     const old = await insertEvents(db.pool, ep, 3, daysAgo(2));
-    await db.pool.query("UPDATE events SET status = 'failed', next_attempt_at = NULL WHERE id = ANY($1)", [old]);
+    await db.pool.query("UPDATE deliveries SET status = 'failed', next_attempt_at = NULL WHERE event_id = ANY($1)", [
+      old,
+    ]);
     const metrics = createMetrics({ logger: silentLogger() });
     const job = new RetentionJob({
       pool: db.pool,
@@ -168,5 +171,66 @@ describe("retention purge", () => {
     await waitFor(async () => (await payloadsKept(old)) === 0);
     await job.stop();
     expect(await metrics.render()).toContain('kapsel_retention_purged_total{kind="payload"} 3');
+  });
+
+  it("a replay that waited for a purge's locks answers purged and leaves the delivery as it was", async () => {
+    const tenant = (await insertTenant(db.pool, "Race")).id;
+    await db.pool.query("UPDATE tenants SET retention_days = 1 WHERE id = $1", [tenant]);
+    const ep = await insertEndpoint(db.pool, tenant, { url: receiver.url });
+    const [id] = await insertEvents(db.pool, ep, 1, daysAgo(2));
+    await db.pool.query(
+      "UPDATE deliveries SET status = 'failed', failed_at = $2, next_attempt_at = NULL WHERE event_id = $1",
+      [id, daysAgo(2)],
+    );
+    const admin = new DeliveryAdmin(db.pool, new ManualClock(now));
+    // The purge runs in a transaction held open, so the replay starts while the purge holds the
+    // delivery's lock, and its snapshot predates the purge's commit.
+    const purging = await db.pool.connect();
+    try {
+      await purging.query("BEGIN");
+      const purged = await purgeExpired({
+        pool: purging as unknown as Pool,
+        clock: new ManualClock(now),
+        batchSize: 10,
+      });
+      expect(purged.payloads).toBeGreaterThanOrEqual(1);
+      const replay = admin.replayEvent(tenant, id!);
+      await waitFor(async () => {
+        const { rows } = await db.pool.query(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE deliveries%'",
+        );
+        return rows[0].n > 0;
+      });
+      await purging.query("COMMIT");
+      expect(await replay).toEqual({ outcome: "purged" });
+    } finally {
+      await purging.query("ROLLBACK"); // only if the test failed before its COMMIT
+      purging.release();
+    }
+    const { rows } = await db.pool.query("SELECT status, retry_base FROM deliveries WHERE event_id = $1", [id]);
+    expect(rows[0]).toEqual({ status: "failed", retry_base: 0 });
+  });
+
+  it("a purge skips an event whose delivery a replay is changing right now", async () => {
+    const tenant = (await insertTenant(db.pool, "Race 2")).id;
+    await db.pool.query("UPDATE tenants SET retention_days = 1 WHERE id = $1", [tenant]);
+    const ep = await insertEndpoint(db.pool, tenant, { url: receiver.url });
+    const [id] = await insertEvents(db.pool, ep, 1, daysAgo(2));
+    await db.pool.query(
+      "UPDATE deliveries SET status = 'failed', failed_at = $2, next_attempt_at = NULL WHERE event_id = $1",
+      [id, daysAgo(2)],
+    );
+    const replaying = await db.pool.connect();
+    try {
+      await replaying.query("BEGIN");
+      expect(await replayEvent(replaying, tenant, id!, new Date(now))).toEqual({ outcome: "replayed" });
+      // The replay has not committed: the purge's snapshot still sees the delivery failed.
+      await purgeExpired({ pool: db.pool, clock: new ManualClock(now), batchSize: 10 });
+      await replaying.query("COMMIT");
+    } finally {
+      await replaying.query("ROLLBACK");
+      replaying.release();
+    }
+    expect(await payloadsKept([id!])).toBe(1);
   });
 });

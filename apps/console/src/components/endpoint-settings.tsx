@@ -28,6 +28,9 @@ export function EndpointSettingsList({ endpoint: ep }: { endpoint: EndpointSetti
     ...(ep.signingRotationEndsAt
       ? ([["Previous signing secret valid until", formatTimestamp(ep.signingRotationEndsAt)]] as [string, string][])
       : []),
+    ...(ep.sourceRotationEndsAt
+      ? ([["Previous source secret accepted until", formatTimestamp(ep.sourceRotationEndsAt)]] as [string, string][])
+      : []),
     ["Created", formatTimestamp(ep.createdAt)],
     ["Updated", formatTimestamp(ep.updatedAt)],
   ];

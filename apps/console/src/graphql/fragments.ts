@@ -4,7 +4,7 @@ export const STATS_FIELDS = `windowHours total succeeded retryableFailures perma
   hourly { start total succeeded failed }`;
 
 export const ENDPOINT_SETTINGS_FIELDS = `id name url status disabledReason sourceScheme sourceHeader sourceEncoding sourcePrefix
-  sourceToleranceSeconds signingRotationEndsAt maxAttempts backoffBaseMs backoffCapMs connectTimeoutMs
+  sourceToleranceSeconds signingRotationEndsAt sourceRotationEndsAt maxAttempts backoffBaseMs backoffCapMs connectTimeoutMs
   responseTimeoutMs maxInFlight retryableStatuses retryAllClientErrors createdAt updatedAt`;
 
 export const EVENT_STATE_FIELDS = `id status attemptCount nextAttemptAt lastError deliveredAt failedAt`;

@@ -77,6 +77,7 @@ export interface EndpointSettings {
   sourcePrefix: string | null;
   sourceToleranceSeconds: number;
   signingRotationEndsAt: string | null;
+  sourceRotationEndsAt: string | null;
   maxAttempts: number;
   backoffBaseMs: number;
   backoffCapMs: number;

@@ -120,23 +120,24 @@ export async function insertBreakerTransitions(
   });
 }
 
-// While a breaker is open its endpoint's events wait for the probe time instead of being scanned
-// by every claim. Served by events_endpoint_due_idx.
+// While a breaker is open its endpoint's deliveries wait for the probe time instead of being
+// scanned by every claim. Served by deliveries_endpoint_due_idx.
 const DEFER_SQL = `
-UPDATE events e
-   SET next_attempt_at = d.until
+UPDATE deliveries dl
+   SET next_attempt_at = d.until, updated_at = $3
   FROM unnest($1::text[], $2::timestamptz[]) AS d(endpoint_id, until)
- WHERE e.endpoint_id = d.endpoint_id AND e.status = 'pending' AND e.next_attempt_at < d.until`;
+ WHERE dl.endpoint_id = d.endpoint_id AND dl.status = 'pending' AND dl.next_attempt_at < d.until`;
 
-export async function deferPendingEvents(
+export async function deferPendingDeliveries(
   client: PoolClient,
   deferrals: readonly { endpointId: string; until: Date }[],
+  now: Date,
 ): Promise<void> {
   if (deferrals.length === 0) return;
   await client.query({
-    name: "defer_pending_events",
+    name: "defer_pending_deliveries",
     text: DEFER_SQL,
-    values: [deferrals.map((d) => d.endpointId), deferrals.map((d) => d.until)],
+    values: [deferrals.map((d) => d.endpointId), deferrals.map((d) => d.until), now],
   });
 }
 

@@ -15,8 +15,8 @@ export interface DisabledEndpoint {
 /*
  * Disables endpoints because of what their receiver did (410 Gone, failing for too long). An
  * endpoint already disabled (by its tenant, deleted, or by another worker a moment ago) keeps its
- * reason. Their waiting events stay stored: claims skip disabled endpoints, and a resume delivers
- * them. Rows are locked in id order (concurrent record batches cannot deadlock).
+ * reason. Their waiting deliveries stay stored: claims skip disabled endpoints, and a resume
+ * delivers them. Rows are locked in id order (concurrent record batches cannot deadlock).
  * Served by the endpoints primary key.
  */
 const SQL = `

@@ -11,34 +11,34 @@ export interface SecretRewriter {
 export interface ResealResult {
   /** Endpoints whose secrets were rewritten. */
   endpoints: number;
-  /** Secret values rewritten (up to three per endpoint). */
+  /** Secret values rewritten (up to four per endpoint). */
   values: number;
 }
 
-interface SecretsRow {
-  id: string;
-  source_secret: string | null;
-  signing_secret: string;
-  previous_signing_secret: string | null;
-}
+/** Every sealed column of endpoints (a new one must be added here, and to test-support/plaintext-secrets.ts). */
+const SECRET_COLUMNS = [
+  "source_secret",
+  "signing_secret",
+  "previous_signing_secret",
+  "previous_source_secret",
+] as const;
+
+type SecretsRow = { id: string } & Record<(typeof SECRET_COLUMNS)[number], string | null>;
 
 // Served by the endpoints primary key (keyset pages); the prefix test is evaluated per row.
 const FIND_SQL = `
-SELECT id, source_secret, signing_secret, previous_signing_secret
+SELECT id, ${SECRET_COLUMNS.join(", ")}
   FROM endpoints
  WHERE id > $1
-   AND (NOT starts_with(signing_secret, $2)
-        OR NOT starts_with(coalesce(source_secret, $2), $2)
-        OR NOT starts_with(coalesce(previous_signing_secret, $2), $2))
+   AND (${SECRET_COLUMNS.map((c) => `NOT starts_with(coalesce(${c}, $2), $2)`).join("\n        OR ")})
  ORDER BY id
  LIMIT $3`;
 
 // Compare-and-set: a secret changed meanwhile (the API rotated it) is left alone this pass.
 const UPDATE_SQL = `
 UPDATE endpoints
-   SET source_secret = $5, signing_secret = $6, previous_signing_secret = $7
- WHERE id = $1 AND source_secret IS NOT DISTINCT FROM $2 AND signing_secret = $3
-   AND previous_signing_secret IS NOT DISTINCT FROM $4`;
+   SET ${SECRET_COLUMNS.map((c, i) => `${c} = $${i + 2 + SECRET_COLUMNS.length}`).join(", ")}
+ WHERE id = $1 AND ${SECRET_COLUMNS.map((c, i) => `${c} IS NOT DISTINCT FROM $${i + 2}`).join(" AND ")}`;
 
 /**
  * Rewrites every endpoint secret that does not start with `rewriter.donePrefix`: seals plaintext
@@ -60,17 +60,10 @@ export async function resealEndpointSecrets(
     for (;;) {
       const { rows } = await pool.query<SecretsRow>(FIND_SQL, [after, rewriter.donePrefix, batchSize]);
       for (const row of rows) {
-        const next = [rewrite(row.source_secret), rewrite(row.signing_secret), rewrite(row.previous_signing_secret)];
-        const changed = [row.source_secret, row.signing_secret, row.previous_signing_secret].filter(
-          (value, i) => value !== next[i],
-        ).length;
-        const updated = await pool.query(UPDATE_SQL, [
-          row.id,
-          row.source_secret,
-          row.signing_secret,
-          row.previous_signing_secret,
-          ...next,
-        ]);
+        const current = SECRET_COLUMNS.map((c) => row[c]);
+        const next = current.map(rewrite);
+        const changed = current.filter((value, i) => value !== next[i]).length;
+        const updated = await pool.query(UPDATE_SQL, [row.id, ...current, ...next]);
         if (updated.rowCount === 1) {
           result.endpoints += 1;
           result.values += changed;

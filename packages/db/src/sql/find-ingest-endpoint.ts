@@ -7,6 +7,9 @@ export interface IngestEndpoint {
   status: "active" | "paused" | "disabled";
   sourceScheme: "none" | "standard-webhooks" | "github" | "stripe" | "shopify" | "hmac-sha256";
   sourceSecret: string | null;
+  /** The source secret replaced by a rotation with a grace period (sealed); ingest also accepts it until it expires. */
+  previousSourceSecret: string | null;
+  previousSourceSecretExpiresAt: Date | null;
   sourceHeader: string | null;
   sourceEncoding: "hex" | "base64" | null;
   sourcePrefix: string | null;
@@ -19,9 +22,9 @@ export interface IngestEndpoint {
 
 // Served by the endpoints and tenants primary keys.
 const SQL = `
-SELECT e.id, e.tenant_id, e.status, e.source_scheme, e.source_secret, e.source_header, e.source_encoding,
-       e.source_prefix, e.source_tolerance_seconds, t.ingest_rate_per_second,
-       t.ingest_rate_burst
+SELECT e.id, e.tenant_id, e.status, e.source_scheme, e.source_secret, e.previous_source_secret,
+       e.previous_source_secret_expires_at, e.source_header, e.source_encoding, e.source_prefix,
+       e.source_tolerance_seconds, t.ingest_rate_per_second, t.ingest_rate_burst
   FROM endpoints e
   JOIN tenants t ON t.id = e.tenant_id
  WHERE e.id = $1`;
@@ -32,6 +35,8 @@ interface Row {
   status: IngestEndpoint["status"];
   source_scheme: IngestEndpoint["sourceScheme"];
   source_secret: string | null;
+  previous_source_secret: string | null;
+  previous_source_secret_expires_at: Date | null;
   source_header: string | null;
   source_encoding: IngestEndpoint["sourceEncoding"];
   source_prefix: string | null;
@@ -50,6 +55,8 @@ export async function findIngestEndpoint(pool: Pool, id: string): Promise<Ingest
     status: row.status,
     sourceScheme: row.source_scheme,
     sourceSecret: row.source_secret,
+    previousSourceSecret: row.previous_source_secret,
+    previousSourceSecretExpiresAt: row.previous_source_secret_expires_at,
     sourceHeader: row.source_header,
     sourceEncoding: row.source_encoding,
     sourcePrefix: row.source_prefix,

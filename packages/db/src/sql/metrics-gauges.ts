@@ -5,17 +5,17 @@ import type { Pool } from "../pool.ts";
 // once. None returns an id: the gauges count, they do not list (docs/security.md).
 
 export interface QueueGauges {
-  /** Pending events, counted up to `cap` (the count saturates there). */
+  /** Pending deliveries, counted up to `cap` (the count saturates there). */
   depth: number;
-  /** The earliest `next_attempt_at` among pending events; null when none is pending. */
+  /** The earliest `next_attempt_at` among pending deliveries; null when none is pending. */
   oldestDue: Date | null;
 }
 
-// Served by events_due_idx (partial on status = 'pending'): an index-only count under a LIMIT, and
-// the first entry of the index for the minimum.
+// Served by deliveries_due_idx (partial on status = 'pending'): an index-only count under a LIMIT,
+// and the first entry of the index for the minimum.
 const QUEUE_SQL = `
-SELECT (SELECT count(*)::int FROM (SELECT 1 FROM events WHERE status = 'pending' LIMIT $1) AS capped) AS depth,
-       (SELECT min(next_attempt_at) FROM events WHERE status = 'pending') AS oldest_due`;
+SELECT (SELECT count(*)::int FROM (SELECT 1 FROM deliveries WHERE status = 'pending' LIMIT $1) AS capped) AS depth,
+       (SELECT min(next_attempt_at) FROM deliveries WHERE status = 'pending') AS oldest_due`;
 
 export async function readQueueGauges(pool: Pool, cap: number): Promise<QueueGauges> {
   const { rows } = await pool.query<{ depth: number; oldest_due: Date | null }>({

@@ -2,6 +2,8 @@ import type { PoolClient } from "../pool.ts";
 
 export interface AttemptRecord {
   attemptId: string;
+  /** The delivery this attempt belongs to; its state is what the attempt changes. */
+  deliveryId: string;
   eventId: string;
   tenantId: string;
   endpointId: string;
@@ -21,8 +23,8 @@ export interface AttemptRecord {
   errorMessage: string | null;
   /** The attestation leaf of this attempt (canonical JSON), queued for the committer. */
   leaf: Buffer;
-  /** What becomes of the event. */
-  eventStatus: "delivered" | "pending" | "failed";
+  /** What becomes of the delivery. */
+  deliveryStatus: "delivered" | "pending" | "failed";
   nextAttemptAt: Date | null;
   lastError: string | null;
   /** The receiver answered 410 Gone: the endpoint is disabled in the same transaction. */
@@ -31,28 +33,30 @@ export interface AttemptRecord {
 
 /*
  * One statement records a batch of finished attempts: the attempt rows, their attestation leaves
- * (queued in pending_leaves), and the events' new state. An event is only updated while this
- * worker still holds the claim for this very attempt; if its lease expired and another worker
- * re-claimed it, the attempt is still recorded (it happened) but the event is left to its new
- * owner. Served by primary keys. Deliberately not a named (prepared) statement: a cached generic
- * plan cannot see the batch size and was measured scanning events_lease_idx instead.
+ * (queued in pending_leaves), and the deliveries' new state. The event rows are not touched. A
+ * delivery is only updated while this worker still holds the claim for this very attempt; if its
+ * lease expired and another worker re-claimed it, the attempt is still recorded (it happened) but
+ * the delivery is left to its new owner. Served by primary keys. Deliberately not a named
+ * (prepared) statement: a cached generic plan cannot see the batch size and was measured scanning
+ * the lease index instead.
  */
 const SQL = `
 WITH input AS (
   SELECT * FROM unnest(
     $1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::timestamptz[], $8::int[],
     $9::text[], $10::text[], $11::int[], $12::text[], $13::bytea[], $14::bytea[], $15::bool[],
-    $16::text[], $17::text[], $18::text[], $19::bytea[], $20::text[], $21::timestamptz[], $22::text[]
+    $16::text[], $17::text[], $18::text[], $19::bytea[], $20::text[], $21::timestamptz[], $22::text[], $24::text[]
   ) AS t(attempt_id, event_id, tenant_id, endpoint_id, attempt_number, worker_id, started_at, duration_ms,
          request_url, request_headers, response_status, response_headers, response_body, response_body_sha256,
-         response_body_truncated, result, error_class, error_message, leaf, event_status, next_attempt_at, last_error)
+         response_body_truncated, result, error_class, error_message, leaf, delivery_status, next_attempt_at, last_error,
+         delivery_id)
 ),
 attempts AS (
-  INSERT INTO delivery_attempts (id, event_id, tenant_id, endpoint_id, attempt_number, worker_id, started_at,
+  INSERT INTO delivery_attempts (id, delivery_id, event_id, tenant_id, endpoint_id, attempt_number, worker_id, started_at,
                                  duration_ms, request_url, request_headers, response_status, response_headers,
                                  response_body, response_body_sha256, response_body_truncated, result,
                                  error_class, error_message)
-  SELECT attempt_id, event_id, tenant_id, endpoint_id, attempt_number, worker_id, started_at, duration_ms,
+  SELECT attempt_id, delivery_id, event_id, tenant_id, endpoint_id, attempt_number, worker_id, started_at, duration_ms,
          request_url, request_headers::jsonb, response_status, response_headers::jsonb, response_body,
          response_body_sha256, response_body_truncated, result::attempt_result, error_class, error_message
     FROM input
@@ -62,31 +66,31 @@ leaves AS (
   INSERT INTO pending_leaves (attempt_id, leaf, enqueued_at)
   SELECT attempt_id, leaf, $23 FROM input
 ),
-events_done AS (
-  UPDATE events e
-     SET status = i.event_status::event_status,
+deliveries_done AS (
+  UPDATE deliveries d
+     SET status = i.delivery_status::delivery_status,
          next_attempt_at = i.next_attempt_at,
          last_error = i.last_error,
-         delivered_at = CASE WHEN i.event_status = 'delivered' THEN $23 ELSE e.delivered_at END,
-         failed_at = CASE WHEN i.event_status = 'failed' THEN $23 ELSE e.failed_at END,
+         delivered_at = CASE WHEN i.delivery_status = 'delivered' THEN $23 ELSE d.delivered_at END,
+         failed_at = CASE WHEN i.delivery_status = 'failed' THEN $23 ELSE d.failed_at END,
          lease_owner = NULL,
          lease_expires_at = NULL,
          updated_at = $23
     FROM input i
-   WHERE e.id = i.event_id AND e.status = 'delivering' AND e.lease_owner = i.worker_id
-     AND e.attempts = i.attempt_number
-  RETURNING e.id
+   WHERE d.id = i.delivery_id AND d.status = 'delivering' AND d.lease_owner = i.worker_id
+     AND d.attempts = i.attempt_number
+  RETURNING d.id
 )
-SELECT (SELECT count(*) FROM attempts)::int AS attempts, (SELECT count(*) FROM events_done)::int AS events`;
+SELECT (SELECT count(*) FROM attempts)::int AS attempts, (SELECT count(*) FROM deliveries_done)::int AS deliveries`;
 
-/** Records the attempts; returns how many events were still ours to update. Run inside a transaction. */
+/** Records the attempts; returns how many deliveries were still ours to update. Run inside a transaction. */
 export async function recordAttempts(
   client: PoolClient,
   records: readonly AttemptRecord[],
   now: Date,
 ): Promise<number> {
   const column = <T>(pick: (r: AttemptRecord) => T) => records.map(pick);
-  const { rows } = await client.query<{ attempts: number; events: number }>({
+  const { rows } = await client.query<{ attempts: number; deliveries: number }>({
     text: SQL,
     values: [
       column((r) => r.attemptId),
@@ -108,11 +112,12 @@ export async function recordAttempts(
       column((r) => r.errorClass),
       column((r) => r.errorMessage),
       column((r) => r.leaf),
-      column((r) => r.eventStatus),
+      column((r) => r.deliveryStatus),
       column((r) => r.nextAttemptAt),
       column((r) => r.lastError),
       now,
+      column((r) => r.deliveryId),
     ],
   });
-  return rows[0]?.events ?? 0;
+  return rows[0]?.deliveries ?? 0;
 }

@@ -1,12 +1,12 @@
 import type { Pool } from "../pool.ts";
 
 /*
- * Events whose worker died mid-delivery (lease expired) become due again at once. The lost
+ * Deliveries whose worker died mid-attempt (lease expired) become due again at once. The lost
  * attempt keeps its number, so the retry is the next attempt (at-least-once: the receiver may have
- * seen the lost one; the webhook-id header lets it deduplicate). Served by events_lease_idx.
+ * seen the lost one; the webhook-id header lets it deduplicate). Served by deliveries_lease_idx.
  */
 const SQL = `
-UPDATE events
+UPDATE deliveries
    SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = $1, updated_at = $1
  WHERE status = 'delivering' AND lease_expires_at <= $1`;
 

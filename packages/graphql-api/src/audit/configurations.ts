@@ -16,8 +16,11 @@ const SQL: Record<AuditTargetKind, string> = {
                     e.retryable_statuses, e.retry_all_client_errors,
                     (SELECT b.state FROM circuit_breakers b WHERE b.endpoint_id = e.id) AS breaker_state
                FROM endpoints e WHERE e.id = $1 AND ($2::text IS NULL OR e.tenant_id = $2)`,
-  event: `SELECT id, tenant_id, endpoint_id, status, encode(payload_sha256, 'hex') AS payload_sha256, received_at
-            FROM events WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2)`,
+  // The status is its delivery's (decision 0024); the keys are the same as before the split.
+  event: `SELECT e.id, e.tenant_id, e.endpoint_id, coalesce(d.status::text, 'received') AS status,
+                 encode(e.payload_sha256, 'hex') AS payload_sha256, e.received_at
+            FROM events e LEFT JOIN deliveries d ON d.event_id = e.id AND d.endpoint_id = e.endpoint_id
+           WHERE e.id = $1 AND ($2::text IS NULL OR e.tenant_id = $2)`,
   apiKey: `SELECT id, tenant_id, name, prefix, created_at, revoked_at FROM api_keys WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2)`,
   tenant: `SELECT id, name, ingest_rate_per_second, ingest_rate_burst, retention_days FROM tenants WHERE id = $1 AND ($2::text IS NULL OR id = $2)`,
   eventType: `SELECT id, tenant_id, name, description, schema, origin, archived_at

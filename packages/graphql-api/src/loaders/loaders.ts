@@ -4,6 +4,7 @@ import { type ByteUse, type ResponseByteLimits, ResponseBytes } from "../limits/
 import type {
   AttemptModel,
   BreakerModel,
+  DeliveryModel,
   EncodedBytes,
   EndpointModel,
   EventModel,
@@ -13,8 +14,9 @@ import type {
   TransitionModel,
 } from "../models.ts";
 import { EMPTY_PAGE, type Page, type PageArgs } from "../pagination.ts";
-import { attemptPagesByEvent, attemptResponseBodies, attemptsByIds } from "../sql/attempts.ts";
+import { type AttemptOwner, attemptPagesBy, attemptResponseBodies, attemptsByIds } from "../sql/attempts.ts";
 import { breakersByEndpoint, transitionsByEndpoint } from "../sql/breakers.ts";
+import { deliveriesByEvent, deliveriesByIds } from "../sql/deliveries.ts";
 import { type EndpointPageQuery, endpointPagesByTenant, endpointsByIds } from "../sql/endpoints.ts";
 import { type EventTypeModel, eventTypeSchemas, eventTypesByIds } from "../sql/event-types.ts";
 import { eventPagesByEndpoint, eventPayloads, eventsByIds } from "../sql/events.ts";
@@ -57,6 +59,17 @@ export class Loaders {
 
   event(tenantId: string): DataLoader<string, EventModel | null> {
     return this.loader(`event|${tenantId}`, null, (ids) => eventsByIds(this.db, tenantId, ids));
+  }
+
+  delivery(tenantId: string): DataLoader<string, DeliveryModel | null> {
+    return this.loader(`delivery|${tenantId}`, null, (ids) => deliveriesByIds(this.db, tenantId, ids));
+  }
+
+  /** Keyed by event id: the event's first `first` deliveries, oldest first. */
+  deliveriesOfEvent(tenantId: string, first: number): DataLoader<string, DeliveryModel[]> {
+    return this.loader(`deliveriesOfEvent|${tenantId}|${first}`, [], (eventIds) =>
+      deliveriesByEvent(this.db, tenantId, eventIds, first),
+    );
   }
 
   attempt(tenantId: string): DataLoader<string, AttemptModel | null> {
@@ -144,9 +157,14 @@ export class Loaders {
     );
   }
 
-  attemptPages(tenantId: string, query: PageArgs & { result: string | null }): DataLoader<string, Page<AttemptModel>> {
-    return this.loader(`attemptPages|${tenantId}|${JSON.stringify(query)}`, EMPTY_PAGE, (eventIds) =>
-      attemptPagesByEvent(this.db, tenantId, eventIds, query),
+  /** Keyed by event id (`event_id`: all its deliveries' attempts) or by delivery id (`delivery_id`). */
+  attemptPages(
+    tenantId: string,
+    query: PageArgs & { result: string | null },
+    owner: AttemptOwner = "event_id",
+  ): DataLoader<string, Page<AttemptModel>> {
+    return this.loader(`attemptPages|${owner}|${tenantId}|${JSON.stringify(query)}`, EMPTY_PAGE, (ownerIds) =>
+      attemptPagesBy(this.db, tenantId, owner, ownerIds, query),
     );
   }
 

@@ -1,5 +1,5 @@
 import type { GraphQLContext } from "../context.ts";
-import { type AttemptModel, type EventModel, fromEnum } from "../models.ts";
+import { type AttemptModel, type DeliveryModel, type EventModel, fromEnum } from "../models.ts";
 import { parsePageArgs, toConnection } from "../pagination.ts";
 import type { ResolverMap } from "../schema/build-schema.ts";
 import { receiptOf } from "./receipts.ts";
@@ -30,6 +30,32 @@ export const eventAttemptResolvers: ResolverMap = {
       const query = { ...parsePageArgs("attempts", args), result: args.result ? fromEnum(args.result) : null };
       return toConnection("attempts", await context.loaders.attemptPages(event.tenantId, query).load(event.id));
     },
+
+    deliveries: async (event: EventModel, args: { first?: number | null }, context: GraphQLContext) => {
+      const { first } = parsePageArgs("deliveries", args);
+      return context.loaders.deliveriesOfEvent(event.tenantId, first).load(event.id);
+    },
+  },
+
+  Delivery: {
+    event: async (delivery: DeliveryModel, _: unknown, context: GraphQLContext) =>
+      present(await context.loaders.event(delivery.tenantId).load(delivery.eventId), `event of ${delivery.id}`),
+
+    endpoint: async (delivery: DeliveryModel, _: unknown, context: GraphQLContext) =>
+      present(
+        await context.loaders.endpoint(delivery.tenantId).load(delivery.endpointId),
+        `endpoint of ${delivery.id}`,
+      ),
+
+    attempts: async (
+      delivery: DeliveryModel,
+      args: { first?: number | null; after?: string | null; result?: string | null },
+      context: GraphQLContext,
+    ) => {
+      const query = { ...parsePageArgs("attempts", args), result: args.result ? fromEnum(args.result) : null };
+      const page = await context.loaders.attemptPages(delivery.tenantId, query, "delivery_id").load(delivery.id);
+      return toConnection("attempts", page);
+    },
   },
 
   DeliveryAttempt: {
@@ -41,6 +67,9 @@ export const eventAttemptResolvers: ResolverMap = {
 
     event: async (attempt: AttemptModel, _: unknown, context: GraphQLContext) =>
       present(await context.loaders.event(attempt.tenantId).load(attempt.eventId), `event of ${attempt.id}`),
+
+    delivery: async (attempt: AttemptModel, _: unknown, context: GraphQLContext) =>
+      present(await context.loaders.delivery(attempt.tenantId).load(attempt.deliveryId), `delivery of ${attempt.id}`),
 
     endpoint: async (attempt: AttemptModel, _: unknown, context: GraphQLContext) =>
       present(await context.loaders.endpoint(attempt.tenantId).load(attempt.endpointId), `endpoint of ${attempt.id}`),

@@ -119,6 +119,7 @@ export const deliveryMutations: ResolverMap = {
       const id = newId("event", at.getTime());
       const inserted = await insertTestEvent(context.db, {
         id,
+        deliveryId: newId("delivery", at.getTime()),
         tenantId,
         endpointId: args.endpointId,
         payload,

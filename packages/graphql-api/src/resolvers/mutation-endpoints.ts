@@ -21,7 +21,7 @@ import {
 } from "../sql/endpoint-writes.ts";
 import { endpointsByIds } from "../sql/endpoints.ts";
 
-/** Longest grace period of a signing secret rotation: 30 days. */
+/** Longest grace period of a secret rotation (signing or source): 30 days. */
 export const MAX_GRACE_HOURS = 720;
 
 const now = (context: GraphQLContext) => new Date(context.clock.now());
@@ -122,6 +122,8 @@ export const endpointMutations: ResolverMap = {
       context: GraphQLContext,
     ) => {
       const tenantId = requireTenant(context);
+      // 24 hours by default for both kinds: long enough to update the other side (a receiver, or
+      // the source's webhook settings) without a rush, short enough that a forgotten old secret dies.
       const graceHours = args.graceHours ?? 24;
       if (!Number.isInteger(graceHours) || graceHours < 0 || graceHours > MAX_GRACE_HOURS) {
         return failed(invalid(["graceHours"], `graceHours must be a whole number from 0 to ${MAX_GRACE_HOURS}.`));
@@ -144,6 +146,7 @@ export const endpointMutations: ResolverMap = {
         tenantId,
         args.id,
         context.secretSealer.seal(secret),
+        graceHours * 3_600_000,
         GENERATED_SOURCE_SCHEMES,
         now(context),
       );

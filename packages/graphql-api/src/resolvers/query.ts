@@ -68,6 +68,11 @@ export const queryResolvers: ResolverMap = {
       return isId("event", id) ? context.loaders.event(tenantId).load(id) : null;
     },
 
+    delivery: (_: unknown, { id }: { id: string }, context: GraphQLContext) => {
+      const tenantId = requireTenant(context);
+      return isId("delivery", id) ? context.loaders.delivery(tenantId).load(id) : null;
+    },
+
     attempt: (_: unknown, { id }: { id: string }, context: GraphQLContext) => {
       const tenantId = requireTenant(context);
       return isId("attempt", id) ? context.loaders.attempt(tenantId).load(id) : null;

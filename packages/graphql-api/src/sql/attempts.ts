@@ -6,7 +6,7 @@ import { afterCursor, groupBy, Params, utcText } from "./sql-builder.ts";
 // Response bodies (up to DELIVERY_MAX_RESPONSE_BYTES each, and a page may hold thousands of
 // attempts) are read on demand, like payloads: the rows carry only their stored size
 // (octet_length: no TOASTed data read), which the answer's byte budget is charged with first.
-const COLUMNS = `a.id, a.tenant_id, a.event_id, a.endpoint_id, a.attempt_number, a.started_at, a.duration_ms,
+const COLUMNS = `a.id, a.tenant_id, a.event_id, a.delivery_id, a.endpoint_id, a.attempt_number, a.started_at, a.duration_ms,
   a.request_url, a.request_headers, a.response_status, a.response_headers,
   octet_length(a.response_body) AS response_body_stored_bytes, a.response_body_truncated, a.result, a.error_class, a.error_message, ${utcText("a.started_at")} AS sort_at`;
 
@@ -14,6 +14,7 @@ interface Row {
   id: string;
   tenant_id: string;
   event_id: string;
+  delivery_id: string;
   endpoint_id: string;
   attempt_number: number;
   started_at: Date;
@@ -35,6 +36,7 @@ function toAttempt(r: Row): AttemptModel {
     id: r.id,
     tenantId: r.tenant_id,
     eventId: r.event_id,
+    deliveryId: r.delivery_id,
     endpointId: r.endpoint_id,
     sortAt: r.sort_at,
     attemptNumber: r.attempt_number,
@@ -80,32 +82,38 @@ export async function attemptResponseBodies(
   return new Map(rows.map((r) => [r.id, encodeBytes(r.response_body)]));
 }
 
+/** Whose attempts a page lists: an event's (all its deliveries') or one delivery's. */
+export type AttemptOwner = "event_id" | "delivery_id";
+
 /**
- * One page of attempts for each of several of the tenant's events, newest first, in one statement.
- * Served by the (event_id, attempt_number) unique index: an event has few attempts to sort.
+ * One page of attempts for each of several of the tenant's events or deliveries, newest first, in
+ * one statement. Served by delivery_attempts_event_idx (event_id, attempt_number) or the
+ * (delivery_id, attempt_number) unique index: one owner has few attempts to sort.
  */
-export async function attemptPagesByEvent(
+export async function attemptPagesBy(
   db: Pool,
   tenantId: string,
-  eventIds: readonly string[],
+  owner: AttemptOwner,
+  ownerIds: readonly string[],
   query: PageArgs & { result: string | null },
 ): Promise<Map<string, Page<AttemptModel>>> {
+  const column = owner === "event_id" ? "event_id" : "delivery_id"; // never interpolate anything else
   const params = new Params();
   const tenant = params.add(tenantId);
-  const ids = params.add(eventIds);
+  const ids = params.add(ownerIds);
   const result = query.result ? ` AND a.result = ${params.add(query.result)}::attempt_result` : "";
   const keyset = afterCursor(params, "a.started_at", "a.id", query.after);
   const limit = params.add(query.first + 1);
   const { rows } = await db.query<Row>(
-    `SELECT p.* FROM unnest(${ids}::text[]) AS k(event_id)
+    `SELECT p.* FROM unnest(${ids}::text[]) AS k(owner_id)
      CROSS JOIN LATERAL (
        SELECT ${COLUMNS} FROM delivery_attempts a
-        WHERE a.tenant_id = ${tenant} AND a.event_id = k.event_id${result}${keyset}
+        WHERE a.tenant_id = ${tenant} AND a.${column} = k.owner_id${result}${keyset}
         ORDER BY a.started_at DESC, a.id DESC LIMIT ${limit}
      ) p
-     ORDER BY p.event_id, p.started_at DESC, p.id DESC`,
+     ORDER BY p.${column}, p.started_at DESC, p.id DESC`,
     params.values,
   );
-  const groups = groupBy(rows, (r) => r.event_id);
-  return new Map(eventIds.map((id) => [id, toPage((groups.get(id) ?? []).map(toAttempt), query.first)]));
+  const groups = groupBy(rows, (r) => r[column]);
+  return new Map(ownerIds.map((id) => [id, toPage((groups.get(id) ?? []).map(toAttempt), query.first)]));
 }

@@ -138,7 +138,11 @@ export async function lockEndpointSettings(
   };
 }
 
-/** Writes validated settings (and the source secret, unless `undefined`) to a locked endpoint. */
+/**
+ * Writes validated settings (and the source secret, unless `undefined`) to a locked endpoint. A new
+ * source secret (given, generated for a new scheme, or none) ends any source rotation under way: the
+ * previous secret was for what is being replaced, and for another scheme it would mean nothing.
+ */
 export async function saveEndpointSettings(
   client: PoolClient,
   tenantId: string,
@@ -151,7 +155,11 @@ export async function saveEndpointSettings(
   const sets = SETTINGS_COLUMNS.map((c, i) => `${c} = ${placeholder(c, i + 4)}`);
   if (sourceSecret !== undefined) {
     values.push(sourceSecret);
-    sets.push(`source_secret = $${values.length}`);
+    sets.push(
+      `source_secret = $${values.length}`,
+      "previous_source_secret = NULL",
+      "previous_source_secret_expires_at = NULL",
+    );
   }
   const { rows } = await client.query<Row>(
     `UPDATE endpoints e SET ${sets.join(", ")}, updated_at = $3
@@ -205,24 +213,25 @@ export function setEndpointState(
  * attestation log (merkle_leaves and pending_leaves reference them without cascade), so the
  * database refuses to delete them, and receipts must stay provable. The endpoint becomes disabled
  * with reason "deleted" (ingest refuses it, workers skip it, the API hides it), both secrets are
- * overwritten with random values nobody knows, and its pending events are parked (no next attempt),
- * so they never sit in front of other endpoints' due events. Served by the endpoints primary key
- * and events_endpoint_due_idx.
+ * overwritten with random values nobody knows, and its pending deliveries are parked (no next
+ * attempt), so they never sit in front of other endpoints' due deliveries. Served by the endpoints
+ * primary key and deliveries_endpoint_due_idx.
  */
 const DELETE_SQL = `
 WITH deleted AS (
   UPDATE endpoints e
      SET status = 'disabled', disabled_reason = '${DELETED_REASON}', signing_secret = $3,
          previous_signing_secret = NULL, previous_signing_secret_expires_at = NULL,
+         previous_source_secret = NULL, previous_source_secret_expires_at = NULL,
          source_secret = CASE WHEN e.source_scheme = 'none' THEN NULL ELSE $4 END, updated_at = $5
    WHERE e.id = $1 AND e.tenant_id = $2 AND ${LIVE}
   RETURNING e.id
 ),
 parked AS (
-  UPDATE events ev SET next_attempt_at = NULL, updated_at = $5
+  UPDATE deliveries dl SET next_attempt_at = NULL, updated_at = $5
     FROM deleted d
-   WHERE ev.endpoint_id = d.id AND ev.status = 'pending'
-  RETURNING ev.id
+   WHERE dl.endpoint_id = d.id AND dl.status = 'pending'
+  RETURNING dl.id
 )
 SELECT (SELECT id FROM deleted) AS id, (SELECT count(*) FROM parked)::int AS parked`;
 
@@ -275,12 +284,19 @@ export type SourceRotation =
   | { outcome: "not_found" }
   | { outcome: "refused"; scheme: SourceScheme };
 
-/** Replaces the source secret, for the schemes in `allowed` only (checked under the row lock). */
+/**
+ * Replaces the source secret, for the schemes in `allowed` only (checked under the row lock). With a
+ * grace period the current secret becomes the previous one, which ingest also accepts until it
+ * expires (replacing any older previous secret); without one, the previous secret is dropped at once.
+ * As for signing, the API may not read the current secret: the marker 'kapsel:current-source-secret'
+ * makes the endpoints_rotate_source_secret trigger copy it (migration 20261203150000_source_secret_overlap).
+ */
 export function rotateSourceSecret(
   db: Pool,
   tenantId: string,
   id: string,
   secret: string,
+  graceMs: number,
   allowed: readonly SourceScheme[],
   now: Date,
 ): Promise<SourceRotation> {
@@ -295,8 +311,13 @@ export function rotateSourceSecret(
     if (!allowed.includes(scheme)) return { outcome: "refused", scheme };
     const updated = await client.query<Row>({
       name: "gql_rotate_source_secret",
-      text: `UPDATE endpoints e SET source_secret = $3, updated_at = $4 WHERE e.id = $1 AND e.tenant_id = $2 RETURNING ${COLUMNS}`,
-      values: [id, tenantId, secret, now],
+      text: `UPDATE endpoints e
+                SET previous_source_secret = CASE WHEN $4::bigint > 0 THEN 'kapsel:current-source-secret' END,
+                    previous_source_secret_expires_at =
+                      CASE WHEN $4::bigint > 0 THEN $5::timestamptz + $4::bigint * interval '1 millisecond' END,
+                    source_secret = $3, updated_at = $5
+              WHERE e.id = $1 AND e.tenant_id = $2 RETURNING ${COLUMNS}`,
+      values: [id, tenantId, secret, graceMs, now],
     });
     return { outcome: "rotated", endpoint: toEndpoint(updated.rows[0]!) };
   });

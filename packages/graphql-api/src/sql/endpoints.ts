@@ -9,12 +9,13 @@ export const DELETED_REASON = "deleted";
 /** Endpoints that were not deleted: everything but lookups from history (events, attempts) sees only these. */
 export const LIVE = `(e.status <> 'disabled' OR e.disabled_reason IS DISTINCT FROM '${DELETED_REASON}')`;
 
-// Secrets (source_secret, signing_secret, previous_signing_secret) are never selected: what is not
-// read cannot leak, and the API's database role may not read them. A previous secret exists
-// exactly when its expiry is set (constraint endpoints_previous_secret_expiry).
+// Secrets (source_secret, signing_secret, previous_signing_secret, previous_source_secret) are never
+// selected: what is not read cannot leak, and the API's database role may not read them. A previous
+// secret exists exactly when its expiry is set (constraints endpoints_previous_secret_expiry and
+// endpoints_previous_source_secret_expiry).
 export const COLUMNS = `e.id, e.tenant_id, e.name, e.url, e.status, e.disabled_reason, e.source_scheme, e.source_header,
   e.source_encoding, e.source_prefix, e.source_tolerance_seconds,
-  e.previous_signing_secret_expires_at AS signing_rotation_ends_at,
+  e.previous_signing_secret_expires_at AS signing_rotation_ends_at, e.previous_source_secret_expires_at AS source_rotation_ends_at,
   e.max_attempts, e.backoff_base_ms, e.backoff_cap_ms, e.connect_timeout_ms, e.response_timeout_ms, e.max_in_flight,
   e.retryable_statuses, e.retry_all_client_errors, e.created_at, e.updated_at, ${utcText("e.created_at")} AS sort_at`;
 
@@ -31,6 +32,7 @@ export interface Row {
   source_prefix: string | null;
   source_tolerance_seconds: number;
   signing_rotation_ends_at: Date | null;
+  source_rotation_ends_at: Date | null;
   max_attempts: number;
   backoff_base_ms: number;
   backoff_cap_ms: number;
@@ -59,6 +61,7 @@ export const toEndpoint = (r: Row): EndpointModel => ({
   sourcePrefix: r.source_prefix,
   sourceToleranceSeconds: r.source_tolerance_seconds,
   signingRotationEndsAt: r.signing_rotation_ends_at,
+  sourceRotationEndsAt: r.source_rotation_ends_at,
   maxAttempts: r.max_attempts,
   backoffBaseMs: r.backoff_base_ms,
   backoffCapMs: r.backoff_cap_ms,

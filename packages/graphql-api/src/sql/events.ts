@@ -7,9 +7,16 @@ import { afterCursor, groupBy, Params, utcText } from "./sql-builder.ts";
 // when a query asks for it. Its stored size comes with the row: octet_length of a bytea reads the
 // length from the TOAST pointer, not the data, so the answer's byte budget is charged before
 // anything large is read (limits/response-bytes.ts).
-const COLUMNS = `e.id, e.tenant_id, e.endpoint_id, e.status, e.received_at, e.attempts, e.next_attempt_at, e.last_error,
-  e.delivered_at, e.failed_at, e.payload_sha256, e.payload_size, octet_length(e.payload) AS payload_stored_bytes,
-  e.content_type, e.headers, e.idempotency_key, e.trace_context, ${utcText("e.received_at")} AS sort_at`;
+// The event's state (status, attempts, ...) is its delivery's: the one to the endpoint it came in
+// through (decision 0024), joined by deliveries_event_endpoint_key. An event without that delivery
+// (none today; routing may leave an event unmatched) reads as RECEIVED with no attempts. With
+// routing these fields become a summary of the event's deliveries.
+const STATUS = "coalesce(d.status::text, 'received')";
+const COLUMNS = `e.id, e.tenant_id, e.endpoint_id, ${STATUS} AS status, e.received_at, coalesce(d.attempts, 0) AS attempts,
+  d.next_attempt_at, d.last_error, d.delivered_at, d.failed_at, e.payload_sha256, e.payload_size,
+  octet_length(e.payload) AS payload_stored_bytes, e.content_type, e.headers, e.idempotency_key, e.trace_context,
+  ${utcText("e.received_at")} AS sort_at`;
+const FROM = "events e LEFT JOIN deliveries d ON d.event_id = e.id AND d.endpoint_id = e.endpoint_id";
 
 interface Row {
   id: string;
@@ -59,7 +66,7 @@ function traceIdOf(traceparent: string | null): string | null {
   return traceId && /^[0-9a-f]{32}$/.test(traceId) ? traceId : null;
 }
 
-/** The tenant's events among `ids`. Served by the events primary key. */
+/** The tenant's events among `ids`. Served by the events primary key (and deliveries_event_endpoint_key). */
 export async function eventsByIds(
   db: Pool,
   tenantId: string,
@@ -67,7 +74,7 @@ export async function eventsByIds(
 ): Promise<Map<string, EventModel>> {
   const { rows } = await db.query<Row>({
     name: "gql_events_by_ids",
-    text: `SELECT ${COLUMNS} FROM events e WHERE e.tenant_id = $1 AND e.id = ANY($2::text[])`,
+    text: `SELECT ${COLUMNS} FROM ${FROM} WHERE e.tenant_id = $1 AND e.id = ANY($2::text[])`,
     values: [tenantId, ids],
   });
   return new Map(rows.map((r) => [r.id, toEvent(r)]));
@@ -97,7 +104,7 @@ export interface EventListQuery extends PageArgs {
 
 function conditions(params: Params, query: Omit<EventListQuery, "first">): string {
   let sql = "";
-  if (query.status) sql += ` AND e.status = ${params.add(query.status)}::event_status`;
+  if (query.status) sql += ` AND ${STATUS} = ${params.add(query.status)}::text`;
   if (query.endpointId) sql += ` AND e.endpoint_id = ${params.add(query.endpointId)}`;
   if (query.receivedAfter) sql += ` AND e.received_at >= ${params.add(query.receivedAfter)}`;
   if (query.receivedBefore) sql += ` AND e.received_at < ${params.add(query.receivedBefore)}`;
@@ -114,7 +121,7 @@ export async function listEvents(db: Pool, tenantId: string, query: EventListQue
   const where = conditions(params, query);
   const limit = params.add(query.first + 1);
   const { rows } = await db.query<Row>(
-    `SELECT ${COLUMNS} FROM events e WHERE e.tenant_id = ${tenant}${where}
+    `SELECT ${COLUMNS} FROM ${FROM} WHERE e.tenant_id = ${tenant}${where}
       ORDER BY e.received_at DESC, e.id DESC LIMIT ${limit}`,
     params.values,
   );
@@ -136,7 +143,7 @@ export async function eventPagesByEndpoint(
   const { rows } = await db.query<Row>(
     `SELECT p.* FROM unnest(${ids}::text[]) AS k(endpoint_id)
      CROSS JOIN LATERAL (
-       SELECT ${COLUMNS} FROM events e
+       SELECT ${COLUMNS} FROM ${FROM}
         WHERE e.tenant_id = ${tenant} AND e.endpoint_id = k.endpoint_id${where}
         ORDER BY e.received_at DESC, e.id DESC LIMIT ${limit}
      ) p

@@ -1,8 +1,11 @@
 import type { Pool } from "../pool.ts";
 
-/** An event claimed for one delivery attempt, with what the attempt needs from its endpoint. */
-export interface ClaimedEvent {
+/** A delivery claimed for one attempt, with what the attempt needs from its event and its endpoint. */
+export interface ClaimedDelivery {
+  /** The delivery's id (`dlv_...`). */
   id: string;
+  /** The event delivered: its id is the webhook-id the receiver sees and the leaf's event. */
+  eventId: string;
   tenantId: string;
   endpointId: string;
   payload: Buffer;
@@ -43,15 +46,17 @@ export interface ClaimRequest {
 }
 
 /*
- * Claims due events in one statement. Candidates are the oldest due events, read in order from
- * the partial due index (a bounded scan whatever the backlog), minus endpoints that are not active
- * and breakers still open (their events are deferred out of the way, see deferPendingEvents); each endpoint
- * gets at most its remaining in-flight allowance (a few probes if its breaker is not closed), so
- * one slow endpoint cannot take every slot. Rows are locked with SKIP LOCKED, so any number of
- * workers claim disjoint events. Claiming counts the attempt and sets a lease; an expired lease
- * makes the event claimable again (requeueExpiredLeases).
- * Served by events_due_idx; breakers and endpoints by primary key. Not a named statement: each
- * claim is planned for its own parameters (a generic plan misjudges the unnest sizes).
+ * Claims due deliveries in one statement. Candidates are the oldest due deliveries, read in order
+ * from the partial due index (a bounded scan whatever the backlog), minus endpoints that are not
+ * active and breakers still open (their deliveries are deferred out of the way, see
+ * deferPendingDeliveries); each endpoint gets at most its remaining in-flight allowance (a few
+ * probes if its breaker is not closed), so one slow endpoint cannot take every slot. Rows are
+ * locked with SKIP LOCKED, so any number of workers claim disjoint deliveries. Claiming counts the
+ * attempt and sets a lease on the delivery row; the event row is only read (payload, content type,
+ * received_at, trace context), never written. An expired lease makes the delivery claimable again
+ * (requeueExpiredLeases).
+ * Served by deliveries_due_idx; events, breakers and endpoints by primary key. Not a named
+ * statement: each claim is planned for its own parameters (a generic plan misjudges the unnest sizes).
  */
 const SQL = `
 WITH busy AS (
@@ -59,22 +64,22 @@ WITH busy AS (
 ),
 due AS (
   -- Paused and disabled endpoints are skipped inside the ordered scan, so however many of their
-  -- events are due they cannot fill the window and starve other endpoints.
-  SELECT e.id, e.endpoint_id, e.next_attempt_at
-    FROM events e
-    JOIN endpoints ep ON ep.id = e.endpoint_id AND ep.status = 'active'
-   WHERE e.status = 'pending' AND e.next_attempt_at <= $1
-   ORDER BY e.next_attempt_at
+  -- deliveries are due they cannot fill the window and starve other endpoints.
+  SELECT d.id, d.endpoint_id, d.next_attempt_at
+    FROM deliveries d
+    JOIN endpoints ep ON ep.id = d.endpoint_id AND ep.status = 'active'
+   WHERE d.status = 'pending' AND d.next_attempt_at <= $1
+   ORDER BY d.next_attempt_at
    LIMIT $3::int * 4
 ),
 candidates AS (
-  SELECT d.id, d.endpoint_id, d.next_attempt_at,
+  SELECT du.id, du.endpoint_id, du.next_attempt_at,
          CASE WHEN cb.state IS NULL OR cb.state = 'closed' THEN ep.max_in_flight ELSE $6::int END
            - coalesce(b.in_flight, 0) AS allowance
-    FROM due d
-    JOIN endpoints ep ON ep.id = d.endpoint_id
-    LEFT JOIN circuit_breakers cb ON cb.endpoint_id = d.endpoint_id
-    LEFT JOIN busy b ON b.endpoint_id = d.endpoint_id
+    FROM due du
+    JOIN endpoints ep ON ep.id = du.endpoint_id
+    LEFT JOIN circuit_breakers cb ON cb.endpoint_id = du.endpoint_id
+    LEFT JOIN busy b ON b.endpoint_id = du.endpoint_id
    WHERE cb.state IS DISTINCT FROM 'open' OR cb.opened_at + cb.cooldown_ms * interval '1 millisecond' <= $1
 ),
 ranked AS (
@@ -82,29 +87,30 @@ ranked AS (
     FROM candidates
 ),
 picked AS (
-  SELECT e.id
-    FROM events e
-    JOIN ranked r ON r.id = e.id
-   WHERE r.rn <= r.allowance AND e.status = 'pending' AND e.next_attempt_at <= $1
-   ORDER BY e.next_attempt_at
+  SELECT d.id
+    FROM deliveries d
+    JOIN ranked r ON r.id = d.id
+   WHERE r.rn <= r.allowance AND d.status = 'pending' AND d.next_attempt_at <= $1
+   ORDER BY d.next_attempt_at
    LIMIT $3
-   FOR UPDATE OF e SKIP LOCKED
+   FOR UPDATE OF d SKIP LOCKED
 )
-UPDATE events e
+UPDATE deliveries d
    SET status = 'delivering',
-       attempts = e.attempts + 1,
+       attempts = d.attempts + 1,
        lease_owner = $2,
        lease_expires_at = $1 + (ep.connect_timeout_ms + ep.response_timeout_ms + $7::int) * interval '1 millisecond',
        updated_at = $1
-  FROM picked p, endpoints ep
+  FROM picked p, events ev, endpoints ep
   LEFT JOIN circuit_breakers cb ON cb.endpoint_id = ep.id
- WHERE e.id = p.id AND ep.id = e.endpoint_id
-RETURNING e.id, e.tenant_id, e.endpoint_id, e.payload, e.payload_sha256, e.content_type, e.attempts, e.retry_base, e.received_at, e.trace_context,
+ WHERE d.id = p.id AND ev.id = d.event_id AND ep.id = d.endpoint_id
+RETURNING d.id, d.event_id, d.tenant_id, d.endpoint_id, ev.payload, ev.payload_sha256, ev.content_type, d.attempts,
+          d.retry_base, ev.received_at, ev.trace_context,
           ep.url, ep.signing_secret, ep.previous_signing_secret, ep.previous_signing_secret_expires_at,
           ep.connect_timeout_ms, ep.response_timeout_ms, ep.max_attempts, ep.backoff_base_ms, ep.backoff_cap_ms,
           ep.retryable_statuses, ep.retry_all_client_errors, coalesce(cb.state::text, 'closed') AS breaker_state`;
 
-export async function claimDueEvents(pool: Pool, request: ClaimRequest): Promise<ClaimedEvent[]> {
+export async function claimDueDeliveries(pool: Pool, request: ClaimRequest): Promise<ClaimedDelivery[]> {
   if (request.limit <= 0) return [];
   const busyIds = [...request.inFlight.keys()];
   const { rows } = await pool.query({
@@ -120,8 +126,9 @@ export async function claimDueEvents(pool: Pool, request: ClaimRequest): Promise
     ],
   });
   return rows.map(
-    (row): ClaimedEvent => ({
+    (row): ClaimedDelivery => ({
       id: row.id,
+      eventId: row.event_id,
       tenantId: row.tenant_id,
       endpointId: row.endpoint_id,
       payload: row.payload ?? Buffer.alloc(0),
