@@ -147,6 +147,12 @@ export const ERROR_CODES = {
     message:
       "Source scheme NONE lets anyone who knows the ingest URL post events that Kapsel signs and delivers; it needs an explicit acknowledgement.",
   },
+  E4015: {
+    status: 400,
+    name: "invalid_event_schema",
+    message:
+      "The event type's JSON Schema is refused: it is not valid draft-07 JSON Schema, or it is not safe to run on untrusted payloads.",
+  },
 } as const satisfies Record<string, { status: number; name: string; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

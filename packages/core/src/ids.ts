@@ -14,6 +14,7 @@ export const ID_PREFIXES = {
   delivery: "dlv",
   attempt: "att",
   audit: "aud",
+  eventType: "etp",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

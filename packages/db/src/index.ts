@@ -46,6 +46,7 @@ export {
   type QueueGauges,
   readQueueGauges,
 } from "./sql/metrics-gauges.ts";
+export { recordObservedEventTypes } from "./sql/observed-event-types.ts";
 export { type AttemptRecord, recordAttempts } from "./sql/record-attempts.ts";
 export { releaseClaims } from "./sql/release-claims.ts";
 export {

@@ -282,6 +282,28 @@ describe("Prisma schema and SQL migrations", () => {
       /pending_leaves_one_source/,
     );
 
+    const eventType = await prisma.eventType.create({
+      data: {
+        id: "etp_1",
+        tenantId: "ten_1",
+        name: "invoice.paid",
+        description: "An invoice was paid.",
+        schema: { type: "object", required: ["id"] },
+        schemaBytes: 35,
+        origin: "declared",
+        firstSeenAt: at("2026-03-01T00:00:00Z"),
+        lastSeenAt: at("2026-03-02T00:00:00Z"),
+        archivedAt: at("2026-03-03T00:00:00Z"),
+        createdAt: at("2026-03-01T00:00:00Z"),
+        updatedAt: at("2026-03-03T00:00:00Z"),
+      },
+    });
+    expect(
+      await prisma.eventType.findUniqueOrThrow({
+        where: { tenantId_name: { tenantId: "ten_1", name: "invoice.paid" } },
+      }),
+    ).toEqual(eventType);
+
     const head = await prisma.signedTreeHead.create({
       data: { treeSize: 1n, rootHash: sha("root"), checkpoint: "kapsel.local/log\n1\nAAAA\n", keyId: "0a1b2c3d" },
     });

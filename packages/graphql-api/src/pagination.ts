@@ -25,7 +25,8 @@ export type ListKind =
   | "attempts"
   | "tenants"
   | "apiKeys"
-  | "auditLog";
+  | "auditLog"
+  | "eventTypes";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;

@@ -3,6 +3,7 @@
 // is the only audited change between two counts.
 import { generateApiKey, newId } from "@kapsel/core";
 import { insertEndpoint, insertEvents } from "@kapsel/test-support";
+import { insertEventType } from "./event-type-fixtures.ts";
 import type { GraphQLHarness } from "./harness.ts";
 
 export interface AuditWorld {
@@ -170,6 +171,42 @@ export const AUDIT_CASES: Record<string, AuditCase> = {
     as: "operator",
     query: `mutation($id: ID!) { updateTenant(id: $id, retentionDays: 7) { tenant { id } ${ERRORS} } }`,
     prepare: async (w) => ({ variables: { id: w.tenantId }, targetId: w.tenantId }),
+    secret: "unchanged",
+  },
+  createEventType: {
+    as: "tenant",
+    query: `mutation($input: CreateEventTypeInput!) { createEventType(input: $input) { eventType { id } ${ERRORS} } }`,
+    prepare: async () => ({
+      variables: { input: { name: "invoice.paid", description: "Paid.", schema: { type: "object" } } },
+    }),
+    targetOf: (p) => (p.eventType as { id: string }).id,
+    secret: "unchanged",
+  },
+  updateEventType: {
+    as: "tenant",
+    query: `mutation($id: ID!) { updateEventType(id: $id, input: { description: "Changed", schema: null }) { eventType { id } ${ERRORS} } }`,
+    prepare: async (w) => {
+      const id = await insertEventType(w.api.db.pool, w.tenantId, { schema: { type: "object" } });
+      return { variables: { id }, targetId: id };
+    },
+    secret: "unchanged",
+  },
+  archiveEventType: {
+    as: "tenant",
+    query: `mutation($id: ID!) { archiveEventType(id: $id) { eventType { id } ${ERRORS} } }`,
+    prepare: async (w) => {
+      const id = await insertEventType(w.api.db.pool, w.tenantId);
+      return { variables: { id }, targetId: id };
+    },
+    secret: "unchanged",
+  },
+  unarchiveEventType: {
+    as: "tenant",
+    query: `mutation($id: ID!) { unarchiveEventType(id: $id) { eventType { id } ${ERRORS} } }`,
+    prepare: async (w) => {
+      const id = await insertEventType(w.api.db.pool, w.tenantId, { archived: true });
+      return { variables: { id }, targetId: id };
+    },
     secret: "unchanged",
   },
 };

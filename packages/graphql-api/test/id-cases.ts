@@ -36,6 +36,7 @@ const KIND_BY_TYPE: Record<string, string> = {
   Delivery: "delivery",
   DeliveryAttempt: "attempt",
   Receipt: "attempt",
+  EventType: "eventType",
 };
 
 function kindOf(argName: string, field: GraphQLField<unknown, unknown>): string {
@@ -175,7 +176,7 @@ export interface MutationIdCase {
   arg: string;
   /** The same as a path, as NOT_FOUND user errors name it in `field`. */
   field: string[];
-  kind: "endpoint" | "event" | "apiKey" | "tenant";
+  kind: "endpoint" | "event" | "apiKey" | "tenant" | "eventType";
   /** Documented "Operator key only": tenant keys get FORBIDDEN instead of NOT_FOUND. */
   operatorOnly: boolean;
   query: string;
@@ -185,12 +186,15 @@ export interface MutationIdCase {
 const REQUIRED_ARGUMENT_FIXTURES: Record<string, string> = {
   UpdateEndpointInput: '{ name: "changed by another tenant", maxAttempts: 1 }',
   SecretKind: "SIGNING",
+  UpdateEventTypeInput: '{ description: "changed by another tenant" }',
   DateTime: '"2000-01-01T00:00:00Z"',
 };
 
 const KIND_BY_NAME: readonly [string, MutationIdCase["kind"]][] = [
   ["ApiKey", "apiKey"],
   ["Endpoint", "endpoint"],
+  // Before "Event": updateEventType names an event type, not an event.
+  ["EventType", "eventType"],
   ["Event", "event"],
   ["Tenant", "tenant"],
 ];

@@ -13,6 +13,7 @@ import {
 import { buildSchema } from "graphql/index.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { readSchemaSdl } from "../src/index.ts";
+import { insertEventType } from "./event-type-fixtures.ts";
 import {
   commitAll,
   type Delivered,
@@ -46,6 +47,9 @@ let aData: Delivered;
 let bData: Delivered;
 let bFailedEventId: string;
 let bKeyIds: string[];
+/** One event type each (the catalog, docs/routing.md). */
+let aEventTypeId: string;
+let bEventTypeId: string;
 const B_NAME = "Tenant B (must never be seen by A)";
 
 beforeAll(async () => {
@@ -86,6 +90,8 @@ beforeAll(async () => {
   await insertApiKey(api.db.pool, b.id);
   const { rows } = await api.db.pool.query("SELECT id FROM api_keys WHERE tenant_id = $1 ORDER BY id", [b.id]);
   bKeyIds = rows.map((r) => r.id);
+  aEventTypeId = await insertEventType(api.db.pool, a.id, { name: "invoice.paid" });
+  bEventTypeId = await insertEventType(api.db.pool, b.id, { name: "invoice.paid", schema: { type: "object" } });
 });
 afterAll(async () => {
   await receiver.close();
@@ -102,6 +108,7 @@ function idsOf(data: Delivered, tenantId: string): Record<string, string> {
     event: data.eventIds[0]!,
     delivery: data.deliveryIds[0]!,
     attempt: data.attemptIds[0]!,
+    eventType: data === aData ? aEventTypeId : bEventTypeId,
   };
 }
 
@@ -157,6 +164,7 @@ describe("tenant isolation, generated from schema.graphql", () => {
         bData.endpoint.sourceId,
         ...bData.eventIds,
         ...bData.attemptIds,
+        bEventTypeId,
       ]) {
         expect(foreign.text).not.toContain(secret);
       }
@@ -167,11 +175,13 @@ describe("tenant isolation, generated from schema.graphql", () => {
     const { text, body } = await api.gql(
       `{ viewer { id endpoints(first: 10) { edges { node { id events(first: 10) { edges { node { id } } } } } } }
          events(first: 20) { edges { node { id attempts(first: 5) { edges { node { id receipt { leaf } } } } } } }
-         endpoints(first: 100) { edges { node { id } } } }`,
+         endpoints(first: 100) { edges { node { id } } }
+         eventTypes(first: 100, includeArchived: true) { edges { node { id name schema } } } }`,
       { key: a.apiKey },
     );
     expect(body.errors).toBeUndefined();
     expect(text).toContain(aData.attemptIds[0]);
+    expect(text).toContain(aEventTypeId);
     for (const secret of [
       b.id,
       B_NAME,
@@ -179,6 +189,7 @@ describe("tenant isolation, generated from schema.graphql", () => {
       bData.endpoint.sourceId,
       ...bData.eventIds,
       ...bData.attemptIds,
+      bEventTypeId,
     ]) {
       expect(text).not.toContain(secret);
     }
@@ -213,6 +224,7 @@ async function snapshot(pool: Pool, tenantId: string): Promise<unknown[]> {
       WHERE e.tenant_id = $1 ORDER BY t.id`,
     `SELECT to_jsonb(i) AS r FROM idempotency_keys i JOIN sources s ON s.id = i.source_id
       WHERE s.tenant_id = $1 ORDER BY i.source_id, i.key`,
+    "SELECT to_jsonb(t) AS r FROM event_types t WHERE t.tenant_id = $1 ORDER BY t.id",
   ];
   const rows = [];
   for (const sql of tables) rows.push((await pool.query(sql, [tenantId])).rows.map((r) => r.r));
@@ -246,6 +258,7 @@ describe("tenant isolation of mutations, generated from schema.graphql", () => {
     if (kind === "endpoint") return (await insertEndpoint(api.db.pool, a.id, { url: receiver.url })).id;
     if (kind === "apiKey") return insertApiKey(api.db.pool, a.id);
     if (kind === "tenant") return (await insertTenant(api.db.pool, "Fresh")).id;
+    if (kind === "eventType") return insertEventType(api.db.pool, a.id);
     const [event] = await insertEvents(api.db.pool, aData.endpoint, 1, new Date());
     await api.db.pool.query(
       "UPDATE deliveries SET status = 'failed', failed_at = now(), attempts = 1 WHERE event_id = $1",
@@ -255,7 +268,13 @@ describe("tenant isolation of mutations, generated from schema.graphql", () => {
   }
 
   function foreignId(kind: MutationIdCase["kind"]): string {
-    return { endpoint: bData.endpoint.id, event: bFailedEventId, apiKey: bKeyIds[0]!, tenant: b.id }[kind];
+    return {
+      endpoint: bData.endpoint.id,
+      event: bFailedEventId,
+      apiKey: bKeyIds[0]!,
+      tenant: b.id,
+      eventType: bEventTypeId,
+    }[kind];
   }
 
   it.each(mutationCases.map((c) => [c.name, c] as const))(
@@ -297,6 +316,7 @@ describe("tenant isolation of mutations, generated from schema.graphql", () => {
           ...bData.eventIds,
           bFailedEventId,
           ...bKeyIds,
+          bEventTypeId,
         ]) {
           expect(foreign.text).not.toContain(secret);
         }

@@ -32,6 +32,7 @@ const TENANT_TABLES = {
   idempotency_keys: "source_id",
   ingest_rate_buckets: "tenant_id",
   audit_records: "tenant_id",
+  event_types: "tenant_id",
 } as const;
 type TenantTable = keyof typeof TENANT_TABLES;
 const TABLES = Object.keys(TENANT_TABLES) as TenantTable[];
@@ -72,6 +73,10 @@ async function seedTenant(pool: Pool, name: string): Promise<Seeded> {
     `INSERT INTO audit_records (id, tenant_id, actor, operation, target_id, at, after_sha256, secret)
      VALUES ($1, $2, 'operator', 'createTenant', $2, now(), sha256('x'), 'rotated')`,
     [newId("audit"), tenant.id],
+  );
+  await pool.query(
+    "INSERT INTO event_types (id, tenant_id, name, origin) VALUES ($1, $2, 'invoice.paid', 'declared')",
+    [newId("eventType"), tenant.id],
   );
   return { tenantId: tenant.id, endpointId: endpoint.id, sourceId: endpoint.sourceId };
 }

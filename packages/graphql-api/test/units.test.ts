@@ -30,6 +30,8 @@ describe("measureOperation", () => {
     expect(measure('{ attempt(id: "x") { receipt { json } } }').cost).toBe(1 + 10);
     expect(measure('{ event(id: "x") { payload } }').cost).toBe(1 + 5);
     expect(measure('{ endpoint(id: "x") { stats { total } } }').cost).toBe(1 + 5);
+    // A schema is up to 64 KiB read by a statement of its own, like a payload.
+    expect(measure("{ eventTypes(first: 100) { edges { node { name schema } } } }").cost).toBe(1 + 100 * (1 + 1 + 5));
   });
 
   it("expands fragments and inline fragments where they are spread, and skips introspection", () => {

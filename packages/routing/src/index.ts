@@ -1,5 +1,5 @@
 // Public surface of @kapsel/routing: the pure, I/O-free decisions of event routing (issue #12):
-// event type names, type derivation per source scheme, type patterns, payload filters and
+// event type names and their JSON Schemas, type derivation per source scheme, type patterns, payload filters and
 // subscription matching. Explicit names only, so what is public is a deliberate choice.
 export {
   type CompileSubscriptionResult,
@@ -16,6 +16,15 @@ export {
   type TypeHeaderResult,
   validateTypeHeader,
 } from "./derive-event-type.ts";
+export {
+  type CompiledEventSchema,
+  type CompileEventSchemaResult,
+  compileEventSchema,
+  EVENT_SCHEMA_FORMATS,
+  type EventPayloadResult,
+  validateEventPayload,
+} from "./event-schema.ts";
+export { EVENT_SCHEMA_DIALECT, EVENT_SCHEMA_LIMITS, type EventSchemaError } from "./event-schema-guard.ts";
 export {
   type EventTypeNameResult,
   isReservedEventTypeName,

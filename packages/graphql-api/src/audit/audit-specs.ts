@@ -48,4 +48,9 @@ export const AUDIT_SPECS: Record<string, AuditSpec> = {
   // A new tenant comes with its first API key.
   createTenant: { kind: "tenant", after: (_, p) => p.tenant.id, secret: rotated },
   updateTenant: { kind: "tenant", before: byId, after: byId, secret: unchanged },
+  // The event-type catalog holds no secrets.
+  createEventType: { kind: "eventType", after: (_, p) => p.eventType.id, secret: unchanged },
+  updateEventType: { kind: "eventType", before: byId, after: byId, secret: unchanged },
+  archiveEventType: { kind: "eventType", before: byId, after: byId, secret: unchanged },
+  unarchiveEventType: { kind: "eventType", before: byId, after: byId, secret: unchanged },
 };

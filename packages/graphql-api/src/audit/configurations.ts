@@ -1,7 +1,7 @@
 import type { Queryable } from "../sql/sql-builder.ts";
 
 /** What an audit record can be about. */
-export type AuditTargetKind = "endpoint" | "event" | "apiKey" | "tenant";
+export type AuditTargetKind = "endpoint" | "event" | "apiKey" | "tenant" | "eventType";
 
 /**
  * The configuration whose SHA-256 an audit leaf records before and after a change: the target's
@@ -28,6 +28,8 @@ const SQL: Record<AuditTargetKind, string> = {
            WHERE e.id = $1 AND ($2::text IS NULL OR e.tenant_id = $2)`,
   apiKey: `SELECT id, tenant_id, name, prefix, created_at, revoked_at FROM api_keys WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2)`,
   tenant: `SELECT id, name, ingest_rate_per_second, ingest_rate_burst, retention_days FROM tenants WHERE id = $1 AND ($2::text IS NULL OR id = $2)`,
+  eventType: `SELECT id, tenant_id, name, description, schema, origin, archived_at
+                FROM event_types WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2)`,
 };
 
 /**

@@ -30,6 +30,7 @@ export const DEFAULT_COST_MODEL: CostModel = {
     "Endpoint.stats": 5,
     "EndpointStats.hourly": 5,
     "Event.payload": 5,
+    "EventType.schema": 5,
   },
 };
 

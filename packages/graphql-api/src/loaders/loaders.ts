@@ -19,6 +19,7 @@ import { type AttemptOwner, attemptPagesBy, attemptResponseBodies, attemptsByIds
 import { breakersByEndpoint, transitionsByEndpoint } from "../sql/breakers.ts";
 import { deliveriesByEvent, deliveriesByIds } from "../sql/deliveries.ts";
 import { type EndpointPageQuery, endpointPagesByTenant, endpointsByIds } from "../sql/endpoints.ts";
+import { type EventTypeModel, eventTypeSchemas, eventTypesByIds } from "../sql/event-types.ts";
 import { eventPagesByEndpoint, eventPayloads, eventsByIds } from "../sql/events.ts";
 import { leavesByAttempt } from "../sql/leaves.ts";
 import { sourcesByIds } from "../sql/sources.ts";
@@ -103,6 +104,20 @@ export class Loaders {
     return this.loader(`responseBody|${attempt.tenantId}`, null, (ids) =>
       attemptResponseBodies(this.db, attempt.tenantId, ids),
     ).load(attempt.id);
+  }
+
+  eventType(tenantId: string): DataLoader<string, EventTypeModel | null> {
+    return this.loader(`eventType|${tenantId}`, null, (ids) => eventTypesByIds(this.db, tenantId, ids));
+  }
+
+  /** An event type's JSON Schema (up to 64 KiB), charged like payloads before it is read. Null when it has none. */
+  async eventTypeSchema(eventType: EventTypeModel): Promise<unknown> {
+    if (eventType.schemaBytes === null) return null;
+    const key = `eventTypeSchema|${eventType.tenantId}|${eventType.id}`;
+    await this.responseBytes.charge(key, eventType.schemaBytes, "copy", `the schema of ${eventType.id}`);
+    return this.loader(`eventTypeSchema|${eventType.tenantId}`, null, (ids) =>
+      eventTypeSchemas(this.db, eventType.tenantId, ids),
+    ).load(eventType.id);
   }
 
   breaker(tenantId: string): DataLoader<string, BreakerModel | null> {

@@ -12,7 +12,8 @@ export type UserErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "RATE_LIMITED"
-  | "UNVERIFIED_SOURCE";
+  | "UNVERIFIED_SOURCE"
+  | "INVALID_SCHEMA";
 
 export const USER_ERROR_KAPSEL_CODES = {
   VALIDATION: "E4003",
@@ -22,6 +23,7 @@ export const USER_ERROR_KAPSEL_CODES = {
   // The same limit as ingest's 429, so the same code (docs/errors.md).
   RATE_LIMITED: "E1011",
   UNVERIFIED_SOURCE: "E4014",
+  INVALID_SCHEMA: "E4015",
 } as const satisfies Record<UserErrorCode, ErrorCode>;
 
 const TYPENAMES = {
@@ -31,6 +33,7 @@ const TYPENAMES = {
   CONFLICT: "ConflictError",
   RATE_LIMITED: "RateLimitedError",
   UNVERIFIED_SOURCE: "UnverifiedSourceError",
+  INVALID_SCHEMA: "InvalidSchemaError",
 } as const satisfies Record<UserErrorCode, string>;
 
 export interface UserError {
@@ -43,6 +46,8 @@ export interface UserError {
   reason?: string;
   /** RateLimitedError only. */
   retryAfterSeconds?: number;
+  /** InvalidSchemaError only: each problem, with a JSON pointer into the schema. */
+  schemaErrors?: { path: string; message: string }[];
 }
 
 function userError(code: UserErrorCode, field: string[] | null, message: string): UserError {
@@ -75,11 +80,22 @@ export const rateLimited = (retryAfterSeconds: number): UserError => ({
   retryAfterSeconds,
 });
 
+/** An event type's JSON Schema is refused (docs/routing.md, "Event-type catalog"); nothing was stored. */
+export const invalidSchema = (field: string[], schemaErrors: { path: string; message: string }[]): UserError => ({
+  ...userError(
+    "INVALID_SCHEMA",
+    field,
+    `The JSON Schema is refused (${schemaErrors.length === 1 ? "1 problem" : `${schemaErrors.length} problems`}, listed in schemaErrors).`,
+  ),
+  schemaErrors,
+});
+
 const WHAT = {
   endpoint: "endpoint",
   event: "event",
   apiKey: "API key",
   tenant: "tenant",
+  eventType: "event type",
 } as const;
 
 /**

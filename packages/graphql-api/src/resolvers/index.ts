@@ -4,9 +4,11 @@ import type { GraphQLContext } from "../context.ts";
 import type { FieldResolver, ResolverMap } from "../schema/build-schema.ts";
 import { auditLogResolvers } from "./audit-log.ts";
 import { eventAttemptResolvers } from "./event-attempt.ts";
+import { eventTypeResolvers } from "./event-types.ts";
 import { accessMutations } from "./mutation-access.ts";
 import { deliveryMutations } from "./mutation-delivery.ts";
 import { endpointMutations } from "./mutation-endpoints.ts";
+import { eventTypeMutations } from "./mutation-event-types.ts";
 import { queryResolvers } from "./query.ts";
 import { sourceResolvers } from "./source.ts";
 import { subscriptionResolvers } from "./subscription.ts";
@@ -26,7 +28,12 @@ function freshAfter(resolve: FieldResolver): FieldResolver {
   };
 }
 
-const mutations = { ...endpointMutations.Mutation, ...deliveryMutations.Mutation, ...accessMutations.Mutation };
+const mutations = {
+  ...endpointMutations.Mutation,
+  ...deliveryMutations.Mutation,
+  ...accessMutations.Mutation,
+  ...eventTypeMutations.Mutation,
+};
 
 /** Every mutation runs in one transaction with its audit record (audit/audited-mutation.ts); none is exempt. */
 function audited(name: string, resolve: FieldResolver): FieldResolver {
@@ -37,7 +44,13 @@ function audited(name: string, resolve: FieldResolver): FieldResolver {
 
 export const resolvers: ResolverMap = {
   ...queryResolvers,
-  Query: { ...queryResolvers.Query, ...auditLogResolvers.Query, ...sourceResolvers.Query },
+  Query: {
+    ...queryResolvers.Query,
+    ...auditLogResolvers.Query,
+    ...eventTypeResolvers.Query,
+    ...sourceResolvers.Query,
+  },
+  EventType: eventTypeResolvers.EventType!,
   AuditRecord: auditLogResolvers.AuditRecord!,
   ...tenantEndpointResolvers,
   ...eventAttemptResolvers,
