@@ -142,6 +142,7 @@ if (runs.ingest && keyring) {
     maxQueued: config.INGEST_MAX_QUEUED,
     maxQueuedBytes: config.INGEST_MAX_QUEUED_BYTES,
     endpointCacheMs: config.INGEST_ENDPOINT_CACHE_MS,
+    observedTypes: { flushIntervalMs: config.INGEST_OBSERVED_TYPES_FLUSH_MS },
     tenantMaxQueuedBytes: config.INGEST_TENANT_MAX_QUEUED_BYTES,
     minUploadRate:
       config.INGEST_MIN_UPLOAD_BYTES_PER_SECOND === 0

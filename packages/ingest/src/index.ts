@@ -6,6 +6,12 @@ export {
   type IngestServer,
   type IngestServerOptions,
 } from "./ingest-server.ts";
+export {
+  type FlushTimer,
+  OBSERVED_TYPES_DEFAULTS,
+  ObservedTypes,
+  type ObservedTypesOptions,
+} from "./observed-types.ts";
 export { checkReadiness, type Readiness } from "./readiness.ts";
 export { SourceCache } from "./source-cache.ts";
 export type { UnverifiedLimit } from "./unverified-senders.ts";

@@ -7,11 +7,11 @@ import type { Logger } from "@kapsel/logger";
 import type { SecretOpener } from "@kapsel/secrets";
 import { type AdmissionSettings, IngestAdmission } from "./admission.ts";
 import { type CommitOutcome, commitEvents } from "./commit-events.ts";
-
 import { sendError, sendJson } from "./http-responses.ts";
 import { handleIngest, type IngestDeps, type IngestOutcomeCounter } from "./ingest-request.ts";
 import { traceCommit, tracedOutcomes, traceIngestRequest } from "./ingest-tracing.ts";
 import { loadIngestUrlSource } from "./ingest-url-source.ts";
+import { ObservedTypes, type ObservedTypesOptions } from "./observed-types.ts";
 import { checkReadiness } from "./readiness.ts";
 import { SourceCache } from "./source-cache.ts";
 import { TenantBudgets } from "./tenant-budgets.ts";
@@ -56,10 +56,14 @@ export interface IngestServerOptions {
    * internet, so it serves no /metrics: the process's private listener does (docs/security.md).
    */
   metrics?: IngestOutcomeCounter;
+  /** Flush interval, cap, timer of the observed-types recorder (docs/routing.md); all have defaults. */
+  observedTypes?: Omit<ObservedTypesOptions, "pool" | "logger" | "clock">;
 }
 
 export interface IngestServer {
   readonly server: Server;
+  /** Lists committed events' types in the catalogs, flushed on a timer and on close. */
+  readonly observedTypes: ObservedTypes;
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting, lets requests in progress finish and their commits land, then closes. */
   close(): Promise<void>;
@@ -71,11 +75,24 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
   const clock = options.clock ?? systemClock;
   const admission = new IngestAdmission(options.pool, clock, options.logger, options.admission);
   admission.start();
+  const observedTypes = new ObservedTypes({
+    ...options.observedTypes,
+    pool: options.pool,
+    logger: options.logger,
+    clock,
+  });
+  observedTypes.start();
   const committer = new GroupCommitter<NewEvent, CommitOutcome>({
-    flush: (events) =>
-      traceCommit(events, () =>
+    flush: async (events) => {
+      const outcomes = await traceCommit(events, () =>
         admission.latency.time(() => commitEvents(options.pool, events, new Date(clock.now()))),
-      ),
+      );
+      // After the commit, in memory only: the catalog write happens on observedTypes' timer.
+      outcomes.forEach((o, i) => {
+        if (o.outcome === "accepted") observedTypes.note(events[i]!.tenantId, events[i]!.type);
+      });
+      return outcomes;
+    },
     maxBatch: options.maxBatch,
     maxConcurrent: options.maxConcurrentCommits,
     maxQueued: options.maxQueued,
@@ -147,6 +164,7 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
 
   return {
     server,
+    observedTypes,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         server.once("error", reject);
@@ -160,6 +178,7 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await committer.drain();
+      await observedTypes.stop();
       await closed;
       admission.stop();
     },
