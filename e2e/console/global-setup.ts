@@ -54,6 +54,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     consoleUrl: bannerValue(banner, "Console"),
     apiUrl: bannerValue(banner, "GraphQL").replace(/\/graphql$/, ""),
     apiKey: bannerValue(banner, "Demo tenant API key"),
+    ingestBaseUrl: bannerValue(banner, "Ingest").replace(/\/ingest\/.*$/, ""),
+    demoEndpointId: bannerValue(banner, "Demo endpoint id"),
     receiverUrl: receiver.url,
     receiverControlUrl: receiver.controlUrl,
   };

@@ -5,6 +5,10 @@ export interface ConsoleStack {
   consoleUrl: string;
   apiUrl: string;
   apiKey: string;
+  /** The ingest server's base URL, e.g. http://127.0.0.1:3000 (senders post to `<it>/ingest/<source id>`). */
+  ingestBaseUrl: string;
+  /** The endpoint `npm start` seeds for the demo tenant; its source is `src_<same suffix>`. */
+  demoEndpointId: string;
   receiverUrl: string;
   receiverControlUrl: string;
 }

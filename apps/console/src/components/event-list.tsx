@@ -11,6 +11,7 @@ export function EventList({ events }: { events: readonly EventSummary[] }) {
         <thead>
           <tr>
             <th scope="col">Event</th>
+            <th scope="col">Type</th>
             <th scope="col">Status</th>
             <th scope="col">Received</th>
             <th scope="col">Attempts</th>
@@ -24,6 +25,9 @@ export function EventList({ events }: { events: readonly EventSummary[] }) {
                 <Link href={`/events/${e.id}`} className="mono">
                   {e.id}
                 </Link>
+              </td>
+              <td data-label="Type" className="mono" data-testid="event-type">
+                {e.type}
               </td>
               <td>
                 <EventStatusBadge status={e.status} />

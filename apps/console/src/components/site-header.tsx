@@ -10,6 +10,8 @@ export function SiteHeader({ tenantName }: { tenantName: string | null }) {
         </Link>
         <nav aria-label="Main">
           <Link href="/endpoints">Endpoints</Link>
+          <Link href="/sources">Sources</Link>
+          <Link href="/event-types">Event types</Link>
           <Link href="/audit">Audit log</Link>
         </nav>
         <div className="site-header-end">

@@ -29,7 +29,7 @@ export const ENDPOINT_DETAIL = `query EndpointDetail($id: ID!, $first: Int!, $af
     }
     stats(windowHours: 24) { ${STATS_FIELDS} }
     events(first: $first, after: $after, status: $status) {
-      edges { cursor node { id status receivedAt attemptCount nextAttemptAt lastError } }
+      edges { cursor node { id type status receivedAt attemptCount nextAttemptAt lastError } }
       pageInfo { hasNextPage endCursor }
     }
   }
@@ -43,7 +43,8 @@ export const ATTEMPTS_SHOWN = 100;
 export const EVENT_DETAIL = `query EventDetail($id: ID!, $attempts: Int!) {
   event(id: $id) {
     ${EVENT_STATE_FIELDS}
-    receivedAt payloadSha256 payloadSize contentType payload payloadEncoding headers idempotencyKey traceId
+    receivedAt payloadSha256 payloadSize contentType payload payloadEncoding headers idempotencyKey traceId type
+    source { id name }
     endpoint { id name url }
     attempts(first: $attempts) { edges { cursor node { ${ATTEMPT_FIELDS} } } pageInfo { hasNextPage endCursor } }
   }

@@ -92,6 +92,8 @@ export interface EndpointSettings {
 
 export interface EventSummary {
   id: string;
+  /** The event type (docs/routing.md), e.g. `push`; `unknown` when none could be derived. */
+  type: string;
   status: EventStatus;
   receivedAt: string;
   attemptCount: number;
@@ -143,6 +145,10 @@ export interface EventDetail extends EventState {
   idempotencyKey: string | null;
   /** W3C trace id of the ingest request, when tracing was on. */
   traceId: string | null;
+  /** The event type (docs/routing.md); `unknown` when none could be derived. */
+  type: string;
+  /** The source it came in through; null for events without one (none today). */
+  source: { id: string; name: string } | null;
   endpoint: { id: string; name: string; url: string };
   attempts: Connection<Attempt>;
 }

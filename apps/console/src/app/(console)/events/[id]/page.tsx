@@ -55,6 +55,22 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
           </div>
         ) : null}
         <div>
+          <dt>Type</dt>
+          <dd className="mono" data-testid="event-type">
+            {event.type}
+          </dd>
+        </div>
+        {event.source ? (
+          <div>
+            <dt>Source</dt>
+            <dd>
+              <Link href={`/sources/${event.source.id}`} className="mono">
+                {event.source.name || event.source.id}
+              </Link>
+            </dd>
+          </div>
+        ) : null}
+        <div>
           <dt>Received</dt>
           <dd>{formatTimestamp(receivedAt)}</dd>
         </div>
