@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { AuditLogList } from "../../../components/audit-log-list.tsx";
+import { nextPageHref, Pager } from "../../../components/pager.tsx";
 import { EmptyState, ErrorState } from "../../../components/states.tsx";
 import { pinnedVerifierKeys } from "../../../config/console-env.ts";
 import { describeFailure } from "../../../graphql/graphql-result.ts";
@@ -37,17 +37,12 @@ export default async function AuditPage({ searchParams }: Props) {
       ) : (
         <>
           <AuditLogList records={result.data.auditLog.edges.map((e) => e.node)} pinnedKeys={pinnedVerifierKeys()} />
-          <nav className="pager" aria-label="Audit log pages">
-            {cursor ? <Link href="/audit">First page</Link> : null}
-            {result.data.auditLog.pageInfo.hasNextPage && result.data.auditLog.pageInfo.endCursor ? (
-              <Link
-                href={`/audit?after=${encodeURIComponent(result.data.auditLog.pageInfo.endCursor)}`}
-                className="button"
-              >
-                Next page
-              </Link>
-            ) : null}
-          </nav>
+          <Pager
+            label="Audit log pages"
+            firstHref="/audit"
+            onLaterPage={Boolean(cursor)}
+            nextHref={nextPageHref(result.data.auditLog.pageInfo, (after) => `/audit?after=${after}`)}
+          />
         </>
       )}
     </>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { EndpointList } from "../../../components/endpoint-list.tsx";
+import { nextPageHref, Pager } from "../../../components/pager.tsx";
 import { EmptyState, ErrorState } from "../../../components/states.tsx";
 import { describeFailure } from "../../../graphql/graphql-result.ts";
 import { ENDPOINTS_LIST, ENDPOINTS_PAGE_SIZE, type EndpointsListData } from "../../../graphql/queries.ts";
@@ -48,14 +49,12 @@ export default async function EndpointsPage({ searchParams }: Props) {
       ) : (
         <>
           <EndpointList endpoints={endpoints.edges.map((e) => e.node)} />
-          <nav className="pager" aria-label="Endpoint pages">
-            {cursor ? <Link href="/endpoints">First page</Link> : null}
-            {endpoints.pageInfo.hasNextPage && endpoints.pageInfo.endCursor ? (
-              <Link href={`/endpoints?after=${encodeURIComponent(endpoints.pageInfo.endCursor)}`} className="button">
-                Next page
-              </Link>
-            ) : null}
-          </nav>
+          <Pager
+            label="Endpoint pages"
+            firstHref="/endpoints"
+            onLaterPage={Boolean(cursor)}
+            nextHref={nextPageHref(endpoints.pageInfo, (after) => `/endpoints?after=${after}`)}
+          />
         </>
       )}
     </>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { EventTypeList } from "../../../components/event-type-list.tsx";
+import { nextPageHref, Pager } from "../../../components/pager.tsx";
 import { EmptyState, ErrorState } from "../../../components/states.tsx";
 import { EVENT_TYPES_LIST, EVENT_TYPES_PAGE_SIZE, type EventTypesListData } from "../../../graphql/catalog-queries.ts";
 import { describeFailure } from "../../../graphql/graphql-result.ts";
@@ -57,17 +58,12 @@ export default async function EventTypesPage({ searchParams }: Props) {
       ) : (
         <>
           <EventTypeList types={types.edges.map((e) => e.node)} />
-          <nav className="pager" aria-label="Event type pages">
-            {cursor ? <Link href={base}>First page</Link> : null}
-            {types.pageInfo.hasNextPage && types.pageInfo.endCursor ? (
-              <Link
-                href={`${base}${includeArchived ? "&" : "?"}after=${encodeURIComponent(types.pageInfo.endCursor)}`}
-                className="button"
-              >
-                Next page
-              </Link>
-            ) : null}
-          </nav>
+          <Pager
+            label="Event type pages"
+            firstHref={base}
+            onLaterPage={Boolean(cursor)}
+            nextHref={nextPageHref(types.pageInfo, (after) => `${base}${includeArchived ? "&" : "?"}after=${after}`)}
+          />
         </>
       )}
     </>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { nextPageHref, Pager } from "../../../components/pager.tsx";
 import { SourceList } from "../../../components/source-list.tsx";
 import { EmptyState, ErrorState } from "../../../components/states.tsx";
 import { SOURCES_LIST, SOURCES_PAGE_SIZE, type SourcesListData } from "../../../graphql/catalog-queries.ts";
@@ -43,14 +44,12 @@ export default async function SourcesPage({ searchParams }: Props) {
       ) : (
         <>
           <SourceList sources={sources.edges.map((e) => e.node)} />
-          <nav className="pager" aria-label="Source pages">
-            {cursor ? <Link href="/sources">First page</Link> : null}
-            {sources.pageInfo.hasNextPage && sources.pageInfo.endCursor ? (
-              <Link href={`/sources?after=${encodeURIComponent(sources.pageInfo.endCursor)}`} className="button">
-                Next page
-              </Link>
-            ) : null}
-          </nav>
+          <Pager
+            label="Source pages"
+            firstHref="/sources"
+            onLaterPage={Boolean(cursor)}
+            nextHref={nextPageHref(sources.pageInfo, (after) => `/sources?after=${after}`)}
+          />
         </>
       )}
     </>
