@@ -10,11 +10,18 @@ export interface EndpointFixture {
   tenantId: string;
   /** The endpoint's inbound source (`src_...`, the endpoint id's time and randomness, as the migration made them). */
   sourceId: string;
+  /** Its subscription to that source (every type, no filter), as createEndpoint makes it. */
+  subscriptionId: string;
 }
 
 /** The id of the source migration 20261203180000_sources made for an endpoint (and insertEndpoint makes). */
 export function sourceIdOf(endpointId: string): string {
   return `src_${endpointId.slice(3)}`;
+}
+
+/** The id of the subscription to its own source that every endpoint starts with (migration 20261203190000, createEndpoint). */
+export function subscriptionIdOf(endpointId: string): string {
+  return `sub_${endpointId.slice(3)}`;
 }
 
 export async function insertTenant(pool: Pool, name = "Test tenant"): Promise<{ id: string; apiKey: string }> {
@@ -65,9 +72,14 @@ export async function insertEndpoint(
        VALUES ($1, $2, $3, $4, $11, $12, $13, $14, $15)
        RETURNING id
      )
-     INSERT INTO sources (id, tenant_id, endpoint_id, scheme, secret, header, encoding, prefix, tolerance_seconds,
-                          type_header, type_pointer)
-     SELECT $16, $2, id, $5, $6, $7, $8, $9, $10, $17, $18 FROM endpoint`,
+     , source AS (
+       INSERT INTO sources (id, tenant_id, endpoint_id, scheme, secret, header, encoding, prefix, tolerance_seconds,
+                            type_header, type_pointer)
+       SELECT $16, $2, id, $5, $6, $7, $8, $9, $10, $17, $18 FROM endpoint
+       RETURNING id, endpoint_id
+     )
+     INSERT INTO subscriptions (id, tenant_id, endpoint_id, source_ids, type_patterns)
+     SELECT $19, $2, endpoint_id, ARRAY[id], ARRAY['*'] FROM source`,
     [
       id,
       tenantId,
@@ -87,9 +99,10 @@ export async function insertEndpoint(
       sourceId,
       options.typeHeader ?? null,
       options.typePointer ?? null,
+      subscriptionIdOf(id),
     ],
   );
-  return { id, tenantId, sourceId };
+  return { id, tenantId, sourceId, subscriptionId: subscriptionIdOf(id) };
 }
 
 /**
@@ -98,7 +111,7 @@ export async function insertEndpoint(
  */
 export async function insertEvents(
   pool: Pool,
-  endpoint: EndpointFixture,
+  endpoint: Pick<EndpointFixture, "id" | "tenantId">,
   count: number,
   dueAt: Date,
   payload: (i: number) => string = (i) => JSON.stringify({ n: i }),

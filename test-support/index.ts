@@ -11,6 +11,7 @@ export {
   insertEvents,
   insertTenant,
   sourceIdOf,
+  subscriptionIdOf,
   TEST_SIGNING_SECRET,
 } from "./fixtures.ts";
 export { freePort } from "./free-port.ts";

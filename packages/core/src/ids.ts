@@ -15,6 +15,7 @@ export const ID_PREFIXES = {
   attempt: "att",
   audit: "aud",
   eventType: "etp",
+  subscription: "sub",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

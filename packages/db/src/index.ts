@@ -27,7 +27,14 @@ export { type EndpointStatusResult, setEndpointStatus } from "./sql/endpoint-sta
 export { findTenantByKeyHash } from "./sql/find-api-key.ts";
 export { findIdempotentEvents, type IdempotencyLookup, idempotencyMapKey } from "./sql/find-idempotent-events.ts";
 export { findIngestSource, findIngestSourceByEndpoint, type IngestSource } from "./sql/find-ingest-source.ts";
-export { IDEMPOTENCY_WINDOW_MS, insertEvents, type NewEvent } from "./sql/insert-events.ts";
+export { findSourceRoutes, type SourceRoutes, type StoredSubscription } from "./sql/find-source-routes.ts";
+export {
+  IDEMPOTENCY_WINDOW_MS,
+  type InsertedEvents,
+  insertEvents,
+  type NewDelivery,
+  type NewEvent,
+} from "./sql/insert-events.ts";
 export { type LeasedRateTokens, leaseRateTokens, type RateTokenLease } from "./sql/lease-rate-tokens.ts";
 export {
   appendLeaves,

@@ -59,6 +59,7 @@ describe("Prisma schema and SQL migrations", () => {
         ingestRatePerSecond: 50,
         ingestRateBurst: 200,
         retentionDays: 7,
+        routingVersion: 5n,
         createdAt: at("2026-01-01T00:00:00Z"),
         updatedAt: at("2026-01-02T00:00:00Z"),
       },
@@ -152,6 +153,7 @@ describe("Prisma schema and SQL migrations", () => {
         tenantId: "ten_1",
         eventId: "evt_1",
         endpointId: "ep_1",
+        subscriptionId: "sub_1",
         status: "delivering",
         attempts: 2,
         retryBase: 1,
@@ -304,6 +306,21 @@ describe("Prisma schema and SQL migrations", () => {
       }),
     ).toEqual(eventType);
 
+    const subscription = await prisma.subscription.create({
+      data: {
+        id: "sub_1",
+        tenantId: "ten_1",
+        endpointId: "ep_1",
+        description: "Paid invoices over 100",
+        sourceIds: ["src_1"],
+        typePatterns: ["invoice.*"],
+        filter: { amount: { $gt: 100 } },
+        createdAt: at("2026-03-04T00:00:00Z"),
+        updatedAt: at("2026-03-05T00:00:00Z"),
+      },
+    });
+    expect(await prisma.subscription.findUniqueOrThrow({ where: { id: "sub_1" } })).toEqual(subscription);
+
     const head = await prisma.signedTreeHead.create({
       data: { treeSize: 1n, rootHash: sha("root"), checkpoint: "kapsel.local/log\n1\nAAAA\n", keyId: "0a1b2c3d" },
     });
@@ -322,7 +339,7 @@ describe("Prisma schema and SQL migrations", () => {
         deliveryAttempts: { include: { merkleLeaf: true, pendingLeaf: true } },
       },
     });
-    expect(withRelations.endpoint.id).toBe("ep_1");
+    expect(withRelations.endpoint?.id).toBe("ep_1");
     expect(withRelations.deliveries[0]?.deliveryAttempts[0]?.id).toBe("att_1");
     expect(withRelations.deliveryAttempts[0]?.merkleLeaf?.leafIndex).toBe(0n);
   });

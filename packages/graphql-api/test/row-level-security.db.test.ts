@@ -33,6 +33,7 @@ const TENANT_TABLES = {
   ingest_rate_buckets: "tenant_id",
   audit_records: "tenant_id",
   event_types: "tenant_id",
+  subscriptions: "tenant_id",
 } as const;
 type TenantTable = keyof typeof TENANT_TABLES;
 const TABLES = Object.keys(TENANT_TABLES) as TenantTable[];

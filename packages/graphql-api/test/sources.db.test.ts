@@ -64,7 +64,7 @@ describe("Source", () => {
     const id = sourceIdOf(created.endpoint.id);
     const [eventId] = await insertEvents(
       f.api.db.pool,
-      { id: created.endpoint.id, tenantId: f.tenantId, sourceId: id },
+      { id: created.endpoint.id, tenantId: f.tenantId },
       1,
       new Date(),
     );

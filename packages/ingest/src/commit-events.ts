@@ -3,8 +3,8 @@ import { findIdempotentEvents, idempotencyMapKey, insertEvents, type NewEvent, t
 export type CommitOutcome =
   | { outcome: "accepted"; eventId: string }
   | { outcome: "duplicate"; eventId: string }
-  /** The endpoint was deleted or disabled between lookup and commit. */
-  | { outcome: "endpoint_unavailable" };
+  /** The tenant's routing changed after the event was matched: reload the subscriptions and submit again. */
+  | { outcome: "routing_stale" };
 
 /**
  * The group committer's flush: one INSERT statement for the whole batch, then (only if needed) one
@@ -26,8 +26,8 @@ export async function commitEvents(pool: Pool, events: NewEvent[], receivedAt: D
     }
   }
 
-  const inserted = await insertEvents(pool, toInsert, receivedAt);
-  const missingKeyed = toInsert.filter((e) => !inserted.has(e.id) && e.idempotencyKey !== null);
+  const { inserted, stale } = await insertEvents(pool, toInsert, receivedAt);
+  const missingKeyed = toInsert.filter((e) => !inserted.has(e.id) && !stale.has(e.id) && e.idempotencyKey !== null);
   const originals =
     missingKeyed.length === 0
       ? new Map<string, string>()
@@ -38,11 +38,13 @@ export async function commitEvents(pool: Pool, events: NewEvent[], receivedAt: D
 
   return events.map((event): CommitOutcome => {
     if (inserted.has(event.id)) return { outcome: "accepted", eventId: event.id };
-    if (event.idempotencyKey === null) return { outcome: "endpoint_unavailable" };
+    if (event.idempotencyKey === null) return { outcome: "routing_stale" };
     const mapKey = idempotencyMapKey(event.sourceId, event.idempotencyKey);
     const first = firstByKey.get(mapKey)!;
+    if (stale.has(first.id)) return { outcome: "routing_stale" };
     if (first !== event && inserted.has(first.id)) return { outcome: "duplicate", eventId: first.id };
     const original = originals.get(mapKey);
-    return original ? { outcome: "duplicate", eventId: original } : { outcome: "endpoint_unavailable" };
+    // The key's row names an event that is gone (purged meanwhile): rare; submitting again stores this one.
+    return original ? { outcome: "duplicate", eventId: original } : { outcome: "routing_stale" };
   });
 }

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Clock, type ErrorCode, type GroupCommitter, newId } from "@kapsel/core";
-import type { IngestSource, NewEvent } from "@kapsel/db";
+import type { NewEvent } from "@kapsel/db";
 import { type MinimumUploadRate, readBody } from "@kapsel/http-body";
 import type { Logger } from "@kapsel/logger";
-import { lazyJsonPayload } from "@kapsel/routing";
+import { type LazyPayload, lazyJsonPayload, routeEvent } from "@kapsel/routing";
 import { type SecretOpener, SecretsError } from "@kapsel/secrets";
 import type { IngestAdmission } from "./admission.ts";
 import type { CommitOutcome } from "./commit-events.ts";
@@ -13,7 +13,7 @@ import { sendError, sendJson } from "./http-responses.ts";
 import { pickIdempotencyKey } from "./idempotency-key.ts";
 import { ingestEventType } from "./ingest-event-type.ts";
 import { traceEventId } from "./ingest-tracing.ts";
-import { isIngestUrlId } from "./ingest-url-source.ts";
+import { type IngestTarget, isIngestUrlId } from "./ingest-url-source.ts";
 import type { SourceCache } from "./source-cache.ts";
 import { storedHeadersJson } from "./stored-headers.ts";
 import type { TenantBudgets } from "./tenant-budgets.ts";
@@ -21,8 +21,8 @@ import type { UnverifiedSenders } from "./unverified-senders.ts";
 import { type IngestVerification, verifyIngestSource } from "./verify-ingest-source.ts";
 
 export interface IngestDeps {
-  /** Ingest URL id (`src_...`, or `ep_...` for an endpoint's own URL) -> its source. */
-  sources: SourceCache<IngestSource>;
+  /** Ingest URL id (`src_...`, or `ep_...` for an endpoint's own URL) -> its source and routing table. */
+  sources: SourceCache<IngestTarget>;
   committer: GroupCommitter<NewEvent, CommitOutcome>;
   /** Backpressure before the body is read, the tenant's rate once verified (decision 0015). */
   admission: IngestAdmission;
@@ -73,8 +73,9 @@ export async function handleIngest(
   const address = req.socket.remoteAddress ?? "unknown";
   const blockedFor = deps.unverified.retryAfter(address);
   if (blockedFor !== null) return reject(deps, res, "E1013", { retryAfterSeconds: blockedFor, closeConnection: true });
-  const source = isIngestUrlId(urlId) ? await deps.sources.get(urlId) : null;
-  if (!source) return reject(deps, res, "E1001");
+  const target = isIngestUrlId(urlId) ? await deps.sources.get(urlId) : null;
+  if (!target) return reject(deps, res, "E1001");
+  const source = target.source;
   if (source.status === "disabled") return reject(deps, res, "E1002");
   const admission = deps.admission.admit(source);
   if (admission.outcome === "refused") {
@@ -105,7 +106,7 @@ export async function handleIngest(
     }
     const body = read.body;
     try {
-      await acceptBody(req, res, urlId, source, body, address, deps);
+      await acceptBody(req, res, urlId, target, body, address, deps);
     } finally {
       lease.budget.release(body.length);
     }
@@ -118,11 +119,12 @@ async function acceptBody(
   req: IncomingMessage,
   res: ServerResponse,
   urlId: string,
-  source: IngestSource,
+  target: IngestTarget,
   body: Buffer,
   address: string,
   deps: IngestDeps,
 ): Promise<void> {
+  const source = target.source;
   const now = deps.clock.now();
   let verification: IngestVerification;
   try {
@@ -156,13 +158,13 @@ async function acceptBody(
 
   const contentType = req.headers["content-type"] ?? null;
   const eventId = newId("event", now); // also the correlation id of its logs and spans
-  const event: NewEvent = {
+  const payload = lazyJsonPayload(body);
+  const event: UnroutedEvent = {
     id: eventId,
-    deliveryId: newId("delivery", now), // to the endpoint the source feeds, inserted with it
     tenantId: source.tenantId,
     sourceId: source.id,
     endpointId: source.endpointId,
-    type: ingestEventType(source, req.headers, lazyJsonPayload(body)),
+    type: ingestEventType(source, req.headers, payload),
     payload: body,
     payloadSha256: createHash("sha256").update(body).digest(),
     contentType,
@@ -170,37 +172,78 @@ async function acceptBody(
     idempotencyKey: key.key,
     traceContext: traceEventId(eventId),
   };
-  const submitted = await deps.committer.submit(event);
-  if (submitted.outcome === "overloaded") return reject(deps, res, "E3002", { retryAfterSeconds: 1 });
-  if (submitted.outcome === "failed") {
-    deps.logger.error(
-      { err: submitted.error, sourceId: source.id, endpointId: source.endpointId },
-      "event commit failed; answered 503",
-    );
-    return reject(deps, res, "E3001", { retryAfterSeconds: 2 });
-  }
-  const result = submitted.result;
-  switch (result.outcome) {
-    case "accepted":
-      deps.logger.debug(
-        { eventId: result.eventId, sourceId: source.id, endpointId: source.endpointId, type: event.type },
-        "event accepted",
-      );
-      deps.metrics?.ingestOutcome("accepted");
-      return sendJson(res, 202, { event_id: result.eventId, status: "accepted" });
-    case "duplicate":
-      traceEventId(result.eventId);
-      deps.logger.debug(
-        { eventId: result.eventId, sourceId: source.id, endpointId: source.endpointId },
-        "duplicate event: original id answered",
-      );
-      deps.metrics?.ingestOutcome("duplicate");
-      return sendJson(res, 200, { event_id: result.eventId, status: "duplicate" });
-    case "endpoint_unavailable":
-      deps.sources.invalidate(urlId);
-      return reject(deps, res, "E1002", {
-        detail: "The endpoint was disabled or deleted while the event was being stored.",
-      });
+  return commitRouted(res, urlId, target, event, payload, deps);
+}
+
+type UnroutedEvent = Omit<NewEvent, "routingVersion" | "deliveries">;
+
+/** A stale routing table is reloaded and the event matched again at most this often (then 503). */
+const ROUTING_ATTEMPTS = 3;
+
+/**
+ * Routes the event in the request (decision 0025) and submits it with its deliveries to the group
+ * commit; 2xx only once committed. When the tenant's subscriptions or endpoints changed after its
+ * table was cached, the commit stores nothing: the table is reloaded and the event routed again.
+ */
+async function commitRouted(
+  res: ServerResponse,
+  urlId: string,
+  cached: IngestTarget,
+  unrouted: UnroutedEvent,
+  payload: LazyPayload,
+  deps: IngestDeps,
+): Promise<void> {
+  const { source } = cached;
+  const logFields = { sourceId: source.id, endpointId: source.endpointId };
+  let target = cached;
+  for (let attempt = 1; ; attempt++) {
+    const now = deps.clock.now();
+    const event: NewEvent = {
+      ...unrouted,
+      routingVersion: target.routes.version,
+      deliveries: routeEvent(target.routes, { sourceId: unrouted.sourceId, type: unrouted.type, payload }).map((d) => ({
+        id: newId("delivery", now),
+        ...d,
+      })),
+    };
+    const submitted = await deps.committer.submit(event);
+    if (submitted.outcome === "overloaded") return reject(deps, res, "E3002", { retryAfterSeconds: 1 });
+    if (submitted.outcome === "failed") {
+      deps.logger.error({ err: submitted.error, ...logFields }, "event commit failed; answered 503");
+      return reject(deps, res, "E3001", { retryAfterSeconds: 2 });
+    }
+    const result = submitted.result;
+    switch (result.outcome) {
+      case "accepted":
+        deps.logger.debug(
+          { eventId: result.eventId, ...logFields, type: event.type, deliveries: event.deliveries.length },
+          "event accepted",
+        );
+        deps.metrics?.ingestOutcome("accepted");
+        return sendJson(res, 202, { event_id: result.eventId, status: "accepted" });
+      case "duplicate":
+        traceEventId(result.eventId);
+        deps.logger.debug({ eventId: result.eventId, ...logFields }, "duplicate event: original id answered");
+        deps.metrics?.ingestOutcome("duplicate");
+        return sendJson(res, 200, { event_id: result.eventId, status: "duplicate" });
+      case "routing_stale": {
+        deps.sources.invalidate(urlId);
+        if (attempt === ROUTING_ATTEMPTS) {
+          deps.logger.warn(
+            { ...logFields, attempts: attempt },
+            "routing kept changing while the event was stored; answered 503",
+          );
+          return reject(deps, res, "E3001", { retryAfterSeconds: 1 });
+        }
+        const reloaded = await deps.sources.get(urlId);
+        if (!reloaded || reloaded.source.status === "disabled") {
+          return reject(deps, res, "E1002", {
+            detail: "The endpoint was disabled or deleted while the event was being stored.",
+          });
+        }
+        target = reloaded;
+      }
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Clock, errorBody, GroupCommitter, systemClock } from "@kapsel/core";
-import type { IngestSource, NewEvent, Pool } from "@kapsel/db";
+import type { NewEvent, Pool } from "@kapsel/db";
 import { MemoryBudget, type MinimumUploadRate } from "@kapsel/http-body";
 import type { Logger } from "@kapsel/logger";
 import type { SecretOpener } from "@kapsel/secrets";
@@ -10,7 +10,7 @@ import { type CommitOutcome, commitEvents } from "./commit-events.ts";
 import { sendError, sendJson } from "./http-responses.ts";
 import { handleIngest, type IngestDeps, type IngestOutcomeCounter } from "./ingest-request.ts";
 import { traceCommit, tracedOutcomes, traceIngestRequest } from "./ingest-tracing.ts";
-import { loadIngestUrlSource } from "./ingest-url-source.ts";
+import { type IngestTarget, loadIngestTarget } from "./ingest-url-source.ts";
 import { ObservedTypes, type ObservedTypesOptions } from "./observed-types.ts";
 import { checkReadiness } from "./readiness.ts";
 import { SourceCache } from "./source-cache.ts";
@@ -98,8 +98,8 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
     maxQueued: options.maxQueued,
   });
   const deps: IngestDeps = {
-    sources: new SourceCache<IngestSource>(
-      (id) => loadIngestUrlSource(options.pool, id),
+    sources: new SourceCache<IngestTarget>(
+      (id) => loadIngestTarget(options.pool, id, options.logger),
       options.endpointCacheMs,
       clock,
     ),

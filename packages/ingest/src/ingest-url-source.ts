@@ -1,5 +1,19 @@
 import { isId } from "@kapsel/core";
-import { findIngestSource, findIngestSourceByEndpoint, type IngestSource, type Pool } from "@kapsel/db";
+import {
+  findIngestSource,
+  findIngestSourceByEndpoint,
+  findSourceRoutes,
+  type IngestSource,
+  type Pool,
+} from "@kapsel/db";
+import type { Logger } from "@kapsel/logger";
+import { compileRoutingTable, type RoutingTable } from "@kapsel/routing";
+
+/** What ingest caches per ingest URL: the source, and where its events go. */
+export interface IngestTarget {
+  source: IngestSource;
+  routes: RoutingTable;
+}
 
 /** Whether the id in `POST /ingest/:id` can name a source at all: junk is refused before any query. */
 export function isIngestUrlId(id: string): boolean {
@@ -15,4 +29,21 @@ export function loadIngestUrlSource(pool: Pool, id: string): Promise<IngestSourc
   if (isId("source", id)) return findIngestSource(pool, id);
   if (isId("endpoint", id)) return findIngestSourceByEndpoint(pool, id);
   return Promise.resolve(null);
+}
+
+/** The source an ingest URL names and its compiled routing table (two indexed lookups). */
+export async function loadIngestTarget(pool: Pool, id: string, logger: Logger): Promise<IngestTarget | null> {
+  const source = await loadIngestUrlSource(pool, id);
+  if (!source) return null;
+  const stored = await findSourceRoutes(pool, source.tenantId, source.id);
+  if (!stored) return null;
+  const { table, invalid } = compileRoutingTable(
+    stored.routingVersion,
+    stored.subscriptions.map((s) => ({ ...s, sourceIds: s.sourceIds ?? "all" })),
+  );
+  for (const bad of invalid) {
+    // Saved under older rules: it routes nothing until it is fixed (the errors name fields, not payload data).
+    logger.error({ subscriptionId: bad.id, errors: bad.errors }, "stored subscription does not compile; skipped");
+  }
+  return { source, routes: table };
 }

@@ -51,6 +51,13 @@ export {
   validatePayloadFilter,
 } from "./payload-filter-grammar.ts";
 export {
+  compileRoutingTable,
+  type InvalidSubscription,
+  type RoutedDelivery,
+  type RoutingTable,
+  routeEvent,
+} from "./routing-table.ts";
+export {
   type CompiledTypePatterns,
   type CompileTypePatternsResult,
   compileTypePatterns,

@@ -1,14 +1,21 @@
 import type { Pool } from "../pool.ts";
 
+/** One delivery of a new event: to the endpoint of the subscription that matched it. */
+export interface NewDelivery {
+  /** `dlv_...` */
+  id: string;
+  endpointId: string;
+  /** The subscription that routed it (deliveries.subscription_id). */
+  subscriptionId: string;
+}
+
 export interface NewEvent {
   id: string;
-  /** The id of the event's delivery to its endpoint (`dlv_...`), inserted by the same statement. */
-  deliveryId: string;
   tenantId: string;
   /** The source it came from: its idempotency keys are the source's. */
   sourceId: string;
-  /** The endpoint the source feeds (its one delivery goes there). */
-  endpointId: string;
+  /** The endpoint whose source it came in through (events.endpoint_id); null for published and system events. */
+  endpointId: string | null;
   /** The event type (deriveEventType, packages/routing). */
   type: string;
   payload: Buffer;
@@ -19,6 +26,10 @@ export interface NewEvent {
   idempotencyKey: string | null;
   /** W3C traceparent of the ingest span, when tracing is on (delivery joins that trace). */
   traceContext?: string | null;
+  /** The tenant's routing_version the deliveries were matched under (findSourceRoutes). */
+  routingVersion: string;
+  /** What routing matched (none: the event is stored and routed nowhere); inserted with the event. */
+  deliveries: readonly NewDelivery[];
 }
 
 /** How long an idempotency key keeps answering with its first event. */
@@ -26,25 +37,27 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /*
  * One statement, one implicit transaction, any number of events: the group commit's unit. Each
- * event is inserted with its delivery (to the endpoint it came in through, due at once): the event
- * row is written once and never updated, the delivery row carries the state that changes.
- * Rows whose endpoint no longer exists or was disabled after ingest looked it up are dropped by the
- * join (the caller answers 404/409 for them) instead of failing the whole batch on a foreign key.
+ * event is inserted with the deliveries routing matched for it (due at once): the event row is
+ * written once and never updated, the delivery rows carry the state that changes.
+ * Routing is exact as of this statement's snapshot (decision 0025): an event whose tenant's
+ * routing_version is no longer the one its deliveries were matched under is not inserted and not
+ * returned (the caller reloads the subscriptions and submits it again). Every change to
+ * subscriptions, and every endpoint disabled or enabled, bumps that version.
  * Keyed events first claim their (source, key) row; an existing row younger than the window
  * wins the conflict, so its event is not inserted (the caller looks up the original). Concurrent
  * statements with the same key serialise on the primary key. Input is sorted by (source, key) so
  * that two batches always take key locks in the same order and cannot deadlock.
- * Served by idempotency_keys' primary key; events and deliveries are inserted by primary key (the
- * deliveries' foreign key to events is checked at the end of the statement, when both exist).
+ * Served by the tenants and idempotency_keys primary keys; events and deliveries are inserted by
+ * primary key (the deliveries' foreign key to events is checked at the end of the statement).
  */
 const SQL = `
 WITH input AS MATERIALIZED (
   SELECT t.*
     FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::text[], $11::text[],
-                $12::text[], $13::text[], $14::text[])
+                $12::bigint[], $13::text[], $14::text[])
       AS t(id, tenant_id, endpoint_id, payload, payload_sha256, content_type, headers, idempotency_key, trace_context,
-           delivery_id, source_id, type)
-    JOIN endpoints e ON e.id = t.endpoint_id AND e.status <> 'disabled'
+           routing_version, source_id, type)
+    JOIN tenants tn ON tn.id = t.tenant_id AND tn.routing_version = t.routing_version
 ),
 claimed AS (
   INSERT INTO idempotency_keys AS k (source_id, key, event_id, created_at)
@@ -64,22 +77,33 @@ inserted AS (
          headers::jsonb, idempotency_key, $9, trace_context
     FROM input
    WHERE idempotency_key IS NULL OR id IN (SELECT event_id FROM claimed)
-  RETURNING id
+  RETURNING id, tenant_id
+),
+delivered AS (
+  INSERT INTO deliveries (id, tenant_id, event_id, endpoint_id, subscription_id, status, next_attempt_at, created_at,
+                          updated_at)
+  SELECT d.id, n.tenant_id, d.event_id, d.endpoint_id, d.subscription_id, 'pending', $9, $9, $9
+    FROM unnest($15::text[], $16::text[], $17::text[], $18::text[]) AS d(id, event_id, endpoint_id, subscription_id)
+    JOIN inserted n ON n.id = d.event_id
 )
-INSERT INTO deliveries (id, tenant_id, event_id, endpoint_id, status, next_attempt_at, created_at, updated_at)
-SELECT i.delivery_id, i.tenant_id, i.id, i.endpoint_id, 'pending', $9, $9, $9
-  FROM input i JOIN inserted n ON n.id = i.id
-RETURNING event_id`;
+SELECT i.id, n.id IS NOT NULL AS inserted
+  FROM input i LEFT JOIN inserted n ON n.id = i.id`;
+
+export interface InsertedEvents {
+  /** Stored, with their deliveries. */
+  inserted: Set<string>;
+  /** Not stored: their tenant's routing changed after they were matched (reload and submit again). */
+  stale: Set<string>;
+}
 
 /**
- * Inserts the events and their deliveries in one atomic statement and returns the ids of the
- * events actually inserted. A missing id is
- * either a duplicate (its key already stands for another event: see findIdempotentEvents) or an
- * event whose endpoint was deleted or disabled meanwhile.
+ * Inserts the events and their deliveries in one atomic statement. An event neither inserted nor
+ * stale is a duplicate: its key already stands for another event (see findIdempotentEvents).
  * Keys must be unique per source within one call.
  */
-export async function insertEvents(pool: Pool, events: readonly NewEvent[], receivedAt: Date): Promise<Set<string>> {
-  const { rows } = await pool.query<{ event_id: string }>({
+export async function insertEvents(pool: Pool, events: readonly NewEvent[], receivedAt: Date): Promise<InsertedEvents> {
+  const deliveries = events.flatMap((e) => e.deliveries.map((d) => ({ ...d, eventId: e.id })));
+  const { rows } = await pool.query<{ id: string; inserted: boolean }>({
     name: "insert_events",
     text: SQL,
     values: [
@@ -94,10 +118,21 @@ export async function insertEvents(pool: Pool, events: readonly NewEvent[], rece
       receivedAt,
       IDEMPOTENCY_WINDOW_MS,
       events.map((e) => e.traceContext ?? null),
-      events.map((e) => e.deliveryId),
+      events.map((e) => e.routingVersion),
       events.map((e) => e.sourceId),
       events.map((e) => e.type),
+      deliveries.map((d) => d.id),
+      deliveries.map((d) => d.eventId),
+      deliveries.map((d) => d.endpointId),
+      deliveries.map((d) => d.subscriptionId),
     ],
   });
-  return new Set(rows.map((row) => row.event_id));
+  const inserted = new Set<string>();
+  const seen = new Set<string>();
+  for (const row of rows) {
+    seen.add(row.id);
+    if (row.inserted) inserted.add(row.id);
+  }
+  const stale = new Set(events.filter((e) => !seen.has(e.id)).map((e) => e.id));
+  return { inserted, stale };
 }

@@ -47,7 +47,10 @@ const values = (columns: readonly SettingsColumn[], settings: EndpointSettings) 
 /** The id of the source created with an endpoint: the endpoint id's time and randomness (as the migration made them). */
 export const sourceIdFor = (endpointId: string): string => `src_${endpointId.slice("ep_".length)}`;
 
-/** Creates the endpoint and the inbound source that feeds it, in one statement. */
+/** The id of the subscription created with an endpoint (to its own source), like sourceIdFor. */
+export const subscriptionIdFor = (endpointId: string): string => `sub_${endpointId.slice("ep_".length)}`;
+
+/** Creates the endpoint, the inbound source that feeds it and its subscription to that source, in one statement. */
 export async function insertEndpoint(
   db: Queryable,
   row: {
@@ -68,11 +71,18 @@ export async function insertEndpoint(
              VALUES ($1, $2, $3, $5, $5, ${placeholders(ENDPOINT_COLUMNS, endpointFirst).join(", ")})
              RETURNING id, name
            )
-           INSERT INTO sources (id, tenant_id, kind, name, endpoint_id, secret, created_at, updated_at,
-                                ${names(SOURCE_COLUMNS).join(", ")})
-           SELECT $${sourceFirst + SOURCE_COLUMNS.length}, $2, 'inbound', e.name, e.id, $4, $5, $5,
-                  ${placeholders(SOURCE_COLUMNS, sourceFirst).join(", ")}
-             FROM endpoint e`,
+           , source AS (
+             INSERT INTO sources (id, tenant_id, kind, name, endpoint_id, secret, created_at, updated_at,
+                                  ${names(SOURCE_COLUMNS).join(", ")})
+             SELECT $${sourceFirst + SOURCE_COLUMNS.length}, $2, 'inbound', e.name, e.id, $4, $5, $5,
+                    ${placeholders(SOURCE_COLUMNS, sourceFirst).join(", ")}
+               FROM endpoint e
+             RETURNING id, endpoint_id
+           )
+           -- the endpoint receives what its own source receives: every type, no filter
+           INSERT INTO subscriptions (id, tenant_id, endpoint_id, source_ids, type_patterns, created_at, updated_at)
+           SELECT $${sourceFirst + SOURCE_COLUMNS.length + 1}, $2, s.endpoint_id, ARRAY[s.id], ARRAY['*'], $5, $5
+             FROM source s`,
     values: [
       row.id,
       row.tenantId,
@@ -82,6 +92,7 @@ export async function insertEndpoint(
       ...values(ENDPOINT_COLUMNS, row.settings),
       ...values(SOURCE_COLUMNS, row.settings),
       sourceIdFor(row.id),
+      subscriptionIdFor(row.id),
     ],
   });
   return readEndpoint(db, row.tenantId, row.id);

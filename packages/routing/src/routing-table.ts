@@ -1,0 +1,53 @@
+import { compileSubscription, type SubscriptionDefinition, type SubscriptionError } from "./compile-subscription.ts";
+import type { LazyPayload } from "./lazy-payload.ts";
+import { type CompiledSubscription, matchSubscriptions } from "./match-subscriptions.ts";
+
+/**
+ * The subscriptions one source's events may be routed to, compiled, with the tenant's routing
+ * version they were read under (decision 0025: the insert stores nothing once the version moved on).
+ */
+export interface RoutingTable {
+  readonly version: string;
+  readonly subscriptions: readonly CompiledSubscription[];
+}
+
+/** A stored subscription that no longer compiles (saved under older rules); it routes nothing. */
+export interface InvalidSubscription {
+  id: string;
+  errors: SubscriptionError[];
+}
+
+/**
+ * Compiles stored subscriptions (every one was validated when saved). One that does not compile any
+ * more is left out and reported, so the caller can log it, instead of failing every event.
+ */
+export function compileRoutingTable(
+  version: string,
+  definitions: readonly SubscriptionDefinition[],
+): { table: RoutingTable; invalid: InvalidSubscription[] } {
+  const subscriptions: CompiledSubscription[] = [];
+  const invalid: InvalidSubscription[] = [];
+  for (const definition of definitions) {
+    const compiled = compileSubscription(definition);
+    if (compiled.ok) subscriptions.push(compiled.subscription);
+    else invalid.push({ id: definition.id, errors: compiled.errors });
+  }
+  return { table: { version, subscriptions }, invalid };
+}
+
+/** One delivery to create: an endpoint and the subscription that selected it. */
+export interface RoutedDelivery {
+  endpointId: string;
+  subscriptionId: string;
+}
+
+/** The deliveries an event gets from this table (one per endpoint at most; see matchSubscriptions). */
+export function routeEvent(
+  table: RoutingTable,
+  event: { sourceId: string; type: string; payload: LazyPayload; aboutEndpointId?: string | null },
+): RoutedDelivery[] {
+  return matchSubscriptions(event, table.subscriptions).map((s) => ({
+    endpointId: s.endpointId,
+    subscriptionId: s.id,
+  }));
+}
