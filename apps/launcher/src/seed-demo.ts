@@ -75,6 +75,16 @@ export async function seedDemo(
         endpointId: demo.endpointId,
       },
     }),
+    // What createEndpoint makes too: the endpoint receives every type its source receives.
+    prisma.subscription.create({
+      data: {
+        id: `sub_${demo.endpointId.slice("ep_".length)}`,
+        tenantId: demo.tenantId,
+        endpointId: demo.endpointId,
+        sourceIds: [`src_${demo.endpointId.slice("ep_".length)}`],
+        typePatterns: ["*"],
+      },
+    }),
   ]);
   await dataDir.writeJson(DEMO_FILE, demo);
   return { outcome: "seeded", demo };
