@@ -99,6 +99,6 @@ test("an ingested event's type is shown on its event page and in its endpoint's 
   await expect(page).toHaveURL(new RegExp(`/events/${eventId}$`));
   await expect(page.getByTestId("event-type")).toHaveText("issues.opened");
   // The source link leads to the source the event came in through.
-  await page.locator(`a[href="/sources/${sourceId}"]`).click();
+  await page.getByTestId("event-source").click();
   await expect(page.getByTestId("ingest-url")).toHaveText(`/ingest/${sourceId}`);
 });

@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-/** How the receiver answers deliveries: 200, 500, or 200 after a delay. */
+/**
+ * How the receiver answers deliveries: 200, 500, or 200 after a delay. Whatever the mode,
+ * `/status/<code>` always answers that code (specs whose endpoints must differ from each other).
+ */
 export type ReceiverMode = "ok" | "fail" | "slow";
 const MODES: readonly ReceiverMode[] = ["ok", "fail", "slow"];
 
@@ -34,7 +37,10 @@ export async function startControllableReceiver(options: { slowMs?: number } = {
         return;
       }
       received.push({ path: url.pathname, webhookId: String(req.headers["webhook-id"]), at: Date.now() });
-      if (mode === "fail") {
+      const fixed = /^\/status\/([2-5]\d\d)$/.exec(url.pathname);
+      if (fixed) {
+        res.writeHead(Number(fixed[1]), { "content-type": "text/plain" }).end(`status ${fixed[1]} on purpose`);
+      } else if (mode === "fail") {
         res.writeHead(500, { "content-type": "text/plain" }).end("receiver is failing on purpose");
       } else if (mode === "slow") {
         setTimeout(

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { createPool } from "@kapsel/db";
 import { test as base, expect, type Page, type TestInfo } from "@playwright/test";
 import type { ReceiverMode } from "./controllable-receiver.ts";
 import { type ConsoleStack, readStack } from "./stack.ts";
@@ -13,6 +14,8 @@ export interface ConsoleFixtures {
   /** Calls the API's GraphQL directly with the demo key (for setup a spec is not about). */
   graphql: <T>(query: string, variables?: Record<string, unknown>) => Promise<T>;
   setReceiverMode: (mode: ReceiverMode) => Promise<void>;
+  /** Runs SQL on the stack's database, for setup neither the API nor the console offers yet. */
+  sql: <R extends Record<string, unknown>>(text: string, values?: unknown[]) => Promise<R[]>;
 }
 
 export const test = base.extend<ConsoleFixtures>({
@@ -48,6 +51,17 @@ export const test = base.extend<ConsoleFixtures>({
       const response = await fetch(`${stack.receiverControlUrl}?mode=${mode}`, { method: "POST" });
       if (!response.ok) throw new Error(`receiver refused mode ${mode}: ${await response.text()}`);
     });
+  },
+  sql: async ({ stack }, use) => {
+    const pool = createPool({ connectionString: stack.databaseUrl, max: 1 });
+    try {
+      await use(async <R extends Record<string, unknown>>(text: string, values: unknown[] = []) => {
+        const { rows } = await pool.query<R>(text, values);
+        return rows;
+      });
+    } finally {
+      await pool.end();
+    }
   },
 });
 

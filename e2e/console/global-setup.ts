@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureConsoleBuild } from "../../apps/launcher/src/console-build.ts";
@@ -24,9 +24,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   await chmod(root, 0o755); // the embedded PostgreSQL runs as the `postgres` user when we are root
   const receiver = await startControllableReceiver({ slowMs: 1_000 });
   const demoReceiverPort = await freePort();
+  const postgresPort = await freePort();
   const launched = launchNpmStart({
     KAPSEL_DATA_DIR: join(root, "data"),
-    KAPSEL_POSTGRES_PORT: String(await freePort()),
+    KAPSEL_POSTGRES_PORT: String(postgresPort),
     INGEST_PORT: String(await freePort()),
     API_PORT: String(await freePort()),
     CONSOLE_PORT: String(await freePort()),
@@ -58,6 +59,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     demoEndpointId: bannerValue(banner, "Demo endpoint id"),
     receiverUrl: receiver.url,
     receiverControlUrl: receiver.controlUrl,
+    // The launcher's data folder holds the embedded server's password (as in quick-start.e2e.test.ts).
+    databaseUrl: `postgresql://kapsel:${(await readFile(join(root, "data", "postgres-password"), "utf8")).trim()}@127.0.0.1:${postgresPort}/kapsel`,
   };
   const stackFile = join(root, "stack.json");
   await writeFile(stackFile, JSON.stringify(stack));

@@ -11,6 +11,8 @@ export interface ConsoleStack {
   demoEndpointId: string;
   receiverUrl: string;
   receiverControlUrl: string;
+  /** The embedded PostgreSQL's URL (the launcher's own role), for setup the API cannot do yet. */
+  databaseUrl: string;
 }
 
 export const STACK_FILE_ENV = "KAPSEL_CONSOLE_E2E_STACK";

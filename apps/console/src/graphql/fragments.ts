@@ -9,6 +9,8 @@ export const ENDPOINT_SETTINGS_FIELDS = `id name url status disabledReason sourc
 
 export const EVENT_STATE_FIELDS = `id status attemptCount nextAttemptAt lastError deliveredAt failedAt`;
 
+export const DELIVERY_STATE_FIELDS = `id status attemptCount nextAttemptAt lastError deliveredAt failedAt`;
+
 export const ATTEMPT_FIELDS = `id attemptNumber startedAt durationMs requestUrl responseStatus responseBody
   responseBodyEncoding responseBodyTruncated result errorClass errorMessage leafIndex`;
 

@@ -1,6 +1,6 @@
 /** Read operations. Every one is named: the API logs operation names and tests match on them. */
-import { ATTEMPT_FIELDS, ENDPOINT_SETTINGS_FIELDS, EVENT_STATE_FIELDS, STATS_FIELDS } from "./fragments.ts";
-import type { Attempt, Connection, EndpointDetail, EndpointSummary, EventDetail, EventState } from "./types.ts";
+import { ATTEMPT_FIELDS, DELIVERY_STATE_FIELDS, ENDPOINT_SETTINGS_FIELDS, STATS_FIELDS } from "./fragments.ts";
+import type { Connection, EndpointDetail, EndpointSummary, EventDelivery, EventDetail } from "./types.ts";
 
 export const VIEWER = `query Viewer { viewer { id name } }`;
 export interface ViewerData {
@@ -38,19 +38,37 @@ export interface EndpointDetailData {
   endpoint: EndpointDetail | null;
 }
 
-/** Most attempts the event page shows; older ones are summarised (see the page). */
-export const ATTEMPTS_SHOWN = 100;
-export const EVENT_DETAIL = `query EventDetail($id: ID!, $attempts: Int!) {
+/**
+ * The event page's event: everything but its deliveries' state and attempts (EVENT_DELIVERIES).
+ * `deliveries { id }` counts them (one more than are shown, to know there are more).
+ */
+export const EVENT_DETAIL = `query EventDetail($id: ID!, $deliveries: Int!) {
   event(id: $id) {
-    ${EVENT_STATE_FIELDS}
-    receivedAt payloadSha256 payloadSize contentType payload payloadEncoding headers idempotencyKey traceId type
+    id receivedAt payloadSha256 payloadSize contentType payload payloadEncoding headers idempotencyKey traceId type
     source { id name }
-    endpoint { id name url }
-    attempts(first: $attempts) { edges { cursor node { ${ATTEMPT_FIELDS} } } pageInfo { hasNextPage endCursor } }
+    deliveries(first: $deliveries) { id }
   }
 }`;
 export interface EventDetailData {
   event: EventDetail | null;
+}
+
+/**
+ * Each delivery of the event with its endpoint, state and latest attempts: the event page's
+ * first render and the browser's reconciliation after the live stream (re)connects.
+ */
+export const EVENT_DELIVERIES = `query EventDeliveries($id: ID!, $deliveries: Int!, $attempts: Int!) {
+  event(id: $id) {
+    id
+    deliveries(first: $deliveries) {
+      ${DELIVERY_STATE_FIELDS}
+      endpoint { id name url disabledReason }
+      attempts(first: $attempts) { edges { node { ${ATTEMPT_FIELDS} } } pageInfo { hasNextPage } }
+    }
+  }
+}`;
+export interface EventDeliveriesData {
+  event: { id: string; deliveries: EventDelivery[] } | null;
 }
 
 /**
@@ -62,18 +80,10 @@ export interface AttemptReceiptData {
   attempt: { id: string; receipt: { json: string } | null } | null;
 }
 
-/** What the server subscribes to for the SSE bridge: each new attempt and the event's new state. */
+/** What the server subscribes to for the SSE bridge: each new attempt and its delivery's new state. */
 export const EVENT_ATTEMPTS_SUBSCRIPTION = `subscription EventAttempts($eventId: ID!) {
-  eventAttempts(eventId: $eventId) { ${ATTEMPT_FIELDS} event { ${EVENT_STATE_FIELDS} } }
+  eventAttempts(eventId: $eventId) { ${ATTEMPT_FIELDS} delivery { ${DELIVERY_STATE_FIELDS} } }
 }`;
-
-/** The browser's reconciliation after the live stream (re)connects: updates missed meanwhile. */
-export const EVENT_LIVE_STATE = `query EventLiveState($id: ID!, $attempts: Int!) {
-  event(id: $id) { ${EVENT_STATE_FIELDS} attempts(first: $attempts) { edges { node { ${ATTEMPT_FIELDS} } } } }
-}`;
-export interface EventLiveStateData {
-  event: (EventState & { attempts: { edges: { node: Attempt }[] } }) | null;
-}
 
 /** The tenant's audit log (docs/graphql.md, "Audit log"), each record with its receipt once committed. */
 export const AUDIT_PAGE_SIZE = 20;

@@ -123,7 +123,10 @@ export interface Attempt {
   leafIndex: number | null;
 }
 
-/** The event fields that change while it is delivered (sent along with live attempts). */
+/** Where a delivery is: the same lifecycle words as events (DeliveryStatus in the schema). */
+export type DeliveryStatus = EventStatus;
+
+/** The event fields that change while it is delivered (the replay mutation's answer). */
 export interface EventState {
   id: string;
   status: EventStatus;
@@ -134,7 +137,29 @@ export interface EventState {
   failedAt: string | null;
 }
 
-export interface EventDetail extends EventState {
+/** A delivery's fields that change while it is delivered (sent along with live attempts). */
+export interface DeliveryState {
+  id: string;
+  status: DeliveryStatus;
+  attemptCount: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  deliveredAt: string | null;
+  failedAt: string | null;
+}
+
+/** One event to one endpoint, as the event page reads it. */
+export interface EventDelivery extends DeliveryState {
+  endpoint: { id: string; name: string; url: string; disabledReason: string | null };
+  attempts: { edges: { node: Attempt }[]; pageInfo: { hasNextPage: boolean } };
+}
+
+/**
+ * The event page's event. It reads no `Event.endpoint` and no event-level state: an event goes to
+ * any number of endpoints (its deliveries, read with EVENT_DELIVERIES), or to none.
+ */
+export interface EventDetail {
+  id: string;
   receivedAt: string;
   payloadSha256: string;
   payloadSize: number;
@@ -149,8 +174,8 @@ export interface EventDetail extends EventState {
   type: string;
   /** The source it came in through; null for events without one (none today). */
   source: { id: string; name: string } | null;
-  endpoint: { id: string; name: string; url: string };
-  attempts: Connection<Attempt>;
+  /** Only the ids: how many deliveries there are decides how many attempts of each to read. */
+  deliveries: { id: string }[];
 }
 
 export interface UserError {
