@@ -1,6 +1,6 @@
 import { ManualClock, newId } from "@kapsel/core";
 import { silentLogger } from "@kapsel/logger";
-import { compileEventSchema } from "@kapsel/routing";
+import { CompiledSchemaCache, compileEventSchema } from "@kapsel/routing";
 import { createTestDatabase, insertTenant, type TestDatabase } from "@kapsel/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PublishCatalog } from "../src/publish-catalog.ts";
@@ -30,7 +30,13 @@ describe("PublishCatalog", () => {
       compiles++;
       return compileEventSchema(json);
     };
-    const catalog = new PublishCatalog(db.pool, 0, new ManualClock(0), silentLogger(), 10_000, counting);
+    const catalog = new PublishCatalog(
+      db.pool,
+      0,
+      new ManualClock(0),
+      silentLogger(),
+      new CompiledSchemaCache(10_000, counting),
+    );
     for (let i = 0; i < 5; i++) expect((await catalog.check(tenant.id, "a.b", {})).outcome).toBe("violation");
     expect(await catalog.check(tenant.id, "a.b", { id: 1 })).toEqual({ outcome: "ok" });
     expect(compiles).toBe(1);
