@@ -72,6 +72,13 @@ export function bannerCurl(banner: string): string {
   return line.trim();
 }
 
+/** The banner's ready-to-paste `POST /publish` command (the demo tenant's own event). */
+export function bannerPublishCurl(banner: string): string {
+  const line = banner.split("\n").find((l) => l.trim().startsWith("curl ") && l.includes("/publish'"));
+  if (!line) throw new Error(`banner has no publish command:\n${banner}`);
+  return line.trim();
+}
+
 /**
  * Processes whose command line mentions `needle` (e.g. a data folder), read from /proc rather than
  * through pgrep: a missing pgrep would make "nothing left running" pass without looking.

@@ -10,7 +10,7 @@ import { freePort, notifyAttemptAgain, waitFor } from "@kapsel/test-support";
 import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { bannerCurl, bannerValue, launchNpmStart, processesMentioning } from "./launcher-process.ts";
+import { bannerCurl, bannerPublishCurl, bannerValue, launchNpmStart, processesMentioning } from "./launcher-process.ts";
 
 const sh = promisify(execFile);
 const VERIFY_BIN = fileURLToPath(new URL("../packages/verify-cli/bin/kapsel-verify.mjs", import.meta.url));
@@ -144,6 +144,24 @@ describe("README quick start: npm start", () => {
       [answer.event_id],
     );
     expect(rows).toEqual([{ endpoint_id: endpointId, response_status: 200, result: "success" }]);
+
+    // The printed publish command: the demo tenant's own event, routed by the demo endpoint's
+    // subscription to the publish source, reaches the demo receiver signed.
+    const published = JSON.parse((await sh("sh", ["-c", bannerPublishCurl(banner)])).stdout) as {
+      event_id: string;
+      status: string;
+    };
+    expect(published.status).toBe("accepted");
+    await waitFor(() =>
+      new RegExp(`\\[demo receiver\\] ${published.event_id} received \\(attempt att_\\w+\\), signature verified`).test(
+        first.output(),
+      ),
+    );
+    const publishedRows = await pool.query(
+      "SELECT e.endpoint_id, e.type, d.endpoint_id AS delivered_to FROM events e JOIN deliveries d ON d.event_id = e.id WHERE e.id = $1",
+      [published.event_id],
+    );
+    expect(publishedRows.rows).toEqual([{ endpoint_id: null, type: "demo.published", delivered_to: endpointId }]);
 
     // The attempt's receipt, from the API the banner printed, verifies offline with the log's key.
     const apiUrl = /Attestation: (http:\/\/\S+)\/attestation\/checkpoint/.exec(banner)![1]!;

@@ -12,6 +12,13 @@ export function demoCurl(ingestUrl: string, endpointId: string, sourceSecret: st
   return `curl -sS -X POST '${ingestUrl}/ingest/${endpointId}' -H 'content-type: application/json' ${headerArgs} --data-raw '${DEMO_BODY}'`;
 }
 
+export const DEMO_PUBLISH_BODY = '{"type":"demo.published","payload":{"message":"Hello from your application"}}';
+
+/** A curl command that publishes an event of the demo tenant's own (POST /publish with its API key). */
+export function publishCurl(ingestUrl: string, apiKey: string): string {
+  return `curl -sS -X POST '${ingestUrl}/publish' -H 'authorization: Bearer ${apiKey}' -H 'content-type: application/json' --data-raw '${DEMO_PUBLISH_BODY}'`;
+}
+
 /**
  * Where a process's metrics are: its private listener (METRICS_HOST, loopback by default), never the
  * public ingest or API port (docs/security.md).
@@ -40,6 +47,7 @@ export function banner(options: {
     "Kapsel is running.",
     ...(options.consoleUrl ? [`  Console:    ${options.consoleUrl}  (sign in with an API key)`] : []),
     `  Ingest:     ${options.ingestUrl}/ingest/<endpoint_id>`,
+    `  Publish:    ${options.ingestUrl}/publish  (Authorization: Bearer <API key>; your own events)`,
     `  Health:     ${options.ingestUrl}/health  ${options.ingestUrl}/ready`,
     `  GraphQL:    ${options.apiUrl}/graphql  (Authorization: Bearer <API key>; docs/graphql.md)`,
     `  Attestation: ${options.apiUrl}/attestation/checkpoint  ${options.apiUrl}/attestation/keys`,
@@ -60,6 +68,9 @@ export function banner(options: {
       "",
       "Send a signed demo webhook:",
       `  ${demoCurl(options.ingestUrl, demo.endpointId, demo.sourceSecret)}`,
+      "",
+      "Publish an event of your own (the demo endpoint subscribes to every type you publish):",
+      `  ${publishCurl(options.ingestUrl, demo.apiKey)}`,
     );
   }
   lines.push("", "Press Ctrl-C to stop.", "");

@@ -29,6 +29,7 @@ export async function seedDemo(
 ): Promise<SeedResult> {
   const saved = await dataDir.readJson<DemoSeed>(DEMO_FILE);
   if (saved && (await prisma.endpoint.findUnique({ where: { id: saved.endpointId }, select: { id: true } }))) {
+    await ensureDemoSubscriptions(prisma, saved); // data folders from before subscriptions existed
     return { outcome: "existing", demo: saved };
   }
   if ((await prisma.tenant.count()) > 0) {
@@ -75,17 +76,47 @@ export async function seedDemo(
         endpointId: demo.endpointId,
       },
     }),
-    // What createEndpoint makes too: the endpoint receives every type its source receives.
-    prisma.subscription.create({
-      data: {
-        id: `sub_${demo.endpointId.slice("ep_".length)}`,
-        tenantId: demo.tenantId,
-        endpointId: demo.endpointId,
-        sourceIds: [`src_${demo.endpointId.slice("ep_".length)}`],
-        typePatterns: ["*"],
-      },
-    }),
   ]);
+  await ensureDemoSubscriptions(prisma, demo);
   await dataDir.writeJson(DEMO_FILE, demo);
   return { outcome: "seeded", demo };
+}
+
+/** What the demo endpoint receives: its own source's events, and every event the demo tenant publishes. */
+export const DEMO_PUBLISH_PATTERNS = ["*"];
+
+/**
+ * The demo endpoint's subscriptions (docs/routing.md), made through the launcher's owner
+ * connection as createEndpoint would (one to its own source, every type) plus one to the tenant's
+ * publish source (every type but `kapsel.*`), so the demo's POST /publish fans out to the demo
+ * receiver. Each is created only when missing: later starts change nothing.
+ */
+export async function ensureDemoSubscriptions(prisma: PrismaClient, demo: DemoSeed): Promise<void> {
+  const inboundSourceId = `src_${demo.endpointId.slice("ep_".length)}`;
+  const publish = await prisma.source.findFirst({
+    where: { tenantId: demo.tenantId, kind: "publish" },
+    select: { id: true },
+  });
+  const wanted = [
+    { id: `sub_${demo.endpointId.slice("ep_".length)}`, sourceId: inboundSourceId, typePatterns: ["*"] },
+    ...(publish ? [{ id: newId("subscription"), sourceId: publish.id, typePatterns: DEMO_PUBLISH_PATTERNS }] : []),
+  ];
+  for (const subscription of wanted) {
+    const existing = await prisma.subscription.findFirst({
+      where: { endpointId: demo.endpointId, sourceIds: { has: subscription.sourceId } },
+      select: { id: true },
+    });
+    if (existing) continue;
+    await prisma.subscription.create({
+      data: {
+        id: subscription.id,
+        tenantId: demo.tenantId,
+        endpointId: demo.endpointId,
+        description:
+          subscription.sourceId === inboundSourceId ? "The demo webhook" : "Events the demo tenant publishes",
+        sourceIds: [subscription.sourceId],
+        typePatterns: subscription.typePatterns,
+      },
+    });
+  }
 }

@@ -142,6 +142,7 @@ if (runs.ingest && keyring) {
     maxQueued: config.INGEST_MAX_QUEUED,
     maxQueuedBytes: config.INGEST_MAX_QUEUED_BYTES,
     endpointCacheMs: config.INGEST_ENDPOINT_CACHE_MS,
+    apiKeyCacheMs: config.INGEST_API_KEY_CACHE_MS,
     observedTypes: { flushIntervalMs: config.INGEST_OBSERVED_TYPES_FLUSH_MS },
     tenantMaxQueuedBytes: config.INGEST_TENANT_MAX_QUEUED_BYTES,
     minUploadRate:

@@ -27,6 +27,8 @@ export const workerConfigSchema = z.object({
   INGEST_MAX_QUEUED: positiveInt(20_000),
   INGEST_MAX_QUEUED_BYTES: positiveInt(256 * 1024 * 1024),
   INGEST_ENDPOINT_CACHE_MS: z.coerce.number().int().min(0).default(1000),
+  /** POST /publish: how long an API key lookup is reused; a revoked key stops working within it. */
+  INGEST_API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   /** How often the event types ingest saw are written to the tenants' catalogs (docs/routing.md). */
   INGEST_OBSERVED_TYPES_FLUSH_MS: positiveInt(5_000),
   /** Admission before authentication (docs/security.md): one tenant's share of INGEST_MAX_QUEUED_BYTES. */

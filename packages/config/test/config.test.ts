@@ -20,6 +20,7 @@ describe("worker configuration", () => {
       INGEST_PORT: 3000,
       INGEST_MAX_BODY_BYTES: 10 * 1024 * 1024,
       INGEST_ENDPOINT_CACHE_MS: 1000,
+      INGEST_API_KEY_CACHE_MS: 5000,
       INGEST_OBSERVED_TYPES_FLUSH_MS: 5000,
       MIGRATE_ON_START: true,
       LOG_LEVEL: "info",

@@ -49,6 +49,31 @@ export const ERROR_CODES = {
     name: "tenant_uploads_busy",
     message: "The tenant's uploads in progress already hold its share of ingest memory. Retry later.",
   },
+  E1015: {
+    status: 401,
+    name: "api_key_invalid",
+    message: "Send a valid tenant API key as 'Authorization: Bearer <key>'.",
+  },
+  E1016: {
+    status: 400,
+    name: "publish_body_invalid",
+    message: "The body must be a JSON object with a string 'type', a 'payload' and optionally an 'idempotency_key'.",
+  },
+  E1017: {
+    status: 400,
+    name: "event_type_reserved",
+    message: "Event types whose first segment is 'kapsel' are reserved for Kapsel's operational events.",
+  },
+  E1018: {
+    status: 422,
+    name: "payload_schema_violation",
+    message: "The payload does not satisfy its event type's JSON Schema; the event was not accepted.",
+  },
+  E1019: {
+    status: 409,
+    name: "event_type_archived",
+    message: "The event type is archived in the tenant's catalog and takes no new events.",
+  },
   E3001: {
     status: 503,
     name: "database_unavailable",

@@ -25,8 +25,10 @@ export {
 export { type FailingEndpoint, trackEndpointHealth } from "./sql/endpoint-health.ts";
 export { type EndpointStatusResult, setEndpointStatus } from "./sql/endpoint-status.ts";
 export { findTenantByKeyHash } from "./sql/find-api-key.ts";
+export { type CatalogType, findCatalogType } from "./sql/find-catalog-type.ts";
 export { findIdempotentEvents, type IdempotencyLookup, idempotencyMapKey } from "./sql/find-idempotent-events.ts";
 export { findIngestSource, findIngestSourceByEndpoint, type IngestSource } from "./sql/find-ingest-source.ts";
+export { findPublishSource, type PublishSource } from "./sql/find-publish-source.ts";
 export { findSourceRoutes, type SourceRoutes, type StoredSubscription } from "./sql/find-source-routes.ts";
 export {
   IDEMPOTENCY_WINDOW_MS,

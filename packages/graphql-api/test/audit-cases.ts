@@ -139,6 +139,13 @@ export const AUDIT_CASES: Record<string, AuditCase> = {
     targetOf: (p) => (p.event as { id: string }).id,
     secret: "unchanged",
   },
+  publishEvent: {
+    as: "tenant",
+    query: `mutation { publishEvent(input: { type: "audit.published", payload: { n: 1 } }) { event { id } ${ERRORS} } }`,
+    prepare: async () => ({ variables: {} }),
+    targetOf: (p) => (p.event as { id: string }).id,
+    secret: "unchanged",
+  },
   createApiKey: {
     as: "tenant",
     query: `mutation { createApiKey(name: "ci") { apiKey { id } ${ERRORS} } }`,

@@ -37,8 +37,11 @@ const TENANT_TABLES = {
 } as const;
 type TenantTable = keyof typeof TENANT_TABLES;
 const TABLES = Object.keys(TENANT_TABLES) as TenantTable[];
-/** Tables the API never uses: not granted to kapsel_api; each test database grants them to itself. */
-const NOT_GRANTED: TenantTable[] = ["idempotency_keys"];
+/**
+ * Tables the API never uses: not granted to kapsel_api; each test database grants them to itself.
+ * Empty since publishEvent claims idempotency keys (20261203220000_publish_api).
+ */
+const NOT_GRANTED: TenantTable[] = [];
 
 interface Seeded {
   tenantId: string;
@@ -104,7 +107,7 @@ async function ownersWithoutTenant(pool: Pool, table: TenantTable): Promise<stri
 
 async function grantUnusedTables(pool: Pool): Promise<void> {
   // Privileges are per database: this grant exists only in the test's own database.
-  await pool.query(`GRANT SELECT ON ${NOT_GRANTED.join(", ")} TO ${DEFAULT_DATABASE_ROLE}`);
+  if (NOT_GRANTED.length > 0) await pool.query(`GRANT SELECT ON ${NOT_GRANTED.join(", ")} TO ${DEFAULT_DATABASE_ROLE}`);
 }
 
 let db: TestDatabase;

@@ -17,6 +17,9 @@ export interface AdmissionSettings {
   monotonicNow?: () => number;
 }
 
+/** Whose rate a request spends: an inbound source's tenant, or a publishing tenant. */
+export type RateLimitedSource = Pick<IngestSource, "tenantId" | "ingestRatePerSecond" | "ingestRateBurst">;
+
 export type AdmissionResult =
   | { outcome: "admitted" }
   | { outcome: "refused"; code: ErrorCode; retryAfterSeconds: number };
@@ -70,7 +73,7 @@ export class IngestAdmission {
   }
 
   /** Before the body is read; spends nothing, needs no query. */
-  admit(source: IngestSource): AdmissionResult {
+  admit(source: RateLimitedSource): AdmissionResult {
     const shed = checkBackpressure(this.backpressure);
     if (shed) return { outcome: "refused", code: shed.code, retryAfterSeconds: shed.retryAfterSeconds };
     if (source.ingestRatePerSecond === null) return ADMITTED;
@@ -78,7 +81,7 @@ export class IngestAdmission {
   }
 
   /** After verification: one token of the tenant's rate. Synchronous for unlimited tenants. */
-  charge(source: IngestSource): AdmissionResult | Promise<AdmissionResult> {
+  charge(source: RateLimitedSource): AdmissionResult | Promise<AdmissionResult> {
     if (source.ingestRatePerSecond === null) return ADMITTED;
     return this.limiter.take(source.tenantId, source.ingestRatePerSecond, source.ingestRateBurst).then(rateDecision);
   }

@@ -4,6 +4,11 @@ export type IdempotencyKeyResult = { outcome: "ok"; key: string | null } | { out
 
 const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
 
+/** 1 to 255 printable ASCII characters: the rule for every idempotency key, header or body. */
+export function isValidIdempotencyKey(key: unknown): key is string {
+  return typeof key === "string" && VALID_KEY.test(key);
+}
+
 /**
  * A delivery id the source's signature covers (Standard Webhooks `webhook-id`, Stripe's event id)
  * wins: whoever replays a captured request within the timestamp tolerance cannot get it stored

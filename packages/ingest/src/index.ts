@@ -2,6 +2,7 @@ export type { AdmissionSettings } from "./admission.ts";
 export { type CommitOutcome, commitEvents } from "./commit-events.ts";
 export {
   createIngestServer,
+  DEFAULT_API_KEY_CACHE_MS,
   INGEST_ABUSE_DEFAULTS,
   type IngestServer,
   type IngestServerOptions,
@@ -12,6 +13,7 @@ export {
   ObservedTypes,
   type ObservedTypesOptions,
 } from "./observed-types.ts";
+export { type PublishBody, type PublishBodyResult, parsePublishBody } from "./publish-body.ts";
 export { checkReadiness, type Readiness } from "./readiness.ts";
 export { SourceCache } from "./source-cache.ts";
 export type { UnverifiedLimit } from "./unverified-senders.ts";

@@ -1,19 +1,20 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type Clock, type ErrorCode, type GroupCommitter, newId } from "@kapsel/core";
+import { type Clock, type GroupCommitter, newId } from "@kapsel/core";
 import type { NewEvent } from "@kapsel/db";
-import { type MinimumUploadRate, readBody } from "@kapsel/http-body";
+import type { MinimumUploadRate } from "@kapsel/http-body";
 import type { Logger } from "@kapsel/logger";
-import { type LazyPayload, lazyJsonPayload, routeEvent } from "@kapsel/routing";
+import { lazyJsonPayload } from "@kapsel/routing";
 import { type SecretOpener, SecretsError } from "@kapsel/secrets";
 import type { IngestAdmission } from "./admission.ts";
 import type { CommitOutcome } from "./commit-events.ts";
+import { commitRouted, reject, type UnroutedEvent } from "./commit-routed.ts";
 
-import { sendError, sendJson } from "./http-responses.ts";
 import { pickIdempotencyKey } from "./idempotency-key.ts";
 import { ingestEventType } from "./ingest-event-type.ts";
 import { traceEventId } from "./ingest-tracing.ts";
 import { type IngestTarget, isIngestUrlId } from "./ingest-url-source.ts";
+import { readAdmittedBody } from "./read-admitted-body.ts";
 import type { SourceCache } from "./source-cache.ts";
 import { storedHeadersJson } from "./stored-headers.ts";
 import type { TenantBudgets } from "./tenant-budgets.ts";
@@ -82,37 +83,9 @@ export async function handleIngest(
     return reject(deps, res, admission.code, { retryAfterSeconds: admission.retryAfterSeconds });
   }
 
-  const lease = deps.budgets.acquire(source.tenantId);
-  try {
-    const read = await readBody(req, deps.maxBodyBytes, {
-      budget: lease.budget,
-      ...(deps.minUploadRate ? { minRate: deps.minUploadRate } : {}),
-    });
-    switch (read.outcome) {
-      case "too_large":
-        return reject(deps, res, "E1003", {
-          detail: `The limit is ${deps.maxBodyBytes} bytes.`,
-          closeConnection: true,
-        });
-      case "over_budget":
-        // The tenant's own share is full (429), or the whole process's memory budget (503).
-        return read.budget === deps.budgets.process
-          ? reject(deps, res, "E3002", { retryAfterSeconds: 1, closeConnection: true })
-          : reject(deps, res, "E1014", { retryAfterSeconds: 1, closeConnection: true });
-      case "too_slow":
-        return reject(deps, res, "E1012", { closeConnection: true });
-      case "aborted":
-        return; // the client went away; nothing was stored and there is no one to answer
-    }
-    const body = read.body;
-    try {
-      await acceptBody(req, res, urlId, target, body, address, deps);
-    } finally {
-      lease.budget.release(body.length);
-    }
-  } finally {
-    lease.done();
-  }
+  return readAdmittedBody(req, res, source.tenantId, deps, (body) =>
+    acceptBody(req, res, urlId, target, body, address, deps),
+  );
 }
 
 async function acceptBody(
@@ -172,88 +145,6 @@ async function acceptBody(
     idempotencyKey: key.key,
     traceContext: traceEventId(eventId),
   };
-  return commitRouted(res, urlId, target, event, payload, deps);
-}
-
-type UnroutedEvent = Omit<NewEvent, "routingVersion" | "deliveries">;
-
-/** A stale routing table is reloaded and the event matched again at most this often (then 503). */
-const ROUTING_ATTEMPTS = 3;
-
-/**
- * Routes the event in the request (decision 0025) and submits it with its deliveries to the group
- * commit; 2xx only once committed. When the tenant's subscriptions or endpoints changed after its
- * table was cached, the commit stores nothing: the table is reloaded and the event routed again.
- */
-async function commitRouted(
-  res: ServerResponse,
-  urlId: string,
-  cached: IngestTarget,
-  unrouted: UnroutedEvent,
-  payload: LazyPayload,
-  deps: IngestDeps,
-): Promise<void> {
-  const { source } = cached;
-  const logFields = { sourceId: source.id, endpointId: source.endpointId };
-  let target = cached;
-  for (let attempt = 1; ; attempt++) {
-    const now = deps.clock.now();
-    const event: NewEvent = {
-      ...unrouted,
-      routingVersion: target.routes.version,
-      deliveries: routeEvent(target.routes, { sourceId: unrouted.sourceId, type: unrouted.type, payload }).map((d) => ({
-        id: newId("delivery", now),
-        ...d,
-      })),
-    };
-    const submitted = await deps.committer.submit(event);
-    if (submitted.outcome === "overloaded") return reject(deps, res, "E3002", { retryAfterSeconds: 1 });
-    if (submitted.outcome === "failed") {
-      deps.logger.error({ err: submitted.error, ...logFields }, "event commit failed; answered 503");
-      return reject(deps, res, "E3001", { retryAfterSeconds: 2 });
-    }
-    const result = submitted.result;
-    switch (result.outcome) {
-      case "accepted":
-        deps.logger.debug(
-          { eventId: result.eventId, ...logFields, type: event.type, deliveries: event.deliveries.length },
-          "event accepted",
-        );
-        deps.metrics?.ingestOutcome("accepted");
-        return sendJson(res, 202, { event_id: result.eventId, status: "accepted" });
-      case "duplicate":
-        traceEventId(result.eventId);
-        deps.logger.debug({ eventId: result.eventId, ...logFields }, "duplicate event: original id answered");
-        deps.metrics?.ingestOutcome("duplicate");
-        return sendJson(res, 200, { event_id: result.eventId, status: "duplicate" });
-      case "routing_stale": {
-        deps.sources.invalidate(urlId);
-        if (attempt === ROUTING_ATTEMPTS) {
-          deps.logger.warn(
-            { ...logFields, attempts: attempt },
-            "routing kept changing while the event was stored; answered 503",
-          );
-          return reject(deps, res, "E3001", { retryAfterSeconds: 1 });
-        }
-        const reloaded = await deps.sources.get(urlId);
-        if (!reloaded || reloaded.source.status === "disabled") {
-          return reject(deps, res, "E1002", {
-            detail: "The endpoint was disabled or deleted while the event was being stored.",
-          });
-        }
-        target = reloaded;
-      }
-    }
-  }
-}
-
-/** sendError, counted as "rejected_<code>" (error codes are a fixed set: bounded label values). */
-function reject(
-  deps: IngestDeps,
-  res: ServerResponse,
-  code: ErrorCode,
-  options?: Parameters<typeof sendError>[2],
-): void {
-  deps.metrics?.ingestOutcome(`rejected_${code}`);
-  sendError(res, code, options);
+  const routes = { invalidate: () => deps.sources.invalidate(urlId), reload: () => deps.sources.get(urlId) };
+  return commitRouted(res, routes, target, event, payload, deps);
 }

@@ -9,9 +9,13 @@ import { type AdmissionSettings, IngestAdmission } from "./admission.ts";
 import { type CommitOutcome, commitEvents } from "./commit-events.ts";
 import { sendError, sendJson } from "./http-responses.ts";
 import { handleIngest, type IngestDeps, type IngestOutcomeCounter } from "./ingest-request.ts";
-import { traceCommit, tracedOutcomes, traceIngestRequest } from "./ingest-tracing.ts";
+import { traceCommit, tracedOutcomes, traceIngestRequest, tracePublishRequest } from "./ingest-tracing.ts";
 import { type IngestTarget, loadIngestTarget } from "./ingest-url-source.ts";
 import { ObservedTypes, type ObservedTypesOptions } from "./observed-types.ts";
+import { ApiKeyTenants } from "./publish-auth.ts";
+import { PublishCatalog } from "./publish-catalog.ts";
+import { handlePublish, type PublishDeps } from "./publish-request.ts";
+import { loadPublishTarget, type PublishTarget } from "./publish-target.ts";
 import { checkReadiness } from "./readiness.ts";
 import { SourceCache } from "./source-cache.ts";
 import { TenantBudgets } from "./tenant-budgets.ts";
@@ -40,6 +44,11 @@ export interface IngestServerOptions {
   maxQueuedBytes: number;
   /** How long a looked-up ingest URL (its source, or its absence) is reused (INGEST_ENDPOINT_CACHE_MS). */
   endpointCacheMs: number;
+  /**
+   * How long a tenant API key's lookup (hit or miss) is reused by POST /publish
+   * (INGEST_API_KEY_CACHE_MS, default 5000): a revoked key stops working within this bound.
+   */
+  apiKeyCacheMs?: number;
   /** Bytes one tenant's requests may hold in memory; default a quarter of maxQueuedBytes. */
   tenantMaxQueuedBytes?: number;
   /** Bodies arriving slower are refused 408 E1012; null: no minimum. */
@@ -70,6 +79,10 @@ export interface IngestServer {
 }
 
 const INGEST_PATH = /^\/ingest\/([^/?#]+)\/?(?:\?.*)?$/;
+const PUBLISH_PATH = /^\/publish\/?(?:\?.*)?$/;
+
+/** Default of INGEST_API_KEY_CACHE_MS: how long a revoked key may still publish. */
+export const DEFAULT_API_KEY_CACHE_MS = 5_000;
 
 export function createIngestServer(options: IngestServerOptions): IngestServer {
   const clock = options.clock ?? systemClock;
@@ -118,6 +131,16 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
     secrets: options.secrets,
     metrics: tracedOutcomes(options.metrics),
   };
+  const publishDeps: PublishDeps = {
+    ...deps,
+    apiKeys: new ApiKeyTenants(options.pool, options.apiKeyCacheMs ?? DEFAULT_API_KEY_CACHE_MS, clock),
+    targets: new SourceCache<PublishTarget>(
+      (tenantId) => loadPublishTarget(options.pool, tenantId, options.logger),
+      options.endpointCacheMs,
+      clock,
+    ),
+    catalog: new PublishCatalog(options.pool, options.endpointCacheMs, clock, options.logger),
+  };
   let closing = false;
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -128,6 +151,11 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
       if (closing) return sendError(res, "E3004", { retryAfterSeconds: 1, closeConnection: true });
       const urlId = safeDecode(ingest[1]!);
       return traceIngestRequest(req, urlId, () => handleIngest(req, res, urlId, deps));
+    }
+    if (PUBLISH_PATH.test(url)) {
+      if (req.method !== "POST") return sendError(res, "E1008");
+      if (closing) return sendError(res, "E3004", { retryAfterSeconds: 1, closeConnection: true });
+      return tracePublishRequest(req, () => handlePublish(req, res, publishDeps));
     }
     if (req.method === "GET" && url === "/health") return sendJson(res, 200, { status: "ok" });
     if (req.method === "GET" && url === "/ready") {
@@ -145,7 +173,9 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
     route(req, res).catch((error: unknown) => {
       // Infrastructure failure outside the commit path (e.g. endpoint lookup): nothing was stored.
       options.logger.error({ err: error }, "ingest request failed");
-      if (INGEST_PATH.test(req.url ?? "")) options.metrics?.ingestOutcome("rejected_E3001");
+      if (INGEST_PATH.test(req.url ?? "") || PUBLISH_PATH.test(req.url ?? "")) {
+        options.metrics?.ingestOutcome("rejected_E3001");
+      }
       if (!res.headersSent) sendError(res, "E3001", { retryAfterSeconds: 2 });
       else res.destroy();
     });

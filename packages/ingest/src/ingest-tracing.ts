@@ -26,13 +26,23 @@ const tracer = trace.getTracer("@kapsel/ingest");
  * `kapsel.endpoint_id` for an endpoint's (the URL endpoints had before sources).
  */
 export function traceIngestRequest(req: IncomingMessage, urlId: string, run: () => Promise<void>): Promise<void> {
-  const parent = propagation.extract(ROOT_CONTEXT, req.headers);
   const attribute = urlId.startsWith("src_") ? "kapsel.source_id" : "kapsel.endpoint_id";
-  const span = tracer.startSpan(
-    "ingest.request",
-    { kind: SpanKind.SERVER, attributes: { [attribute]: urlId } },
-    parent,
-  );
+  return traceRequest(req, "ingest.request", { [attribute]: urlId }, run);
+}
+
+/** Runs one POST /publish request inside an `ingest.publish` span (the tenant is known only after authentication). */
+export function tracePublishRequest(req: IncomingMessage, run: () => Promise<void>): Promise<void> {
+  return traceRequest(req, "ingest.publish", {}, run);
+}
+
+function traceRequest(
+  req: IncomingMessage,
+  name: string,
+  attributes: Record<string, string>,
+  run: () => Promise<void>,
+): Promise<void> {
+  const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+  const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
   if (!span.isRecording()) return run();
   return context.with(trace.setSpan(parent, span), run).then(
     () => span.end(),

@@ -1,13 +1,8 @@
 import { isId } from "@kapsel/core";
-import {
-  findIngestSource,
-  findIngestSourceByEndpoint,
-  findSourceRoutes,
-  type IngestSource,
-  type Pool,
-} from "@kapsel/db";
+import { findIngestSource, findIngestSourceByEndpoint, type IngestSource, type Pool } from "@kapsel/db";
 import type { Logger } from "@kapsel/logger";
-import { compileRoutingTable, type RoutingTable } from "@kapsel/routing";
+import type { RoutingTable } from "@kapsel/routing";
+import { loadSourceRoutes } from "./source-routes.ts";
 
 /** What ingest caches per ingest URL: the source, and where its events go. */
 export interface IngestTarget {
@@ -35,15 +30,6 @@ export function loadIngestUrlSource(pool: Pool, id: string): Promise<IngestSourc
 export async function loadIngestTarget(pool: Pool, id: string, logger: Logger): Promise<IngestTarget | null> {
   const source = await loadIngestUrlSource(pool, id);
   if (!source) return null;
-  const stored = await findSourceRoutes(pool, source.tenantId, source.id);
-  if (!stored) return null;
-  const { table, invalid } = compileRoutingTable(
-    stored.routingVersion,
-    stored.subscriptions.map((s) => ({ ...s, sourceIds: s.sourceIds ?? "all" })),
-  );
-  for (const bad of invalid) {
-    // Saved under older rules: it routes nothing until it is fixed (the errors name fields, not payload data).
-    logger.error({ subscriptionId: bad.id, errors: bad.errors }, "stored subscription does not compile; skipped");
-  }
-  return { source, routes: table };
+  const routes = await loadSourceRoutes(pool, source.tenantId, source.id, logger);
+  return routes ? { source, routes } : null;
 }

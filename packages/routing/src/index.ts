@@ -2,6 +2,13 @@
 // event type names and their JSON Schemas, type derivation per source scheme, type patterns, payload filters and
 // subscription matching. Explicit names only, so what is public is a deliberate choice.
 export {
+  type CachedSchemaResult,
+  type CatalogCheck,
+  type CatalogEntry,
+  CompiledSchemaCache,
+  checkCatalogEntry,
+} from "./catalog-check.ts";
+export {
   type CompileSubscriptionResult,
   compileSubscription,
   type SubscriptionDefinition,

@@ -42,6 +42,9 @@ export const AUDIT_SPECS: Record<string, AuditSpec> = {
   replayEvent: { kind: "event", before: (args) => args.eventId, after: (args) => args.eventId, secret: unchanged },
   replayFailedEvents: { kind: "endpoint", before: byEndpointId, after: byEndpointId, secret: unchanged },
   sendTestEvent: { kind: "event", after: (_, p) => p.event.id, secret: unchanged },
+  // Like sendTestEvent: every Mutation field is audited (there is no exemption for state changes);
+  // the record names the event (for a repeated idempotency key, the first one).
+  publishEvent: { kind: "event", after: (_, p) => p.event.id, secret: unchanged },
   // A new key is a new secret; revoking one replaces none (the record shows revoked_at changing).
   createApiKey: { kind: "apiKey", after: (_, p) => p.apiKey.id, secret: rotated },
   revokeApiKey: { kind: "apiKey", before: byId, after: byId, secret: unchanged },

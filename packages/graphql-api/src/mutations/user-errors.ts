@@ -13,7 +13,8 @@ export type UserErrorCode =
   | "CONFLICT"
   | "RATE_LIMITED"
   | "UNVERIFIED_SOURCE"
-  | "INVALID_SCHEMA";
+  | "INVALID_SCHEMA"
+  | "SCHEMA_VIOLATION";
 
 export const USER_ERROR_KAPSEL_CODES = {
   VALIDATION: "E4003",
@@ -24,6 +25,8 @@ export const USER_ERROR_KAPSEL_CODES = {
   RATE_LIMITED: "E1011",
   UNVERIFIED_SOURCE: "E4014",
   INVALID_SCHEMA: "E4015",
+  // The same refusal as POST /publish's 422, so the same code (docs/errors.md).
+  SCHEMA_VIOLATION: "E1018",
 } as const satisfies Record<UserErrorCode, ErrorCode>;
 
 const TYPENAMES = {
@@ -34,6 +37,7 @@ const TYPENAMES = {
   RATE_LIMITED: "RateLimitedError",
   UNVERIFIED_SOURCE: "UnverifiedSourceError",
   INVALID_SCHEMA: "InvalidSchemaError",
+  SCHEMA_VIOLATION: "SchemaViolationError",
 } as const satisfies Record<UserErrorCode, string>;
 
 export interface UserError {
@@ -48,6 +52,9 @@ export interface UserError {
   retryAfterSeconds?: number;
   /** InvalidSchemaError only: each problem, with a JSON pointer into the schema. */
   schemaErrors?: { path: string; message: string }[];
+  /** SchemaViolationError only: each problem, with a JSON pointer into the payload. */
+  payloadErrors?: { path: string; message: string }[];
+  omittedErrors?: number;
 }
 
 function userError(code: UserErrorCode, field: string[] | null, message: string): UserError {
@@ -70,14 +77,29 @@ export const urlNotAllowed = (field: string[], message: string, reason: string):
   reason,
 });
 
-/** The tenant's ingest rate limit is spent (sendTestEvent); nothing was stored. */
-export const rateLimited = (retryAfterSeconds: number): UserError => ({
+/** The tenant's ingest rate limit is spent (sendTestEvent, publishEvent); nothing was stored. */
+export const rateLimited = (retryAfterSeconds: number, what = "test events"): UserError => ({
   ...userError(
     "RATE_LIMITED",
     null,
-    `The tenant's ingest rate limit is spent: test events count against it like ingested events. Retry in ${retryAfterSeconds} s.`,
+    `The tenant's ingest rate limit is spent: ${what} count against it like ingested events. Retry in ${retryAfterSeconds} s.`,
   ),
   retryAfterSeconds,
+});
+
+/** A published payload violates its type's JSON Schema (E1018); nothing was stored. */
+export const schemaViolation = (
+  field: string[],
+  payloadErrors: { path: string; message: string }[],
+  omittedErrors: number,
+): UserError => ({
+  ...userError(
+    "SCHEMA_VIOLATION",
+    field,
+    `The payload does not satisfy its event type's JSON Schema (${payloadErrors.length + omittedErrors} problem(s), listed in payloadErrors).`,
+  ),
+  payloadErrors,
+  omittedErrors,
 });
 
 /** An event type's JSON Schema is refused (docs/routing.md, "Event-type catalog"); nothing was stored. */

@@ -9,6 +9,7 @@ import { accessMutations } from "./mutation-access.ts";
 import { deliveryMutations } from "./mutation-delivery.ts";
 import { endpointMutations } from "./mutation-endpoints.ts";
 import { eventTypeMutations } from "./mutation-event-types.ts";
+import { publishMutations } from "./mutation-publish.ts";
 import { queryResolvers } from "./query.ts";
 import { sourceResolvers } from "./source.ts";
 import { subscriptionResolvers } from "./subscription.ts";
@@ -33,6 +34,7 @@ const mutations = {
   ...deliveryMutations.Mutation,
   ...accessMutations.Mutation,
   ...eventTypeMutations.Mutation,
+  ...publishMutations.Mutation,
 };
 
 /** Every mutation runs in one transaction with its audit record (audit/audited-mutation.ts); none is exempt. */
