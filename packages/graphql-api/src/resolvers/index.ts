@@ -4,10 +4,12 @@ import type { GraphQLContext } from "../context.ts";
 import type { FieldResolver, ResolverMap } from "../schema/build-schema.ts";
 import { auditLogResolvers } from "./audit-log.ts";
 import { eventAttemptResolvers } from "./event-attempt.ts";
+import { eventSubscriptionResolvers } from "./event-subscriptions.ts";
 import { eventTypeResolvers } from "./event-types.ts";
 import { accessMutations } from "./mutation-access.ts";
 import { deliveryMutations } from "./mutation-delivery.ts";
 import { endpointMutations } from "./mutation-endpoints.ts";
+import { eventSubscriptionMutations } from "./mutation-event-subscriptions.ts";
 import { eventTypeMutations } from "./mutation-event-types.ts";
 import { queryResolvers } from "./query.ts";
 import { sourceResolvers } from "./source.ts";
@@ -33,6 +35,7 @@ const mutations = {
   ...deliveryMutations.Mutation,
   ...accessMutations.Mutation,
   ...eventTypeMutations.Mutation,
+  ...eventSubscriptionMutations.Mutation,
 };
 
 /** Every mutation runs in one transaction with its audit record (audit/audited-mutation.ts); none is exempt. */
@@ -49,13 +52,19 @@ export const resolvers: ResolverMap = {
     ...auditLogResolvers.Query,
     ...eventTypeResolvers.Query,
     ...sourceResolvers.Query,
+    ...eventSubscriptionResolvers.Query,
   },
   EventType: eventTypeResolvers.EventType!,
+  EventSubscription: eventSubscriptionResolvers.EventSubscription!,
   AuditRecord: auditLogResolvers.AuditRecord!,
   ...tenantEndpointResolvers,
   ...eventAttemptResolvers,
   Source: sourceResolvers.Source!,
-  Endpoint: { ...tenantEndpointResolvers.Endpoint, ...sourceResolvers.Endpoint },
+  Endpoint: {
+    ...tenantEndpointResolvers.Endpoint,
+    ...sourceResolvers.Endpoint,
+    ...eventSubscriptionResolvers.Endpoint,
+  },
   Event: { ...eventAttemptResolvers.Event, ...sourceResolvers.Event },
   Mutation: Object.fromEntries(
     Object.entries(mutations).map(([name, resolve]) => [name, freshAfter(audited(name, resolve))]),
