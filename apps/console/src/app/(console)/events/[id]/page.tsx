@@ -33,8 +33,16 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
   return (
     <>
       <p className="breadcrumbs">
-        <Link href="/endpoints">Endpoints</Link> /{" "}
-        <Link href={`/endpoints/${endpoint.id}`}>{endpoint.name || endpoint.id}</Link> / Event
+        {endpoint ? (
+          <>
+            <Link href="/endpoints">Endpoints</Link> /{" "}
+            <Link href={`/endpoints/${endpoint.id}`}>{endpoint.name || endpoint.id}</Link> / Event
+          </>
+        ) : (
+          <>
+            <Link href="/sources">Sources</Link> / Event
+          </>
+        )}
       </p>
       <h1 className="break">
         Event <span className="mono">{event.id}</span>
@@ -74,10 +82,12 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
           <dt>Received</dt>
           <dd>{formatTimestamp(receivedAt)}</dd>
         </div>
-        <div>
-          <dt>Endpoint</dt>
-          <dd className="mono break">{endpoint.url}</dd>
-        </div>
+        {endpoint ? (
+          <div>
+            <dt>Endpoint</dt>
+            <dd className="mono break">{endpoint.url}</dd>
+          </div>
+        ) : null}
       </dl>
       <p className="hint">
         Kapsel's logs and traces carry the correlation id: search them for it.{" "}
