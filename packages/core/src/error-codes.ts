@@ -178,6 +178,12 @@ export const ERROR_CODES = {
     message:
       "The event type's JSON Schema is refused: it is not valid draft-07 JSON Schema, or it is not safe to run on untrusted payloads.",
   },
+  E4016: {
+    status: 400,
+    name: "invalid_subscription",
+    message:
+      "The subscription is refused: a type pattern or its payload filter is invalid, so it could never be matched as written.",
+  },
 } as const satisfies Record<string, { status: number; name: string; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -68,7 +68,8 @@ export interface SourceModel {
 export interface EventModel {
   id: string;
   tenantId: string;
-  endpointId: string;
+  /** The endpoint whose source it came in through; null for published and system events. */
+  endpointId: string | null;
   sourceId: string;
   type: string;
   sortAt: string;
@@ -99,6 +100,8 @@ export interface DeliveryModel {
   tenantId: string;
   eventId: string;
   endpointId: string;
+  /** The subscription that routed it; null when none did (a test event, a replay of history). */
+  subscriptionId: string | null;
   status: string;
   attemptCount: number;
   nextAttemptAt: Date | null;

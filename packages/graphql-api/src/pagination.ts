@@ -26,7 +26,8 @@ export type ListKind =
   | "tenants"
   | "apiKeys"
   | "auditLog"
-  | "eventTypes";
+  | "eventTypes"
+  | "eventSubscriptions";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;

@@ -3,6 +3,7 @@
 // is the only audited change between two counts.
 import { generateApiKey, newId } from "@kapsel/core";
 import { insertEndpoint, insertEvents } from "@kapsel/test-support";
+import { insertSubscription } from "./event-subscription-fixtures.ts";
 import { insertEventType } from "./event-type-fixtures.ts";
 import type { GraphQLHarness } from "./harness.ts";
 
@@ -212,6 +213,35 @@ export const AUDIT_CASES: Record<string, AuditCase> = {
     query: `mutation($id: ID!) { unarchiveEventType(id: $id) { eventType { id } ${ERRORS} } }`,
     prepare: async (w) => {
       const id = await insertEventType(w.api.db.pool, w.tenantId, { archived: true });
+      return { variables: { id }, targetId: id };
+    },
+    secret: "unchanged",
+  },
+  createEventSubscription: {
+    as: "tenant",
+    query: `mutation($input: CreateEventSubscriptionInput!) { createEventSubscription(input: $input) { eventSubscription { id } ${ERRORS} } }`,
+    prepare: async (w) => ({
+      variables: {
+        input: { endpointId: await endpoint(w), typePatterns: ["invoice.*"], filter: { amount: { $gte: 100 } } },
+      },
+    }),
+    targetOf: (p) => (p.eventSubscription as { id: string }).id,
+    secret: "unchanged",
+  },
+  updateEventSubscription: {
+    as: "tenant",
+    query: `mutation($id: ID!) { updateEventSubscription(id: $id, input: { typePatterns: ["order.*"], filter: null }) { eventSubscription { id } ${ERRORS} } }`,
+    prepare: async (w) => {
+      const id = await insertSubscription(w.api.db.pool, w.tenantId, await endpoint(w), { filter: { a: 1 } });
+      return { variables: { id }, targetId: id };
+    },
+    secret: "unchanged",
+  },
+  deleteEventSubscription: {
+    as: "tenant",
+    query: `mutation($id: ID!) { deleteEventSubscription(id: $id) { deletedEventSubscriptionId ${ERRORS} } }`,
+    prepare: async (w) => {
+      const id = await insertSubscription(w.api.db.pool, w.tenantId, await endpoint(w));
       return { variables: { id }, targetId: id };
     },
     secret: "unchanged",

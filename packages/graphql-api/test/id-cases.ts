@@ -5,10 +5,12 @@ import {
   type GraphQLNamedType,
   type GraphQLObjectType,
   type GraphQLSchema,
+  type GraphQLType,
   getNamedType,
   isInputObjectType,
   isInterfaceType,
   isLeafType,
+  isListType,
   isNonNullType,
   isObjectType,
 } from "graphql/index.js";
@@ -37,6 +39,7 @@ const KIND_BY_TYPE: Record<string, string> = {
   DeliveryAttempt: "attempt",
   Receipt: "attempt",
   EventType: "eventType",
+  EventSubscription: "subscription",
 };
 
 function kindOf(argName: string, field: GraphQLField<unknown, unknown>): string {
@@ -176,22 +179,34 @@ export interface MutationIdCase {
   arg: string;
   /** The same as a path, as NOT_FOUND user errors name it in `field`. */
   field: string[];
-  kind: "endpoint" | "event" | "apiKey" | "tenant" | "eventType";
+  kind: "endpoint" | "event" | "apiKey" | "tenant" | "eventType" | "source" | "subscription";
   /** Documented "Operator key only": tenant keys get FORBIDDEN instead of NOT_FOUND. */
   operatorOnly: boolean;
   query: string;
   pick(data: unknown): Record<string, unknown> | undefined;
 }
 
+/** Fixtures by the argument's full type (e.g. `[String!]!`) or, failing that, its named type. */
 const REQUIRED_ARGUMENT_FIXTURES: Record<string, string> = {
   UpdateEndpointInput: '{ name: "changed by another tenant", maxAttempts: 1 }',
   SecretKind: "SIGNING",
   UpdateEventTypeInput: '{ description: "changed by another tenant" }',
+  UpdateEventSubscriptionInput: '{ description: "changed by another tenant" }',
   DateTime: '"2000-01-01T00:00:00Z"',
+  "[String!]!": '["*"]',
 };
+
+/**
+ * A required ID next to the one under test (createEventSubscription's endpointId when its sourceIds
+ * are tested) must name one of the caller's own objects, so that the id under test is the only
+ * problem: the query carries this placeholder, which the suite replaces with such an id.
+ */
+export const ownIdPlaceholder = (kind: MutationIdCase["kind"]): string => `%own:${kind}%`;
 
 const KIND_BY_NAME: readonly [string, MutationIdCase["kind"]][] = [
   ["ApiKey", "apiKey"],
+  // Before "Endpoint" and "Event": these name subscriptions.
+  ["EventSubscription", "subscription"],
   ["Endpoint", "endpoint"],
   // Before "Event": updateEventType names an event type, not an event.
   ["EventType", "eventType"],
@@ -200,7 +215,7 @@ const KIND_BY_NAME: readonly [string, MutationIdCase["kind"]][] = [
 ];
 
 function mutationKind(field: GraphQLField<unknown, unknown>, argName: string): MutationIdCase["kind"] {
-  const named = /^(endpoint|event|tenant|apiKey)Id$/.exec(argName);
+  const named = /^(endpoint|event|tenant|apiKey|source)Ids?$/.exec(argName);
   if (named) return named[1] as MutationIdCase["kind"];
   const byName = argName === "id" ? KIND_BY_NAME.find(([word]) => field.name.includes(word)) : undefined;
   if (byName) return byName[1];
@@ -231,21 +246,25 @@ export function payloadSelection(type: GraphQLNamedType): string {
  */
 function argumentsWithId(typeName: string, field: GraphQLField<unknown, unknown>, path: string): string {
   const [head, ...nested] = path.split(".");
-  const fixture = (where: string, type: GraphQLNamedType) => {
-    const value = REQUIRED_ARGUMENT_FIXTURES[type.name];
-    if (!value) throw new Error(`${typeName}.${field.name}(${where}): no fixture for ${type.name} in test/id-cases.ts`);
+  const fixture = (where: string, type: GraphQLType) => {
+    const named = getNamedType(type);
+    if (named.name === "ID") return `"${ownIdPlaceholder(mutationKind(field, where.split(".").at(-1)!))}"`;
+    const value = REQUIRED_ARGUMENT_FIXTURES[type.toString()] ?? REQUIRED_ARGUMENT_FIXTURES[named.name];
+    if (!value) throw new Error(`${typeName}.${field.name}(${where}): no fixture for ${type} in test/id-cases.ts`);
     return value;
   };
+  // A list of ids gets the one under test as its only element.
+  const idValue = (type: GraphQLType) => (isListType(isNonNullType(type) ? type.ofType : type) ? "[$v]" : "$v");
   const inputWith = (type: GraphQLInputObjectType, rest: string[], at: string): string => {
     const parts: string[] = [];
     for (const f of Object.values(type.getFields())) {
       const named = getNamedType(f.type);
       if (f.name === rest[0]) {
         parts.push(
-          `${f.name}: ${rest.length === 1 ? "$v" : inputWith(named as GraphQLInputObjectType, rest.slice(1), `${at}.${f.name}`)}`,
+          `${f.name}: ${rest.length === 1 ? idValue(f.type) : inputWith(named as GraphQLInputObjectType, rest.slice(1), `${at}.${f.name}`)}`,
         );
       } else if (isNonNullType(f.type) && f.defaultValue === undefined) {
-        parts.push(`${f.name}: ${fixture(`${at}.${f.name}`, named)}`);
+        parts.push(`${f.name}: ${fixture(`${at}.${f.name}`, f.type)}`);
       }
     }
     return `{ ${parts.join(", ")} }`;
@@ -254,12 +273,19 @@ function argumentsWithId(typeName: string, field: GraphQLField<unknown, unknown>
     .map((a) => {
       const named = getNamedType(a.type);
       if (a.name === head)
-        return `${a.name}: ${nested.length === 0 ? "$v" : inputWith(named as GraphQLInputObjectType, nested, a.name)}`;
-      if (isNonNullType(a.type) && a.defaultValue === undefined) return `${a.name}: ${fixture(a.name, named)}`;
+        return `${a.name}: ${nested.length === 0 ? idValue(a.type) : inputWith(named as GraphQLInputObjectType, nested, a.name)}`;
+      if (isNonNullType(a.type) && a.defaultValue === undefined) return `${a.name}: ${fixture(a.name, a.type)}`;
       return null;
     })
     .filter((a) => a !== null)
     .join(", ");
+}
+
+/** The type of the argument, or of the input field inside it, at `segments` ("arg", "field", …). */
+function idTypeAt(arg: GraphQLArgument, segments: readonly string[]): GraphQLType {
+  let type: GraphQLType = arg.type;
+  for (const name of segments.slice(1)) type = (getNamedType(type) as GraphQLInputObjectType).getFields()[name]!.type;
+  return type;
 }
 
 /** Every Mutation argument, or input field of one, that takes an ID. */
@@ -271,10 +297,13 @@ export function mutationIdCases(schema: GraphQLSchema): MutationIdCase[] {
     for (const arg of field.args) {
       for (const path of idPathsOf(arg)) {
         const segments = path.split(".");
+        // A NOT_FOUND in a list of ids names the element: the case's id is the list's first.
+        const idType = idTypeAt(arg, segments);
+        const list = isListType(isNonNullType(idType) ? idType.ofType : idType);
         cases.push({
           name: `Mutation.${field.name}(${path})`,
           arg: path,
-          field: segments,
+          field: list ? [...segments, "0"] : segments,
           kind: mutationKind(field, segments.at(-1)!),
           operatorOnly: /^operator key only/i.test(field.description ?? ""),
           query: `mutation($v: ID!) { target: ${field.name}(${argumentsWithId("Mutation", field, path)}) ${payloadSelection(getNamedType(field.type))} }`,

@@ -13,6 +13,7 @@ import {
 import { buildSchema } from "graphql/index.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { readSchemaSdl } from "../src/index.ts";
+import { insertSubscription } from "./event-subscription-fixtures.ts";
 import { insertEventType } from "./event-type-fixtures.ts";
 import {
   commitAll,
@@ -28,6 +29,7 @@ import {
   idCases,
   type MutationIdCase,
   mutationIdCases,
+  ownIdPlaceholder,
   type SubscriptionIdCase,
   subscriptionIdCases,
 } from "./id-cases.ts";
@@ -50,6 +52,10 @@ let bKeyIds: string[];
 /** One event type each (the catalog, docs/routing.md). */
 let aEventTypeId: string;
 let bEventTypeId: string;
+/** A subscription each besides the endpoints' own (routing, docs/routing.md), and one of A's that mutations may change. */
+let aSubscriptionId: string;
+let bSubscriptionId: string;
+let aSpareSubscriptionId: string;
 const B_NAME = "Tenant B (must never be seen by A)";
 
 beforeAll(async () => {
@@ -92,6 +98,14 @@ beforeAll(async () => {
   bKeyIds = rows.map((r) => r.id);
   aEventTypeId = await insertEventType(api.db.pool, a.id, { name: "invoice.paid" });
   bEventTypeId = await insertEventType(api.db.pool, b.id, { name: "invoice.paid", schema: { type: "object" } });
+  aSubscriptionId = await insertSubscription(api.db.pool, a.id, aData.endpoint.id, { typePatterns: ["invoice.*"] });
+  bSubscriptionId = await insertSubscription(api.db.pool, b.id, bData.endpoint.id, {
+    sourceIds: [bData.endpoint.sourceId],
+    typePatterns: ["invoice.*"],
+    filter: { amount: { $gte: 100 } },
+    description: B_NAME,
+  });
+  aSpareSubscriptionId = await insertSubscription(api.db.pool, a.id, aData.endpoint.id);
 });
 afterAll(async () => {
   await receiver.close();
@@ -109,6 +123,7 @@ function idsOf(data: Delivered, tenantId: string): Record<string, string> {
     delivery: data.deliveryIds[0]!,
     attempt: data.attemptIds[0]!,
     eventType: data === aData ? aEventTypeId : bEventTypeId,
+    subscription: data === aData ? aSubscriptionId : bSubscriptionId,
   };
 }
 
@@ -131,6 +146,8 @@ describe("tenant isolation, generated from schema.graphql", () => {
         "Query.attempt(id)",
         "Query.receipt(attemptId)",
         "Query.events(filter.endpointId)",
+        "Query.eventSubscription(id)",
+        "Query.eventSubscriptions(endpointId)",
       ]),
     );
   });
@@ -165,6 +182,7 @@ describe("tenant isolation, generated from schema.graphql", () => {
         ...bData.eventIds,
         ...bData.attemptIds,
         bEventTypeId,
+        bSubscriptionId,
       ]) {
         expect(foreign.text).not.toContain(secret);
       }
@@ -176,12 +194,14 @@ describe("tenant isolation, generated from schema.graphql", () => {
       `{ viewer { id endpoints(first: 10) { edges { node { id events(first: 10) { edges { node { id } } } } } } }
          events(first: 20) { edges { node { id attempts(first: 5) { edges { node { id receipt { leaf } } } } } } }
          endpoints(first: 100) { edges { node { id } } }
-         eventTypes(first: 100, includeArchived: true) { edges { node { id name schema } } } }`,
+         eventTypes(first: 100, includeArchived: true) { edges { node { id name schema } } }
+         eventSubscriptions(first: 100) { edges { node { id description filter endpoint { id } sources { id } } } } }`,
       { key: a.apiKey },
     );
     expect(body.errors).toBeUndefined();
     expect(text).toContain(aData.attemptIds[0]);
     expect(text).toContain(aEventTypeId);
+    expect(text).toContain(aSubscriptionId);
     for (const secret of [
       b.id,
       B_NAME,
@@ -190,6 +210,7 @@ describe("tenant isolation, generated from schema.graphql", () => {
       ...bData.eventIds,
       ...bData.attemptIds,
       bEventTypeId,
+      bSubscriptionId,
     ]) {
       expect(text).not.toContain(secret);
     }
@@ -225,6 +246,7 @@ async function snapshot(pool: Pool, tenantId: string): Promise<unknown[]> {
     `SELECT to_jsonb(i) AS r FROM idempotency_keys i JOIN sources s ON s.id = i.source_id
       WHERE s.tenant_id = $1 ORDER BY i.source_id, i.key`,
     "SELECT to_jsonb(t) AS r FROM event_types t WHERE t.tenant_id = $1 ORDER BY t.id",
+    "SELECT to_jsonb(s) AS r FROM subscriptions s WHERE s.tenant_id = $1 ORDER BY s.id",
   ];
   const rows = [];
   for (const sql of tables) rows.push((await pool.query(sql, [tenantId])).rows.map((r) => r.r));
@@ -248,6 +270,11 @@ describe("tenant isolation of mutations, generated from schema.graphql", () => {
         "Mutation.sendTestEvent(endpointId)",
         "Mutation.revokeApiKey(id)",
         "Mutation.updateTenant(id)",
+        "Mutation.createEventSubscription(input.endpointId)",
+        "Mutation.createEventSubscription(input.sourceIds)",
+        "Mutation.updateEventSubscription(id)",
+        "Mutation.updateEventSubscription(input.sourceIds)",
+        "Mutation.deleteEventSubscription(id)",
       ]),
     );
     expect(mutationCases.filter((c) => c.operatorOnly).map((c) => c.name)).toEqual(["Mutation.updateTenant(id)"]);
@@ -259,6 +286,8 @@ describe("tenant isolation of mutations, generated from schema.graphql", () => {
     if (kind === "apiKey") return insertApiKey(api.db.pool, a.id);
     if (kind === "tenant") return (await insertTenant(api.db.pool, "Fresh")).id;
     if (kind === "eventType") return insertEventType(api.db.pool, a.id);
+    if (kind === "source") return (await insertEndpoint(api.db.pool, a.id, { url: receiver.url })).sourceId;
+    if (kind === "subscription") return insertSubscription(api.db.pool, a.id, aData.endpoint.id);
     const [event] = await insertEvents(api.db.pool, aData.endpoint, 1, new Date());
     await api.db.pool.query(
       "UPDATE deliveries SET status = 'failed', failed_at = now(), attempts = 1 WHERE event_id = $1",
@@ -274,15 +303,25 @@ describe("tenant isolation of mutations, generated from schema.graphql", () => {
       apiKey: bKeyIds[0]!,
       tenant: b.id,
       eventType: bEventTypeId,
+      source: bData.endpoint.sourceId,
+      subscription: bSubscriptionId,
     }[kind];
   }
+
+  /** The caller's own objects that required ids next to the one under test name (ownIdPlaceholder). */
+  const withOwnIds = (query: string) =>
+    query
+      .replaceAll(ownIdPlaceholder("endpoint"), aData.endpoint.id)
+      .replaceAll(ownIdPlaceholder("subscription"), aSpareSubscriptionId);
 
   it.each(mutationCases.map((c) => [c.name, c] as const))(
     "%s: another tenant's id answers NOT_FOUND like a missing one, and changes nothing",
     async (_, c) => {
       const before = await snapshot(api.db.pool, b.id);
       const callerKey = c.operatorOnly ? OPERATOR_KEY : a.apiKey;
-      const ask = (id: string, key = callerKey) => api.gql(c.query, { key, variables: { v: id } });
+      const query = withOwnIds(c.query);
+      expect(query).not.toMatch(/%own:/);
+      const ask = (id: string, key = callerKey) => api.gql(query, { key, variables: { v: id } });
 
       if (c.operatorOnly) {
         // A tenant key may not even try, whatever the id.
@@ -317,6 +356,7 @@ describe("tenant isolation of mutations, generated from schema.graphql", () => {
           bFailedEventId,
           ...bKeyIds,
           bEventTypeId,
+          bSubscriptionId,
         ]) {
           expect(foreign.text).not.toContain(secret);
         }

@@ -3,7 +3,7 @@
  * A modal confirmation on the native <dialog>: showModal() makes the rest of the page inert (focus
  * stays inside), Escape cancels, and focus goes back to the button that opened it.
  */
-import { type ReactNode, useEffect, useRef } from "react";
+import { type ReactNode, useEffect, useId, useRef } from "react";
 
 interface Props {
   open: boolean;
@@ -18,6 +18,8 @@ interface Props {
 export function ConfirmDialog({ open, title, children, confirmLabel, busy = false, onConfirm, onCancel }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const opener = useRef<Element | null>(null);
+  // Unique per dialog: a page may hold several (an endpoint's actions and its subscriptions).
+  const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -33,13 +35,13 @@ export function ConfirmDialog({ open, title, children, confirmLabel, busy = fals
     <dialog
       ref={ref}
       className="dialog"
-      aria-labelledby="confirm-title"
+      aria-labelledby={titleId}
       onCancel={(e) => {
         e.preventDefault();
         onCancel();
       }}
     >
-      <h2 id="confirm-title">{title}</h2>
+      <h2 id={titleId}>{title}</h2>
       <div className="stack">{children}</div>
       <div className="dialog-actions">
         <button type="button" className="button" onClick={onCancel}>

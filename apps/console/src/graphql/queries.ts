@@ -1,6 +1,6 @@
 /** Read operations. Every one is named: the API logs operation names and tests match on them. */
 import { ATTEMPT_FIELDS, DELIVERY_STATE_FIELDS, ENDPOINT_SETTINGS_FIELDS, STATS_FIELDS } from "./fragments.ts";
-import type { Connection, EndpointDetail, EndpointSummary, EventDelivery, EventDetail } from "./types.ts";
+import type { Connection, EndpointDetail, EndpointSummary, EventDelivery, EventDetail, SourceOption } from "./types.ts";
 
 export const VIEWER = `query Viewer { viewer { id name } }`;
 export interface ViewerData {
@@ -20,7 +20,10 @@ export interface EndpointsListData {
 }
 
 export const EVENTS_PAGE_SIZE = 20;
-export const ENDPOINT_DETAIL = `query EndpointDetail($id: ID!, $first: Int!, $after: String, $status: EventStatus) {
+/** Subscriptions per page on the endpoint page, and the most sources its form offers. */
+export const SUBSCRIPTIONS_PAGE_SIZE = 20;
+export const SOURCE_OPTIONS = 100;
+export const ENDPOINT_DETAIL = `query EndpointDetail($id: ID!, $first: Int!, $after: String, $status: EventStatus, $subsFirst: Int!, $subsAfter: String, $sourceOptions: Int!) {
   endpoint(id: $id) {
     ${ENDPOINT_SETTINGS_FIELDS}
     circuitBreaker {
@@ -32,10 +35,17 @@ export const ENDPOINT_DETAIL = `query EndpointDetail($id: ID!, $first: Int!, $af
       edges { cursor node { id type status receivedAt attemptCount nextAttemptAt lastError } }
       pageInfo { hasNextPage endCursor }
     }
+    eventSubscriptions(first: $subsFirst, after: $subsAfter) {
+      edges { cursor node { id allSources sources { id name } typePatterns filter description } }
+      pageInfo { hasNextPage endCursor }
+    }
   }
+  sources(first: $sourceOptions) { edges { node { id name } } }
 }`;
 export interface EndpointDetailData {
   endpoint: EndpointDetail | null;
+  /** What the subscription form offers; null if it could not be read (the rest of the page stands). */
+  sources: Connection<SourceOption> | null;
 }
 
 /**

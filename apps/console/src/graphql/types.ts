@@ -105,6 +105,7 @@ export interface EndpointDetail extends EndpointSettings {
   circuitBreaker: CircuitBreaker;
   stats: EndpointStats;
   events: Connection<EventSummary>;
+  eventSubscriptions: Connection<EndpointSubscription>;
 }
 
 export interface Attempt {
@@ -179,7 +180,32 @@ export interface EventDetail {
 }
 
 export interface UserError {
-  code: "VALIDATION" | "URL_NOT_ALLOWED" | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED" | "UNVERIFIED_SOURCE";
+  code:
+    | "VALIDATION"
+    | "URL_NOT_ALLOWED"
+    | "NOT_FOUND"
+    | "CONFLICT"
+    | "RATE_LIMITED"
+    | "UNVERIFIED_SOURCE"
+    | "INVALID_SUBSCRIPTION"
+    | "LIMIT_REACHED";
   message: string;
   field: string[] | null;
+}
+
+/** A subscription as the endpoint page shows it (docs/routing.md, "Subscriptions"). */
+export interface EndpointSubscription {
+  id: string;
+  allSources: boolean;
+  /** null: every source of the tenant. */
+  sources: { id: string; name: string }[] | null;
+  typePatterns: string[];
+  filter: unknown;
+  description: string;
+}
+
+/** A source a subscription may take events from. */
+export interface SourceOption {
+  id: string;
+  name: string;
 }

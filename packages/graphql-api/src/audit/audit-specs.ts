@@ -56,4 +56,8 @@ export const AUDIT_SPECS: Record<string, AuditSpec> = {
   updateEventType: { kind: "eventType", before: byId, after: byId, secret: unchanged },
   archiveEventType: { kind: "eventType", before: byId, after: byId, secret: unchanged },
   unarchiveEventType: { kind: "eventType", before: byId, after: byId, secret: unchanged },
+  // Subscriptions hold no secrets; a deleted one's record has no configuration after.
+  createEventSubscription: { kind: "subscription", after: (_, p) => p.eventSubscription.id, secret: unchanged },
+  updateEventSubscription: { kind: "subscription", before: byId, after: byId, secret: unchanged },
+  deleteEventSubscription: { kind: "subscription", before: byId, after: byId, secret: unchanged },
 };

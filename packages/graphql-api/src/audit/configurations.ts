@@ -1,7 +1,7 @@
 import type { Queryable } from "../sql/sql-builder.ts";
 
 /** What an audit record can be about. */
-export type AuditTargetKind = "endpoint" | "event" | "apiKey" | "tenant" | "eventType";
+export type AuditTargetKind = "endpoint" | "event" | "apiKey" | "tenant" | "eventType" | "subscription";
 
 /**
  * The configuration whose SHA-256 an audit leaf records before and after a change: the target's
@@ -30,6 +30,8 @@ const SQL: Record<AuditTargetKind, string> = {
   tenant: `SELECT id, name, ingest_rate_per_second, ingest_rate_burst, retention_days FROM tenants WHERE id = $1 AND ($2::text IS NULL OR id = $2)`,
   eventType: `SELECT id, tenant_id, name, description, schema, origin, archived_at
                 FROM event_types WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2)`,
+  subscription: `SELECT id, tenant_id, endpoint_id, description, source_ids, type_patterns, filter
+                   FROM subscriptions WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2)`,
 };
 
 /**

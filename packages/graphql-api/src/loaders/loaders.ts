@@ -19,6 +19,11 @@ import { type AttemptOwner, attemptPagesBy, attemptResponseBodies, attemptsByIds
 import { breakersByEndpoint, transitionsByEndpoint } from "../sql/breakers.ts";
 import { deliveriesByEvent, deliveriesByIds } from "../sql/deliveries.ts";
 import { type EndpointPageQuery, endpointPagesByTenant, endpointsByIds } from "../sql/endpoints.ts";
+import {
+  type EventSubscriptionModel,
+  eventSubscriptionPagesByEndpoint,
+  eventSubscriptionsByIds,
+} from "../sql/event-subscriptions.ts";
 import { type EventTypeModel, eventTypeSchemas, eventTypesByIds } from "../sql/event-types.ts";
 import { eventPagesByEndpoint, eventPayloads, eventsByIds } from "../sql/events.ts";
 import { leavesByAttempt } from "../sql/leaves.ts";
@@ -118,6 +123,17 @@ export class Loaders {
     return this.loader(`eventTypeSchema|${eventType.tenantId}`, null, (ids) =>
       eventTypeSchemas(this.db, eventType.tenantId, ids),
     ).load(eventType.id);
+  }
+
+  eventSubscription(tenantId: string): DataLoader<string, EventSubscriptionModel | null> {
+    return this.loader(`eventSubscription|${tenantId}`, null, (ids) => eventSubscriptionsByIds(this.db, tenantId, ids));
+  }
+
+  /** Keyed by endpoint id (Endpoint.eventSubscriptions). */
+  eventSubscriptionPages(tenantId: string, query: PageArgs): DataLoader<string, Page<EventSubscriptionModel>> {
+    return this.loader(`eventSubscriptionPages|${tenantId}|${JSON.stringify(query)}`, EMPTY_PAGE, (endpointIds) =>
+      eventSubscriptionPagesByEndpoint(this.db, tenantId, endpointIds, query),
+    );
   }
 
   breaker(tenantId: string): DataLoader<string, BreakerModel | null> {

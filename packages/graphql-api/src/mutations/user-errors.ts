@@ -14,7 +14,9 @@ export type UserErrorCode =
   | "RATE_LIMITED"
   | "UNVERIFIED_SOURCE"
   | "INVALID_SCHEMA"
-  | "SCHEMA_VIOLATION";
+  | "SCHEMA_VIOLATION"
+  | "INVALID_SUBSCRIPTION"
+  | "LIMIT_REACHED";
 
 export const USER_ERROR_KAPSEL_CODES = {
   VALIDATION: "E4003",
@@ -27,6 +29,9 @@ export const USER_ERROR_KAPSEL_CODES = {
   INVALID_SCHEMA: "E4015",
   // The same refusal as POST /publish's 422, so the same code (docs/errors.md).
   SCHEMA_VIOLATION: "E1018",
+  INVALID_SUBSCRIPTION: "E4016",
+  // The tenant's state (how many it has) forbids one more: a conflict, like the other state refusals.
+  LIMIT_REACHED: "E4009",
 } as const satisfies Record<UserErrorCode, ErrorCode>;
 
 const TYPENAMES = {
@@ -38,6 +43,8 @@ const TYPENAMES = {
   UNVERIFIED_SOURCE: "UnverifiedSourceError",
   INVALID_SCHEMA: "InvalidSchemaError",
   SCHEMA_VIOLATION: "SchemaViolationError",
+  INVALID_SUBSCRIPTION: "InvalidSubscriptionError",
+  LIMIT_REACHED: "LimitReachedError",
 } as const satisfies Record<UserErrorCode, string>;
 
 export interface UserError {
@@ -55,6 +62,8 @@ export interface UserError {
   /** SchemaViolationError only: each problem, with a JSON pointer into the payload. */
   payloadErrors?: { path: string; message: string }[];
   omittedErrors?: number;
+  /** LimitReachedError only: how many the tenant may have. */
+  limit?: number;
 }
 
 function userError(code: UserErrorCode, field: string[] | null, message: string): UserError {
@@ -112,12 +121,28 @@ export const invalidSchema = (field: string[], schemaErrors: { path: string; mes
   schemaErrors,
 });
 
+/**
+ * One problem with a subscription's sources, type patterns or payload filter (compileSubscription,
+ * @kapsel/routing); `field` leads to it, e.g. `["input", "typePatterns", "2"]` or
+ * `["input", "filter", "amount", "$gte"]`. Nothing was stored.
+ */
+export const invalidSubscription = (field: string[], message: string): UserError =>
+  userError("INVALID_SUBSCRIPTION", field, message);
+
+/** The tenant has as many objects of a kind as it may (e.g. 1,000 subscriptions); nothing was stored. */
+export const limitReached = (field: string[] | null, message: string, limit: number): UserError => ({
+  ...userError("LIMIT_REACHED", field, message),
+  limit,
+});
+
 const WHAT = {
   endpoint: "endpoint",
   event: "event",
   apiKey: "API key",
   tenant: "tenant",
   eventType: "event type",
+  source: "source",
+  subscription: "subscription",
 } as const;
 
 /**
@@ -125,8 +150,8 @@ const WHAT = {
  * never on whether the object exists elsewhere, so another tenant's id answers exactly like a
  * missing one.
  */
-export const notFound = (field: string, what: keyof typeof WHAT): UserError =>
-  userError("NOT_FOUND", [field], `No ${WHAT[what]} of yours has this id.`);
+export const notFound = (field: string | string[], what: keyof typeof WHAT): UserError =>
+  userError("NOT_FOUND", typeof field === "string" ? [field] : field, `No ${WHAT[what]} of yours has this id.`);
 
 /** A payload that carries user errors: every other field of the payload is null. */
 export const failed = (...userErrors: UserError[]) => ({ userErrors });

@@ -12,8 +12,11 @@ function present<T>(value: T | null, what: string): T {
 
 export const eventAttemptResolvers: ResolverMap = {
   Event: {
+    // Published and system events came in through no endpoint.
     endpoint: async (event: EventModel, _: unknown, context: GraphQLContext) =>
-      present(await context.loaders.endpoint(event.tenantId).load(event.endpointId), `endpoint of ${event.id}`),
+      event.endpointId === null
+        ? null
+        : present(await context.loaders.endpoint(event.tenantId).load(event.endpointId), `endpoint of ${event.id}`),
 
     // Both charge the answer's byte budget before anything is read (limits/response-bytes.ts).
     payload: async (event: EventModel, _: unknown, context: GraphQLContext) =>
@@ -46,6 +49,12 @@ export const eventAttemptResolvers: ResolverMap = {
         await context.loaders.endpoint(delivery.tenantId).load(delivery.endpointId),
         `endpoint of ${delivery.id}`,
       ),
+
+    // Null when no subscription routed it, or the subscription was deleted since.
+    subscription: (delivery: DeliveryModel, _: unknown, context: GraphQLContext) =>
+      delivery.subscriptionId === null
+        ? null
+        : context.loaders.eventSubscription(delivery.tenantId).load(delivery.subscriptionId),
 
     attempts: async (
       delivery: DeliveryModel,

@@ -4,10 +4,12 @@ import type { GraphQLContext } from "../context.ts";
 import type { FieldResolver, ResolverMap } from "../schema/build-schema.ts";
 import { auditLogResolvers } from "./audit-log.ts";
 import { eventAttemptResolvers } from "./event-attempt.ts";
+import { eventSubscriptionResolvers } from "./event-subscriptions.ts";
 import { eventTypeResolvers } from "./event-types.ts";
 import { accessMutations } from "./mutation-access.ts";
 import { deliveryMutations } from "./mutation-delivery.ts";
 import { endpointMutations } from "./mutation-endpoints.ts";
+import { eventSubscriptionMutations } from "./mutation-event-subscriptions.ts";
 import { eventTypeMutations } from "./mutation-event-types.ts";
 import { publishMutations } from "./mutation-publish.ts";
 import { queryResolvers } from "./query.ts";
@@ -35,6 +37,7 @@ const mutations = {
   ...accessMutations.Mutation,
   ...eventTypeMutations.Mutation,
   ...publishMutations.Mutation,
+  ...eventSubscriptionMutations.Mutation,
 };
 
 /** Every mutation runs in one transaction with its audit record (audit/audited-mutation.ts); none is exempt. */
@@ -51,13 +54,19 @@ export const resolvers: ResolverMap = {
     ...auditLogResolvers.Query,
     ...eventTypeResolvers.Query,
     ...sourceResolvers.Query,
+    ...eventSubscriptionResolvers.Query,
   },
   EventType: eventTypeResolvers.EventType!,
+  EventSubscription: eventSubscriptionResolvers.EventSubscription!,
   AuditRecord: auditLogResolvers.AuditRecord!,
   ...tenantEndpointResolvers,
   ...eventAttemptResolvers,
   Source: sourceResolvers.Source!,
-  Endpoint: { ...tenantEndpointResolvers.Endpoint, ...sourceResolvers.Endpoint },
+  Endpoint: {
+    ...tenantEndpointResolvers.Endpoint,
+    ...sourceResolvers.Endpoint,
+    ...eventSubscriptionResolvers.Endpoint,
+  },
   Event: { ...eventAttemptResolvers.Event, ...sourceResolvers.Event },
   Mutation: Object.fromEntries(
     Object.entries(mutations).map(([name, resolve]) => [name, freshAfter(audited(name, resolve))]),

@@ -58,7 +58,8 @@ export const deliveryMutations: ResolverMap = {
       const tenantId = requireTenant(context);
       const event = isId("event", eventId) ? await context.loaders.event(tenantId).load(eventId) : null;
       if (!event) return failed(notFound("eventId", "event"));
-      const endpoint = await context.loaders.endpoint(tenantId).load(event.endpointId);
+      const endpoint =
+        event.endpointId === null ? null : await context.loaders.endpoint(tenantId).load(event.endpointId);
       if (endpoint?.deleted) {
         return failed(conflict(["eventId"], "The event's endpoint was deleted: there is nowhere to deliver it again."));
       }

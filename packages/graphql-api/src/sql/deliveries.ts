@@ -4,7 +4,7 @@ import { groupBy } from "./sql-builder.ts";
 
 // Deliveries carry the state that changes while an event is delivered (decision 0024). Every read
 // is scoped to the tenant in SQL (and by row-level security underneath).
-const COLUMNS = `d.id, d.tenant_id, d.event_id, d.endpoint_id, d.status, d.attempts, d.next_attempt_at, d.last_error,
+const COLUMNS = `d.id, d.tenant_id, d.event_id, d.endpoint_id, d.subscription_id, d.status, d.attempts, d.next_attempt_at, d.last_error,
   d.delivered_at, d.failed_at, d.created_at, d.updated_at`;
 
 interface Row {
@@ -12,6 +12,7 @@ interface Row {
   tenant_id: string;
   event_id: string;
   endpoint_id: string;
+  subscription_id: string | null;
   status: string;
   attempts: number;
   next_attempt_at: Date | null;
@@ -27,6 +28,7 @@ const toDelivery = (r: Row): DeliveryModel => ({
   tenantId: r.tenant_id,
   eventId: r.event_id,
   endpointId: r.endpoint_id,
+  subscriptionId: r.subscription_id,
   status: toEnum(r.status),
   attemptCount: r.attempts,
   nextAttemptAt: r.next_attempt_at,

@@ -252,8 +252,9 @@ export function setEndpointState(
  * with reason "deleted" (ingest refuses it and its source, workers skip it, the API hides both),
  * its signing secret and its source's secret are overwritten with random values nobody knows, and
  * its pending deliveries are parked (no next attempt), so they never sit in front of other
- * endpoints' due deliveries. Served by the endpoints primary key, sources' endpoint_id key and
- * deliveries_endpoint_due_idx.
+ * endpoints' due deliveries, and its subscriptions are deleted (they could never route again, and
+ * would count against the tenant's limit). Served by the endpoints primary key, sources' endpoint_id
+ * key, deliveries_endpoint_due_idx and subscriptions_endpoint_idx.
  */
 const DELETE_SQL = `
 WITH deleted AS (
@@ -276,9 +277,13 @@ parked AS (
     FROM deleted d
    WHERE dl.endpoint_id = d.id AND dl.status = 'pending'
   RETURNING dl.id
+),
+unsubscribed AS (
+  DELETE FROM subscriptions sb USING deleted d WHERE sb.endpoint_id = d.id
+  RETURNING sb.id
 )
 SELECT (SELECT id FROM deleted) AS id, (SELECT count(*) FROM parked)::int AS parked,
-       (SELECT count(*) FROM shredded)::int AS shredded`;
+       (SELECT count(*) FROM shredded)::int AS shredded, (SELECT count(*) FROM unsubscribed)::int AS unsubscribed`;
 
 export async function deleteEndpoint(
   db: Pool,

@@ -21,7 +21,7 @@ const FROM = "events e LEFT JOIN deliveries d ON d.event_id = e.id AND d.endpoin
 interface Row {
   id: string;
   tenant_id: string;
-  endpoint_id: string;
+  endpoint_id: string | null;
   source_id: string;
   type: string;
   status: string;
@@ -154,6 +154,6 @@ export async function eventPagesByEndpoint(
      ORDER BY p.endpoint_id, p.received_at DESC, p.id DESC`,
     params.values,
   );
-  const groups = groupBy(rows, (r) => r.endpoint_id);
+  const groups = groupBy(rows, (r) => r.endpoint_id ?? "");
   return new Map(endpointIds.map((id) => [id, toPage((groups.get(id) ?? []).map(toEvent), query.first)]));
 }

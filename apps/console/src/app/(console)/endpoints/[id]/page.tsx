@@ -9,12 +9,20 @@ import { EndpointEdit } from "../../../../components/endpoint-edit.tsx";
 import { EndpointSettingsList } from "../../../../components/endpoint-settings.tsx";
 import { EventList } from "../../../../components/event-list.tsx";
 import { EventStatusFilter } from "../../../../components/event-status-filter.tsx";
+import { nextPageHref, Pager } from "../../../../components/pager.tsx";
 import { ReplayFailedForm } from "../../../../components/replay-failed-form.tsx";
 import { EmptyState, ErrorState } from "../../../../components/states.tsx";
 import { StatsChart } from "../../../../components/stats-chart.tsx";
+import { SubscriptionSection } from "../../../../components/subscription-section.tsx";
 import { formatPercent } from "../../../../format/format.ts";
 import { describeFailure } from "../../../../graphql/graphql-result.ts";
-import { ENDPOINT_DETAIL, type EndpointDetailData, EVENTS_PAGE_SIZE } from "../../../../graphql/queries.ts";
+import {
+  ENDPOINT_DETAIL,
+  type EndpointDetailData,
+  EVENTS_PAGE_SIZE,
+  SOURCE_OPTIONS,
+  SUBSCRIPTIONS_PAGE_SIZE,
+} from "../../../../graphql/queries.ts";
 import { serverGraphql } from "../../../../graphql/server-client.ts";
 import { buildStatsChart } from "../../../../stats/stats-chart-model.ts";
 import { EVENT_STATUS_LABEL, isEventStatus } from "../../../../view/labels.ts";
@@ -23,7 +31,7 @@ export const metadata: Metadata = { title: "Endpoint · Kapsel" };
 
 interface Props {
   params: Promise<{ id: string }>;
-  searchParams: Promise<{ status?: string | string[]; after?: string | string[] }>;
+  searchParams: Promise<{ status?: string | string[]; after?: string | string[]; subsAfter?: string | string[] }>;
 }
 
 export default async function EndpointPage({ params, searchParams }: Props) {
@@ -31,10 +39,19 @@ export default async function EndpointPage({ params, searchParams }: Props) {
   const query = await searchParams;
   const status = isEventStatus(query.status) ? query.status : null;
   const after = typeof query.after === "string" && query.after.length > 0 ? query.after : null;
+  const subsAfter = typeof query.subsAfter === "string" && query.subsAfter.length > 0 ? query.subsAfter : null;
   const result = await serverGraphql<EndpointDetailData>({
     operationName: "EndpointDetail",
     query: ENDPOINT_DETAIL,
-    variables: { id, first: EVENTS_PAGE_SIZE, after, status },
+    variables: {
+      id,
+      first: EVENTS_PAGE_SIZE,
+      after,
+      status,
+      subsFirst: SUBSCRIPTIONS_PAGE_SIZE,
+      subsAfter,
+      sourceOptions: SOURCE_OPTIONS,
+    },
   });
   if (result.kind !== "data") {
     return (
@@ -49,6 +66,8 @@ export default async function EndpointPage({ params, searchParams }: Props) {
   const chart = buildStatsChart(ep.stats);
   const events = ep.events.edges.map((e) => e.node);
   const next = ep.events.pageInfo.hasNextPage ? ep.events.pageInfo.endCursor : null;
+  const subscriptions = ep.eventSubscriptions.edges.map((e) => e.node);
+  const sourceOptions = result.data.sources?.edges.map((e) => e.node) ?? [];
 
   return (
     <>
@@ -135,6 +154,21 @@ export default async function EndpointPage({ params, searchParams }: Props) {
         </div>
         <h3>Replay failed events</h3>
         <ReplayFailedForm endpointId={ep.id} />
+      </section>
+
+      <section className="card stack" aria-labelledby="subscriptions-heading">
+        <h2 id="subscriptions-heading">Subscriptions</h2>
+        <p className="hint">
+          Which events this endpoint receives: from which sources, of which types, and with which payloads. Each event
+          is delivered once, however many of them match.
+        </p>
+        <SubscriptionSection endpointId={ep.id} subscriptions={subscriptions} sources={sourceOptions} />
+        <Pager
+          label="Subscription pages"
+          firstHref={`/endpoints/${ep.id}`}
+          nextHref={nextPageHref(ep.eventSubscriptions.pageInfo, (c) => `/endpoints/${ep.id}?subsAfter=${c}`)}
+          onLaterPage={subsAfter !== null}
+        />
       </section>
 
       <section className="card stack" aria-labelledby="config-heading">
