@@ -4,6 +4,8 @@
 --    the worker's periodic check marks the endpoint with the overlap end it announced, in the
 --    transaction that publishes the event. A new rotation has a new end and is announced again.
 ALTER TABLE endpoints ADD COLUMN rotation_ending_noticed_for timestamptz;
+-- The API's role reads every endpoint column but the secrets (20261203140000); only the worker writes this one.
+GRANT SELECT (rotation_ending_noticed_for) ON endpoints TO kapsel_api;
 -- serves the check (packages/operational-events claim-rotation-endings.ts): only endpoints in a rotation
 CREATE INDEX endpoints_rotation_ending_idx ON endpoints (previous_signing_secret_expires_at)
   WHERE previous_signing_secret_expires_at IS NOT NULL;
