@@ -30,7 +30,11 @@ export async function publishOperationalEvents(
   now: Date,
 ): Promise<PublishedOperationalEvents> {
   const byTenant = new Map<string, OperationalEvent[]>();
-  for (const e of events) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), e]);
+  for (const e of events) {
+    const list = byTenant.get(e.tenantId);
+    if (list) list.push(e);
+    else byTenant.set(e.tenantId, [e]);
+  }
   const total = { events: 0, deliveries: 0 };
   for (const [tenantId, list] of [...byTenant.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const published = await publishForTenant(client, tenantId, list, now);
