@@ -143,7 +143,15 @@ describe("operational events", () => {
       ["kapsel.endpoint.breaker_opened", null, [b.id]],
       ["kapsel.endpoint.breaker_closed", null, [b.id]],
     ]);
-    // Delivered and attested like any other event: each delivery has its attempt and queued leaf.
+    // Delivered and attested like any other event: each delivery has its attempt and queued leaf
+    // (the receiver answers before the attempt's batch commits: wait for it).
+    await delivery.until(async () => {
+      const { rows } = await db.pool.query(
+        "SELECT count(*)::int AS n FROM deliveries WHERE event_id = ANY($1) AND status = 'delivered'",
+        [stored.map((e) => e.id)],
+      );
+      return rows[0].n === 2;
+    });
     const { rows } = await db.pool.query(
       `SELECT d.status, count(l.attempt_id)::int AS leaves
          FROM deliveries d JOIN delivery_attempts t ON t.delivery_id = d.id
