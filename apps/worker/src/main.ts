@@ -197,6 +197,7 @@ if (runs.deliver && keyring) {
     breakerPolicy: DEFAULT_BREAKER_POLICY,
     secrets: keyring,
     autoDisableAfterMs: config.DELIVERY_AUTO_DISABLE_AFTER,
+    rotationNoticeLeadMs: config.DELIVERY_ROTATION_NOTICE_LEAD,
     metrics,
   });
   delivery.start();

@@ -86,6 +86,8 @@ export const workerConfigSchema = z.object({
   DELIVERY_ALLOW_ADDRESSES: commaList,
   /** Disable an endpoint with no successful delivery for this long while attempts fail ("off": never). */
   DELIVERY_AUTO_DISABLE_AFTER: duration("5d"),
+  /** Announce a signing-secret rotation (kapsel.endpoint.secret_rotation_ending) this long before it ends ("off": never). */
+  DELIVERY_ROTATION_NOTICE_LEAD: duration("24h"),
   /** How often the retention purge runs (attest role), and how many events one statement purges. */
   RETENTION_INTERVAL_MS: positiveInt(3_600_000),
   RETENTION_BATCH_SIZE: positiveInt(500),

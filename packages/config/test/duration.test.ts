@@ -18,6 +18,7 @@ describe("duration settings", () => {
     const result = parseEnv(workerConfigSchema, { DATABASE_URL: "postgres://localhost/kapsel" });
     expect(result.ok && result.config).toMatchObject({
       DELIVERY_AUTO_DISABLE_AFTER: 5 * 86_400_000,
+      DELIVERY_ROTATION_NOTICE_LEAD: 86_400_000,
       RETENTION_INTERVAL_MS: 3_600_000,
       RETENTION_BATCH_SIZE: 500,
     });

@@ -56,7 +56,7 @@ export {
   readQueueGauges,
 } from "./sql/metrics-gauges.ts";
 export { recordObservedEventTypes } from "./sql/observed-event-types.ts";
-export { type AttemptRecord, recordAttempts } from "./sql/record-attempts.ts";
+export { type AttemptRecord, type RecordedAttempts, recordAttempts } from "./sql/record-attempts.ts";
 export { releaseClaims } from "./sql/release-claims.ts";
 export {
   findPurgedEvents,

@@ -21,7 +21,7 @@ const at = (seconds: number) => new Date(Date.UTC(2026, 11, 3, 12, 0, seconds));
 async function catalog(tenant = tenantId) {
   const { rows } = await db.pool.query(
     `SELECT name, origin, first_seen_at, last_seen_at, archived_at IS NOT NULL AS archived
-       FROM event_types WHERE tenant_id = $1 ORDER BY name`,
+       FROM event_types WHERE tenant_id = $1 AND origin <> 'builtin' ORDER BY name`,
     [tenant],
   );
   return rows;

@@ -14,6 +14,7 @@ import {
   undeferPendingDeliveries,
   withTransaction,
 } from "@kapsel/db";
+import { breakerTransitionEvent, publishOperationalEvents } from "@kapsel/operational-events";
 
 /*
  * Retention purged a payload while a replay waited for its deliveries' locks (the purge holds them
@@ -94,7 +95,17 @@ export class DeliveryAdmin {
       const before = states.get(endpointId)!;
       const reset = resetBreaker(before, now.getTime());
       await saveBreakers(client, new Map([[endpointId, reset.state]]), now);
-      if (reset.transition) await insertBreakerTransitions(client, [{ endpointId, transition: reset.transition }]);
+      if (reset.transition) {
+        await insertBreakerTransitions(client, [{ endpointId, transition: reset.transition }]);
+        // An open (or half-open) breaker closed by hand ends the outage: kapsel.endpoint.breaker_closed.
+        const closed = breakerTransitionEvent({
+          tenantId,
+          endpointId,
+          transition: reset.transition,
+          state: reset.state,
+        });
+        if (closed) await publishOperationalEvents(client, [closed], now);
+      }
       await undeferPendingDeliveries(client, endpointId, now);
       return { outcome: "reset" as const, previousState: before.state };
     });

@@ -22,6 +22,13 @@ import {
   saveBreakers,
   withTransaction,
 } from "@kapsel/db";
+import {
+  breakerTransitionEvent,
+  endpointDisabled,
+  exhaustedDeliveryEvents,
+  type OperationalEvent,
+  publishOperationalEvents,
+} from "@kapsel/operational-events";
 import { applyReceiverSignals } from "./receiver-signals.ts";
 
 /** A breaker state change of one endpoint (for logs: pass an array to collect them). */
@@ -80,7 +87,9 @@ export async function admitThroughBreakers(
  * successes take a one-statement fast path; the others are decided by the pure state machine under
  * row locks. An endpoint whose breaker opens has its waiting deliveries moved to the probe time.
  * Receiver signals (410 Gone, failing for `autoDisableAfterMs`) disable endpoints in the same
- * transaction; the endpoints disabled are returned.
+ * transaction; the endpoints disabled are returned. What changed is published as operational
+ * events (`kapsel.*`, decision 0029) in the same transaction too: one event per breaker opening or
+ * closing, per endpoint disabled and per delivery failed for good, never one per attempt.
  */
 export async function recordWithBreakers(
   pool: Pool,
@@ -92,7 +101,7 @@ export async function recordWithBreakers(
 ): Promise<DisabledEndpoint[]> {
   const now = new Date(nowMs);
   return withTransaction(pool, async (client: PoolClient) => {
-    await recordAttempts(client, records, now);
+    const recorded = await recordAttempts(client, records, now);
     const disabled = await applyReceiverSignals(client, records, nowMs, autoDisableAfterMs);
     const successes = new Map<string, number>();
     const failing = new Set<string>();
@@ -103,7 +112,25 @@ export async function recordWithBreakers(
     for (const id of failing) successes.delete(id);
     const applied = await addBreakerSuccesses(client, successes, now, policy.windowMs);
     const rest = records.filter((r) => !applied.has(r.endpointId));
-    if (rest.length > 0) await decideUnderLock(client, rest, policy, nowMs, transitionsOut);
+    const events: OperationalEvent[] = [];
+    if (rest.length > 0) events.push(...(await decideUnderLock(client, rest, policy, nowMs, transitionsOut)));
+    for (const d of disabled) {
+      events.push(
+        endpointDisabled({ tenantId: d.tenantId, endpointId: d.endpointId, detail: d.reason, disabledAtMs: nowMs }),
+      );
+    }
+    // Only deliveries this batch really failed (still ours to update): one event per delivery.
+    const failed = new Set(recorded.failedDeliveryIds);
+    if (failed.size > 0) {
+      events.push(
+        ...(await exhaustedDeliveryEvents(
+          client,
+          records.filter((r) => failed.has(r.deliveryId)),
+          nowMs,
+        )),
+      );
+    }
+    if (events.length > 0) await publishOperationalEvents(client, events, now);
     return disabled;
   });
 }
@@ -114,8 +141,9 @@ async function decideUnderLock(
   policy: BreakerPolicy,
   nowMs: number,
   transitionsOut?: EndpointTransition[],
-): Promise<void> {
+): Promise<OperationalEvent[]> {
   const now = new Date(nowMs);
+  const tenantOf = new Map(records.map((r) => [r.endpointId, r.tenantId]));
   const states = await lockBreakers(
     client,
     records.map((r) => r.endpointId),
@@ -136,6 +164,14 @@ async function decideUnderLock(
     .filter(([, state]) => state.state === "open")
     .map(([endpointId, state]) => ({ endpointId, until: new Date(retryTime(state, nowMs)) }));
   await deferPendingDeliveries(client, deferrals, now);
+  return transitions.flatMap(({ endpointId, transition }) => {
+    const tenantId = tenantOf.get(endpointId);
+    const event =
+      tenantId === undefined
+        ? null
+        : breakerTransitionEvent({ tenantId, endpointId, transition, state: states.get(endpointId) });
+    return event ? [event] : [];
+  });
 }
 
 /**

@@ -10,6 +10,7 @@ import {
 } from "@kapsel/db";
 import type { HttpSender, SendResult } from "@kapsel/delivery-http";
 import type { Logger } from "@kapsel/logger";
+import { publishRotationEndings } from "@kapsel/operational-events";
 import { type SecretOpener, SecretsError } from "@kapsel/secrets";
 import { toAttemptRecord } from "./attempt-record.ts";
 import { admitThroughBreakers, type EndpointTransition, recordWithBreakers } from "./breaker-gate.ts";
@@ -42,6 +43,11 @@ export interface DeliveryWorkerOptions {
   secrets: SecretOpener;
   /** Disable an endpoint with no successful attempt for this long (0: never). Default 5 days. */
   autoDisableAfterMs?: number;
+  /**
+   * Announce a signing-secret rotation (kapsel.endpoint.secret_rotation_ending) this long before its
+   * overlap ends, once per rotation; checked with every lease sweep (0: never). Default 24 hours.
+   */
+  rotationNoticeLeadMs?: number;
   /** Counts recorded attempts by result and their HTTP durations (e.g. createMetrics from @kapsel/metrics). */
   metrics?: DeliveryAttemptMetrics;
 }
@@ -66,6 +72,8 @@ export interface DeliveryStats {
 }
 
 const RECORD_RETRIES = 20;
+
+export const DEFAULT_ROTATION_NOTICE_LEAD_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Claims due deliveries, sends them over HTTP, and records every attempt. Wakes on NOTIFY from
@@ -329,10 +337,25 @@ export class DeliveryWorker {
     );
   }
 
+  /**
+   * Publishes kapsel.endpoint.secret_rotation_ending for the rotations that end within the lead
+   * time and were not announced yet; returns how many were announced. Runs with every sweep.
+   */
+  async announceRotationEndings(): Promise<number> {
+    const leadMs = this.options.rotationNoticeLeadMs ?? DEFAULT_ROTATION_NOTICE_LEAD_MS;
+    const { announced } = await publishRotationEndings(this.options.pool, { now: new Date(this.clock.now()), leadMs });
+    if (announced > 0) {
+      this.options.logger.info({ announced }, "announced signing-secret rotations that end soon");
+      this.wake();
+    }
+    return announced;
+  }
+
   private async sweep(): Promise<void> {
+    let swept = false;
     try {
       const requeued = await requeueExpiredLeases(this.options.pool, new Date(this.clock.now()));
-      this.counters.sweeps++;
+      swept = true;
       if (requeued > 0) {
         this.options.logger.warn({ requeued }, "requeued deliveries whose worker stopped mid-delivery");
         this.wake();
@@ -340,6 +363,14 @@ export class DeliveryWorker {
     } catch (error) {
       this.options.logger.warn({ err: error }, "lease sweep failed");
     }
+    try {
+      await this.announceRotationEndings();
+    } catch (error) {
+      // Nothing was marked: the next sweep announces them.
+      this.options.logger.warn({ err: error }, "announcing signing-secret rotations that end soon failed");
+    }
+    // Counted once the whole sweep ran, so a test waiting for one sees its announcements too.
+    if (swept) this.counters.sweeps++;
   }
 }
 

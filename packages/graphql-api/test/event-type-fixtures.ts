@@ -36,3 +36,11 @@ export async function insertEventType(pool: Pool, tenantId: string, fixture: Eve
   );
   return id;
 }
+
+/**
+ * Removes the tenant's built-in `kapsel.*` types (seeded with every tenant, migration
+ * 20261203230000), for tests of lists and paging that need a catalog holding only their fixtures.
+ */
+export async function removeBuiltinEventTypes(pool: Pool, tenantId: string): Promise<void> {
+  await pool.query("DELETE FROM event_types WHERE tenant_id = $1 AND origin = 'builtin'", [tenantId]);
+}

@@ -3,7 +3,7 @@ import { withTransaction } from "@kapsel/db";
 import { insertTenant } from "@kapsel/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DATABASE_ROLE } from "../src/index.ts";
-import { insertEventType } from "./event-type-fixtures.ts";
+import { insertEventType, removeBuiltinEventTypes } from "./event-type-fixtures.ts";
 import { type GraphQLHarness, OPERATOR_KEY, startGraphQL } from "./harness.ts";
 
 // The event-type catalog through GraphQL (docs/routing.md, "Event-type catalog"): queries,
@@ -219,8 +219,12 @@ describe("updateEventType", () => {
         expect.objectContaining({ code: "NOT_FOUND", field: ["id"], message: "No event type of yours has this id." }),
       ]);
     }
-    // Seeded by Kapsel (later, with the operational events); tenants cannot change or archive them.
-    const system = await insertEventType(api.db.pool, a.id, { name: "kapsel.endpoint.disabled" });
+    // Seeded by Kapsel with every tenant (operational events); tenants cannot change or archive them.
+    const { rows } = await api.db.pool.query(
+      "SELECT id FROM event_types WHERE tenant_id = $1 AND name = 'kapsel.endpoint.disabled' AND origin = 'builtin'",
+      [a.id],
+    );
+    const system = rows[0].id;
     const update = await gql(UPDATE, { id: system, input: { description: "mine now" } });
     expect(update.updateEventType.userErrors).toEqual([expect.objectContaining({ code: "CONFLICT", field: ["id"] })]);
     const archive = await gql(ARCHIVE, { id: system });
@@ -231,6 +235,7 @@ describe("updateEventType", () => {
 describe("archiving", () => {
   it("hides a type from the list until unarchived; repeating either changes nothing", async () => {
     const tenant = await insertTenant(api.db.pool, "Archiver");
+    await removeBuiltinEventTypes(api.db.pool, tenant.id);
     const id = await insertEventType(api.db.pool, tenant.id, { name: "plan.changed" });
     const names = async (includeArchived?: boolean) =>
       (await gql(LIST, { includeArchived }, tenant.apiKey)).eventTypes.edges.map(
@@ -259,6 +264,7 @@ describe("archiving", () => {
 describe("eventTypes and eventType", () => {
   it("pages newest first, filters by name prefix, and finds one by id or by name", async () => {
     const tenant = await insertTenant(api.db.pool, "Lister");
+    await removeBuiltinEventTypes(api.db.pool, tenant.id);
     const at = (minute: number) => new Date(Date.UTC(2026, 11, 1, 0, minute));
     for (const [i, name] of ["invoice.paid", "invoice.voided", "invoices.bulk", "customer.created"].entries()) {
       await insertEventType(api.db.pool, tenant.id, { name, createdAt: at(i) });
@@ -334,7 +340,9 @@ describe("tenant isolation", () => {
       });
     const seen = await asTenant(b.id, async (q) => q("SELECT id FROM event_types WHERE id = $1", [id]));
     expect((seen as { rows: unknown[] }).rows).toEqual([]);
-    const updated = await asTenant(b.id, async (q) => q("UPDATE event_types SET description = 'b was here'"));
+    const updated = await asTenant(b.id, async (q) =>
+      q("UPDATE event_types SET description = 'b was here' WHERE origin <> 'builtin'"),
+    );
     expect((updated as { rowCount: number }).rowCount).toBe(1); // B's own "secret.thing" only
     const after = await api.db.pool.query("SELECT description FROM event_types WHERE id = $1", [id]);
     expect(after.rows[0].description).toBe("");
@@ -357,6 +365,7 @@ describe("the answer's byte budget", () => {
     const small = await startGraphQL({ responseByteBudget: 80_000 });
     try {
       const tenant = await insertTenant(small.db.pool, "Big schemas");
+      await removeBuiltinEventTypes(small.db.pool, tenant.id);
       const properties = Object.fromEntries(Array.from({ length: 1300 }, (_, i) => [`f${i}`, { type: "string" }]));
       const bytes = Buffer.byteLength(JSON.stringify({ type: "object", properties }));
       expect(bytes).toBeGreaterThan(30_000); // two fit in 80 000 bytes, three do not

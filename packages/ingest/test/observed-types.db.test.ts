@@ -53,7 +53,7 @@ async function post(
 
 async function catalog(tenantId: string): Promise<{ name: string; origin: string; seen: boolean }[]> {
   const { rows } = await db.pool.query(
-    `SELECT name, origin, last_seen_at IS NOT NULL AS seen FROM event_types WHERE tenant_id = $1 ORDER BY name`,
+    `SELECT name, origin, last_seen_at IS NOT NULL AS seen FROM event_types WHERE tenant_id = $1 AND origin <> 'builtin' ORDER BY name`,
     [tenantId],
   );
   return rows;

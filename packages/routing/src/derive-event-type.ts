@@ -1,5 +1,10 @@
 import type { IncomingHeaders, SourceScheme } from "@kapsel/webhook-signatures";
-import { isValidEventTypeName, isValidEventTypeSegment, UNKNOWN_EVENT_TYPE } from "./event-type-name.ts";
+import {
+  isReservedEventTypeName,
+  isValidEventTypeName,
+  isValidEventTypeSegment,
+  UNKNOWN_EVENT_TYPE,
+} from "./event-type-name.ts";
 import { resolvePointer, validateTypePointer } from "./json-pointer.ts";
 import { type LazyPayload, lazyJsonPayload } from "./lazy-payload.ts";
 
@@ -38,8 +43,20 @@ export type DerivedEventType =
   /** reason is safe to log: it names what was missing, never the request's content. */
   | { outcome: "unknown"; type: typeof UNKNOWN_EVENT_TYPE; reason: string };
 
-/** Never throws, whatever the headers and body hold. */
+/**
+ * Never throws, whatever the headers and body hold. A sender cannot give its events a `kapsel.*`
+ * type: those are Kapsel's operational events, which `kapsel.*` subscribers trust to come from
+ * Kapsel (the system source), so such a type becomes `unknown`.
+ */
 export function deriveEventType(input: DeriveEventTypeInput): DerivedEventType {
+  const derived = deriveBySchemeRule(input);
+  if (derived.outcome === "derived" && isReservedEventTypeName(derived.type)) {
+    return unknown("the type is in the namespace reserved for Kapsel's operational events");
+  }
+  return derived;
+}
+
+function deriveBySchemeRule(input: DeriveEventTypeInput): DerivedEventType {
   const payload = input.body instanceof Uint8Array ? lazyJsonPayload(input.body) : input.body;
   switch (input.scheme) {
     case "github":

@@ -8,12 +8,16 @@ import { RE2JS } from "re2js";
  * lookahead), so such a pattern is refused when the schema is saved.
  */
 
-export type SafeRegExpResult = { ok: true; regExp: { test(input: string): boolean } } | { ok: false; message: string };
+export type SafeRegExpResult =
+  | { ok: true; regExp: { test(input: string): boolean; toString(): string } }
+  | { ok: false; message: string };
 
 export function compileSafeRegExp(pattern: string): SafeRegExpResult {
   try {
     const re = RE2JS.compile(pattern);
-    return { ok: true, regExp: { test: (input: string) => re.test(input) } };
+    // Ajv caches compiled patterns under `String(regExp)`: without a toString of its own, every
+    // pattern of a schema was "[object Object]" and all of them ran the first one.
+    return { ok: true, regExp: { test: (input: string) => re.test(input), toString: () => `/${pattern}/` } };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     return {

@@ -142,6 +142,28 @@ describe("deriveEventType: Stripe and Standard Webhooks", () => {
   });
 });
 
+describe("deriveEventType: Kapsel's reserved namespace", () => {
+  it("no sender can give its event an operational event's type, whatever the scheme", () => {
+    const reason = "the type is in the namespace reserved for Kapsel's operational events";
+    const cases: [DeriveEventTypeInput["scheme"], Partial<DeriveEventTypeInput>][] = [
+      ["stripe", { body: json({ type: "kapsel.endpoint.disabled" }) }],
+      ["standard-webhooks", { body: json({ type: "Kapsel.delivery.exhausted" }) }],
+      ["github", { headers: { "x-github-event": "kapsel" }, body: json({ action: "x" }) }],
+      ["shopify", { headers: { "x-shopify-topic": "kapsel/endpoint/breaker_opened" } }],
+      ["none", { typeHeader: "x-type", headers: { "x-type": "KAPSEL.endpoint.disabled" } }],
+      ["hmac-sha256", { typePointer: "/t", body: json({ t: "kapsel.test" }) }],
+    ];
+    for (const [scheme, input] of cases) {
+      expect(derive({ scheme, ...input }), scheme).toEqual({ outcome: "unknown", type: "unknown", reason });
+    }
+    // Only the first segment is reserved.
+    expect(derive({ scheme: "stripe", body: json({ type: "billing.kapsel.synced" }) })).toMatchObject({
+      outcome: "derived",
+      type: "billing.kapsel.synced",
+    });
+  });
+});
+
 describe("deriveEventType: Shopify", () => {
   it("maps the topic's slashes to dots", () => {
     const headers = { "x-shopify-topic": "orders/create", "x-shopify-shop-domain": "shop.myshopify.com" };

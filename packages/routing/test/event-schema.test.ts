@@ -212,6 +212,27 @@ describe("hostile schemas are refused or made safe", () => {
     expect(validateEventPayload(schema, `${"a".repeat(40)}!`)).toMatchObject({ ok: false });
   });
 
+  it("runs each pattern of a schema, not the first one everywhere", () => {
+    // Ajv caches compiled patterns by their string form; every pattern must have its own.
+    const schema = compiled({
+      type: "object",
+      properties: {
+        a: { type: "string", pattern: "^x_[0-9]+$", maxLength: 10 },
+        b: { type: "string", pattern: "^y_[0-9]+$", maxLength: 10 },
+      },
+      patternProperties: { "^z": { type: "string" } },
+      propertyNames: { maxLength: 10 },
+    });
+    expect(validateEventPayload(schema, { a: "x_1", b: "y_2", zz: "s" })).toEqual({ ok: true });
+    expect(validateEventPayload(schema, { a: "y_1", b: "x_2" })).toMatchObject({
+      ok: false,
+      errors: [
+        { path: "/a", message: expect.stringContaining("^x_") },
+        { path: "/b", message: expect.stringContaining("^y_") },
+      ],
+    });
+  });
+
   it("matches patterns with RE2's semantics, not JavaScript's", () => {
     // JavaScript's \s matches a no-break space, RE2's does not: observable proof of the engine.
     const schema = compiled({ type: "string", pattern: "^\\s$", maxLength: 1 });

@@ -40,5 +40,6 @@ export function EventTypeList({ types }: { types: readonly (EventTypeSummary & {
 }
 
 export function originLabel(origin: EventTypeSummary["origin"]): string {
+  if (origin === "BUILTIN") return "Built-in";
   return origin === "DECLARED" ? "Declared" : "Observed";
 }

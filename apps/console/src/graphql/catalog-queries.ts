@@ -49,7 +49,7 @@ export interface EventTypeSummary {
   id: string;
   name: string;
   description: string;
-  origin: "DECLARED" | "OBSERVED";
+  origin: "DECLARED" | "OBSERVED" | "BUILTIN";
   archived: boolean;
   lastSeenAt: string | null;
   createdAt: string;

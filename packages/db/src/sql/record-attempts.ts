@@ -79,18 +79,26 @@ deliveries_done AS (
     FROM input i
    WHERE d.id = i.delivery_id AND d.status = 'delivering' AND d.lease_owner = i.worker_id
      AND d.attempts = i.attempt_number
-  RETURNING d.id
+  RETURNING d.id, d.status
 )
-SELECT (SELECT count(*) FROM attempts)::int AS attempts, (SELECT count(*) FROM deliveries_done)::int AS deliveries`;
+SELECT (SELECT count(*) FROM attempts)::int AS attempts, (SELECT count(*) FROM deliveries_done)::int AS deliveries,
+       (SELECT coalesce(array_agg(id), '{}') FROM deliveries_done WHERE status = 'failed') AS failed`;
 
-/** Records the attempts; returns how many deliveries were still ours to update. Run inside a transaction. */
+export interface RecordedAttempts {
+  /** Deliveries that were still ours to update. */
+  deliveries: number;
+  /** Of those, the ones this batch failed for good (for kapsel.delivery.exhausted). */
+  failedDeliveryIds: string[];
+}
+
+/** Records the attempts and the deliveries' new state. Run inside a transaction. */
 export async function recordAttempts(
   client: PoolClient,
   records: readonly AttemptRecord[],
   now: Date,
-): Promise<number> {
+): Promise<RecordedAttempts> {
   const column = <T>(pick: (r: AttemptRecord) => T) => records.map(pick);
-  const { rows } = await client.query<{ attempts: number; deliveries: number }>({
+  const { rows } = await client.query<{ attempts: number; deliveries: number; failed: string[] }>({
     text: SQL,
     values: [
       column((r) => r.attemptId),
@@ -119,5 +127,5 @@ export async function recordAttempts(
       column((r) => r.deliveryId),
     ],
   });
-  return rows[0]?.deliveries ?? 0;
+  return { deliveries: rows[0]?.deliveries ?? 0, failedDeliveryIds: rows[0]?.failed ?? [] };
 }

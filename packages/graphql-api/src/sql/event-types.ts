@@ -16,7 +16,7 @@ export interface EventTypeModel {
   description: string;
   /** Size of the schema's compact JSON; null when the type has no schema. */
   schemaBytes: number | null;
-  origin: "declared" | "observed";
+  origin: "declared" | "observed" | "builtin";
   firstSeenAt: Date | null;
   lastSeenAt: Date | null;
   archivedAt: Date | null;
@@ -33,7 +33,7 @@ interface Row {
   name: string;
   description: string;
   schema_bytes: number | null;
-  origin: "declared" | "observed";
+  origin: "declared" | "observed" | "builtin";
   first_seen_at: Date | null;
   last_seen_at: Date | null;
   archived_at: Date | null;
