@@ -34,11 +34,12 @@ const TENANT_TABLES = {
   audit_records: "tenant_id",
   event_types: "tenant_id",
   subscriptions: "tenant_id",
+  routing_backlog: "tenant_id",
 } as const;
 type TenantTable = keyof typeof TENANT_TABLES;
 const TABLES = Object.keys(TENANT_TABLES) as TenantTable[];
 /** Tables the API never uses: not granted to kapsel_api; each test database grants them to itself. */
-const NOT_GRANTED: TenantTable[] = ["idempotency_keys"];
+const NOT_GRANTED: TenantTable[] = ["idempotency_keys", "routing_backlog"];
 
 interface Seeded {
   tenantId: string;
@@ -67,6 +68,7 @@ async function seedTenant(pool: Pool, name: string): Promise<Seeded> {
     endpoint.sourceId,
     eventId,
   ]);
+  await pool.query("INSERT INTO routing_backlog (event_id, tenant_id) VALUES ($1, $2)", [eventId, tenant.id]);
   await pool.query("INSERT INTO ingest_rate_buckets (tenant_id, tokens, refilled_at) VALUES ($1, 1, now())", [
     tenant.id,
   ]);

@@ -2,6 +2,7 @@ export type { AdmissionSettings } from "./admission.ts";
 export { type CommitOutcome, commitEvents } from "./commit-events.ts";
 export {
   createIngestServer,
+  DEFAULT_ROUTING_INLINE_MAX,
   INGEST_ABUSE_DEFAULTS,
   type IngestServer,
   type IngestServerOptions,

@@ -4,7 +4,7 @@ import { type Clock, type ErrorCode, type GroupCommitter, newId } from "@kapsel/
 import type { NewEvent } from "@kapsel/db";
 import { type MinimumUploadRate, readBody } from "@kapsel/http-body";
 import type { Logger } from "@kapsel/logger";
-import { type LazyPayload, lazyJsonPayload, routeEvent } from "@kapsel/routing";
+import { type LazyPayload, lazyJsonPayload, routeEventInline } from "@kapsel/routing";
 import { type SecretOpener, SecretsError } from "@kapsel/secrets";
 import type { IngestAdmission } from "./admission.ts";
 import type { CommitOutcome } from "./commit-events.ts";
@@ -39,6 +39,8 @@ export interface IngestDeps {
   secrets: SecretOpener;
   /** Counts answers by outcome ("accepted", "duplicate", "rejected_<code>"); e.g. @kapsel/metrics. */
   metrics?: IngestOutcomeCounter;
+  /** More matching endpoints than this: the event goes to the routing stage (ROUTING_INLINE_MAX). */
+  routingInlineMax: number;
 }
 
 export interface IngestOutcomeCounter {
@@ -175,15 +177,18 @@ async function acceptBody(
   return commitRouted(res, urlId, target, event, payload, deps);
 }
 
-type UnroutedEvent = Omit<NewEvent, "routingVersion" | "deliveries">;
+type UnroutedEvent = Omit<NewEvent, "routingVersion" | "deliveries" | "routeLater">;
 
 /** A stale routing table is reloaded and the event matched again at most this often (then 503). */
 const ROUTING_ATTEMPTS = 3;
 
 /**
  * Routes the event in the request (decision 0025) and submits it with its deliveries to the group
- * commit; 2xx only once committed. When the tenant's subscriptions or endpoints changed after its
- * table was cached, the commit stores nothing: the table is reloaded and the event routed again.
+ * commit; 2xx only once committed. An event matching more than routingInlineMax endpoints is
+ * submitted with no deliveries and a routing_backlog row instead (the router routes it), so the
+ * request's cost does not grow with the fan-out. When the tenant's subscriptions or endpoints
+ * changed after its table was cached, the commit stores nothing: the table is reloaded and the
+ * event routed again.
  */
 async function commitRouted(
   res: ServerResponse,
@@ -198,13 +203,17 @@ async function commitRouted(
   let target = cached;
   for (let attempt = 1; ; attempt++) {
     const now = deps.clock.now();
+    const routed = routeEventInline(
+      target.routes,
+      { sourceId: unrouted.sourceId, type: unrouted.type, payload },
+      deps.routingInlineMax,
+    );
     const event: NewEvent = {
       ...unrouted,
       routingVersion: target.routes.version,
-      deliveries: routeEvent(target.routes, { sourceId: unrouted.sourceId, type: unrouted.type, payload }).map((d) => ({
-        id: newId("delivery", now),
-        ...d,
-      })),
+      deliveries:
+        routed.outcome === "inline" ? routed.deliveries.map((d) => ({ id: newId("delivery", now), ...d })) : [],
+      routeLater: routed.outcome === "routing_stage",
     };
     const submitted = await deps.committer.submit(event);
     if (submitted.outcome === "overloaded") return reject(deps, res, "E3002", { retryAfterSeconds: 1 });
@@ -216,7 +225,13 @@ async function commitRouted(
     switch (result.outcome) {
       case "accepted":
         deps.logger.debug(
-          { eventId: result.eventId, ...logFields, type: event.type, deliveries: event.deliveries.length },
+          {
+            eventId: result.eventId,
+            ...logFields,
+            type: event.type,
+            deliveries: event.deliveries.length,
+            routeLater: event.routeLater,
+          },
           "event accepted",
         );
         deps.metrics?.ingestOutcome("accepted");

@@ -17,6 +17,9 @@ import { SourceCache } from "./source-cache.ts";
 import { TenantBudgets } from "./tenant-budgets.ts";
 import { type UnverifiedLimit, UnverifiedSenders } from "./unverified-senders.ts";
 
+/** ROUTING_INLINE_MAX's default: fan-outs up to this many endpoints are routed in the request. */
+export const DEFAULT_ROUTING_INLINE_MAX = 32;
+
 /** Defaults of the admission-before-authentication controls (issue #11, finding 4; docs/configuration.md). */
 export const INGEST_ABUSE_DEFAULTS = {
   /** A tenant may hold this share of the process's in-memory bytes. */
@@ -56,6 +59,12 @@ export interface IngestServerOptions {
    * internet, so it serves no /metrics: the process's private listener does (docs/security.md).
    */
   metrics?: IngestOutcomeCounter;
+  /**
+   * An event matching more endpoints than this is stored with a routing_backlog row and routed by
+   * the worker's router instead of in the request (decision 0025; ROUTING_INLINE_MAX). Default 32;
+   * 0: every event with a match goes to the routing stage.
+   */
+  routingInlineMax?: number;
   /** Flush interval, cap, timer of the observed-types recorder (docs/routing.md); all have defaults. */
   observedTypes?: Omit<ObservedTypesOptions, "pool" | "logger" | "clock">;
 }
@@ -117,6 +126,7 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
     maxBodyBytes: options.maxBodyBytes,
     secrets: options.secrets,
     metrics: tracedOutcomes(options.metrics),
+    routingInlineMax: options.routingInlineMax ?? DEFAULT_ROUTING_INLINE_MAX,
   };
   let closing = false;
 

@@ -52,10 +52,12 @@ export {
 } from "./payload-filter-grammar.ts";
 export {
   compileRoutingTable,
+  type InlineRouting,
   type InvalidSubscription,
   type RoutedDelivery,
   type RoutingTable,
   routeEvent,
+  routeEventInline,
 } from "./routing-table.ts";
 export {
   type CompiledTypePatterns,

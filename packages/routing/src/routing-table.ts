@@ -51,3 +51,21 @@ export function routeEvent(
     subscriptionId: s.id,
   }));
 }
+
+/** What ingest does with an event: route it in the request, or leave it to the routing stage. */
+export type InlineRouting = { outcome: "inline"; deliveries: RoutedDelivery[] } | { outcome: "routing_stage" };
+
+/**
+ * Routes the event inline when at most `inlineMax` endpoints match (decision 0025); past that it
+ * stops matching and answers "routing_stage", so the request's work stays bounded by `inlineMax`
+ * matches whatever the fan-out (0: every event with a match goes to the stage).
+ */
+export function routeEventInline(
+  table: RoutingTable,
+  event: { sourceId: string; type: string; payload: LazyPayload },
+  inlineMax: number,
+): InlineRouting {
+  const matched = matchSubscriptions(event, table.subscriptions, inlineMax);
+  if (matched.length > inlineMax) return { outcome: "routing_stage" };
+  return { outcome: "inline", deliveries: matched.map((s) => ({ endpointId: s.endpointId, subscriptionId: s.id })) };
+}

@@ -1,4 +1,4 @@
-import type { Pool } from "../pool.ts";
+import type { Pool, PoolClient } from "../pool.ts";
 
 /** A subscription as ingest and the router load it (compiled by @kapsel/routing's compileSubscription). */
 export interface StoredSubscription {
@@ -34,8 +34,12 @@ SELECT t.routing_version::text AS routing_version,
  WHERE t.id = $1
  GROUP BY t.routing_version`;
 
-/** null when the tenant does not exist (any more). */
-export async function findSourceRoutes(pool: Pool, tenantId: string, sourceId: string): Promise<SourceRoutes | null> {
+/** null when the tenant does not exist (any more). The router reads it inside its transaction. */
+export async function findSourceRoutes(
+  pool: Pool | PoolClient,
+  tenantId: string,
+  sourceId: string,
+): Promise<SourceRoutes | null> {
   const { rows } = await pool.query<{ routing_version: string; subscriptions: StoredSubscription[] }>({
     name: "find_source_routes",
     text: SQL,
