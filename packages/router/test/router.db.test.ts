@@ -58,6 +58,22 @@ describe("the routing stage", () => {
     expect(await backlogOf(db.pool, [eventId])).toEqual([]);
   });
 
+  it("re-routes at ingest when its cached table is stale: a fan-out that shrank is routed inline", async () => {
+    const hub = await fanOut(db.pool, 4);
+    const [first, second, third, fourth] = hub.endpointIds as [string, string, string, string];
+    const warm = await post(ingest.url, hub.sourceId, { type: "order.created" }); // caches 4 matches
+    expect(await backlogOf(db.pool, [warm])).toEqual([warm]);
+    await db.pool.query("DELETE FROM subscriptions WHERE id = ANY($1)", [
+      [hub.subscriptionOf.get(third), hub.subscriptionOf.get(fourth)],
+    ]);
+    const eventId = await post(ingest.url, hub.sourceId, { type: "order.created" });
+    expect(await backlogOf(db.pool, [eventId])).toEqual([]);
+    expect(await deliveriesOf(db.pool, eventId)).toEqual(
+      expected(new Map([first, second].map((ep) => [ep, hub.subscriptionOf.get(ep)!]))),
+    );
+    await drain();
+  });
+
   it("routes by the subscriptions of the moment it routes, not those of ingest", async () => {
     const hub = await fanOut(db.pool, 4);
     const [, second, third, fourth] = hub.endpointIds as [string, string, string, string];
