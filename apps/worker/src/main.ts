@@ -8,6 +8,7 @@ import { checkReadiness, createIngestServer, type IngestServer } from "@kapsel/i
 import { createLogger } from "@kapsel/logger";
 import { createMetrics, createStatusServer, type StatusServer, warnIfMetricsExposed } from "@kapsel/metrics";
 import { RetentionJob } from "@kapsel/retention";
+import { Router } from "@kapsel/router";
 import { SEALED_PREFIX } from "@kapsel/secrets";
 import { startTracing } from "@kapsel/tracing";
 import { keyringFromConfig } from "./secrets-key.ts";
@@ -144,6 +145,7 @@ if (runs.ingest && keyring) {
     endpointCacheMs: config.INGEST_ENDPOINT_CACHE_MS,
     apiKeyCacheMs: config.INGEST_API_KEY_CACHE_MS,
     observedTypes: { flushIntervalMs: config.INGEST_OBSERVED_TYPES_FLUSH_MS },
+    routingInlineMax: config.ROUTING_INLINE_MAX,
     tenantMaxQueuedBytes: config.INGEST_TENANT_MAX_QUEUED_BYTES,
     minUploadRate:
       config.INGEST_MIN_UPLOAD_BYTES_PER_SECOND === 0
@@ -204,6 +206,19 @@ if (runs.deliver && keyring) {
   logger.info({ workerId: delivery.workerId, concurrency: config.DELIVERY_CONCURRENCY }, "delivery started");
 }
 
+// The routing stage (decision 0025): events that matched more than ROUTING_INLINE_MAX endpoints at
+// ingest get their deliveries here. It runs with the deliver role, which consumes what it makes.
+let router: Router | null = null;
+if (runs.deliver) {
+  router = new Router({
+    pool,
+    listenConnectionString: config.DATABASE_URL,
+    logger,
+    pollIntervalMs: config.DELIVERY_POLL_MS,
+  });
+  router.start();
+}
+
 let committer: AttestationCommitter | null = null;
 if (runs.attest && signer?.ok) {
   committer = new AttestationCommitter({
@@ -256,7 +271,13 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, config.SHUTDOWN_GRACE_MS + 5_000);
   forced.unref();
-  await Promise.all([ingest?.close(), status.close(), delivery?.stop(config.SHUTDOWN_GRACE_MS), retention?.stop()]);
+  await Promise.all([
+    ingest?.close(),
+    status.close(),
+    router?.stop(),
+    delivery?.stop(config.SHUTDOWN_GRACE_MS),
+    retention?.stop(),
+  ]);
   await committer?.stop(); // after delivery: its last attempts are in the final checkpoint
   await pool.end();
   await tracing.shutdown(); // last: flushes the spans of the work just finished

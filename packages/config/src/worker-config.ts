@@ -58,6 +58,11 @@ export const workerConfigSchema = z.object({
     .int("must be a whole number")
     .min(0, "must be 0 or more")
     .default(5000),
+  /**
+   * Events matching more endpoints than this are routed by the worker's router instead of in the
+   * ingest request (decision 0025, docs/routing.md); 0 = every event with a match goes to the router.
+   */
+  ROUTING_INLINE_MAX: z.coerce.number().int("must be a whole number").min(0, "must be 0 or more").default(32),
   MIGRATE_ON_START: boolean(true),
   /** Which of ingest, deliver, attest this process runs (api and console are other apps). */
   KAPSEL_ROLES: rolesSetting,

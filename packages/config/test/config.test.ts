@@ -22,6 +22,7 @@ describe("worker configuration", () => {
       INGEST_ENDPOINT_CACHE_MS: 1000,
       INGEST_API_KEY_CACHE_MS: 5000,
       INGEST_OBSERVED_TYPES_FLUSH_MS: 5000,
+      ROUTING_INLINE_MAX: 32,
       MIGRATE_ON_START: true,
       LOG_LEVEL: "info",
     });
@@ -34,6 +35,7 @@ describe("worker configuration", () => {
       INGEST_MAX_BATCH: "0",
       LOG_LEVEL: "loud",
       MIGRATE_ON_START: "yes",
+      ROUTING_INLINE_MAX: "-1",
     });
     expect(result.ok).toBe(false);
     const text = formatConfigProblems(result.ok ? [] : result.problems);
@@ -41,6 +43,7 @@ describe("worker configuration", () => {
     expect(text).toContain('INGEST_MAX_BATCH: must be a whole number greater than 0 (got "0")');
     expect(text).toContain('(got "loud")');
     expect(text).toContain('(got "yes")');
+    expect(text).toContain('ROUTING_INLINE_MAX: must be 0 or more (got "-1")');
     expect(text).toContain("See docs/configuration.md.");
   });
 });

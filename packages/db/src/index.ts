@@ -68,6 +68,14 @@ export {
 } from "./sql/replay-events.ts";
 export { requeueExpiredLeases } from "./sql/requeue-expired-leases.ts";
 export {
+  type BacklogEvent,
+  claimRoutingBacklog,
+  finishRouting,
+  lockRoutingVersions,
+  type RoutedDeliveryRow,
+  readRoutingBacklogDepth,
+} from "./sql/routing-backlog.ts";
+export {
   type ResealResult,
   resealStoredSecrets,
   SEALED_SECRET_COLUMNS,

@@ -321,6 +321,11 @@ describe("Prisma schema and SQL migrations", () => {
     });
     expect(await prisma.subscription.findUniqueOrThrow({ where: { id: "sub_1" } })).toEqual(subscription);
 
+    const backlog = await prisma.routingBacklog.create({
+      data: { eventId: "evt_1", tenantId: "ten_1", createdAt: at("2026-03-06T00:00:00Z") },
+    });
+    expect(await prisma.routingBacklog.findUniqueOrThrow({ where: { eventId: "evt_1" } })).toEqual(backlog);
+
     const head = await prisma.signedTreeHead.create({
       data: { treeSize: 1n, rootHash: sha("root"), checkpoint: "kapsel.local/log\n1\nAAAA\n", keyId: "0a1b2c3d" },
     });
@@ -337,9 +342,11 @@ describe("Prisma schema and SQL migrations", () => {
         tenant: true,
         deliveries: { include: { deliveryAttempts: true } },
         deliveryAttempts: { include: { merkleLeaf: true, pendingLeaf: true } },
+        routingBacklog: true,
       },
     });
     expect(withRelations.endpoint?.id).toBe("ep_1");
+    expect(withRelations.routingBacklog?.tenantId).toBe("ten_1");
     expect(withRelations.deliveries[0]?.deliveryAttempts[0]?.id).toBe("att_1");
     expect(withRelations.deliveryAttempts[0]?.merkleLeaf?.leafIndex).toBe(0n);
   });

@@ -34,14 +34,15 @@ const TENANT_TABLES = {
   audit_records: "tenant_id",
   event_types: "tenant_id",
   subscriptions: "tenant_id",
+  routing_backlog: "tenant_id",
 } as const;
 type TenantTable = keyof typeof TENANT_TABLES;
 const TABLES = Object.keys(TENANT_TABLES) as TenantTable[];
 /**
  * Tables the API never uses: not granted to kapsel_api; each test database grants them to itself.
- * Empty since publishEvent claims idempotency keys (20261203220000_publish_api).
+ * idempotency_keys is granted since publishEvent claims keys (20261203220000_publish_api).
  */
-const NOT_GRANTED: TenantTable[] = [];
+const NOT_GRANTED: TenantTable[] = ["routing_backlog"];
 
 interface Seeded {
   tenantId: string;
@@ -70,6 +71,7 @@ async function seedTenant(pool: Pool, name: string): Promise<Seeded> {
     endpoint.sourceId,
     eventId,
   ]);
+  await pool.query("INSERT INTO routing_backlog (event_id, tenant_id) VALUES ($1, $2)", [eventId, tenant.id]);
   await pool.query("INSERT INTO ingest_rate_buckets (tenant_id, tokens, refilled_at) VALUES ($1, 1, now())", [
     tenant.id,
   ]);

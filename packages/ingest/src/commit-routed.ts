@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import { type Clock, type ErrorCode, type GroupCommitter, newId } from "@kapsel/core";
 import type { NewEvent } from "@kapsel/db";
 import type { Logger } from "@kapsel/logger";
-import { type LazyPayload, type RoutingTable, routeEvent } from "@kapsel/routing";
+import { type LazyPayload, type RoutingTable, routeEventInline } from "@kapsel/routing";
 import type { CommitOutcome } from "./commit-events.ts";
 import { sendError, sendJson } from "./http-responses.ts";
 import type { IngestOutcomeCounter } from "./ingest-request.ts";
@@ -16,6 +16,8 @@ export interface CommitDeps {
   clock: Clock;
   logger: Logger;
   metrics?: IngestOutcomeCounter;
+  /** More matching endpoints than this: the router routes the event (routing_backlog), not the request. */
+  routingInlineMax: number;
 }
 
 /** A source and its compiled routing table, as a cache holds them. */
@@ -30,15 +32,18 @@ export interface RoutesCache<T extends RoutedTarget> {
   reload(): Promise<T | null>;
 }
 
-export type UnroutedEvent = Omit<NewEvent, "routingVersion" | "deliveries">;
+export type UnroutedEvent = Omit<NewEvent, "routingVersion" | "deliveries" | "routeLater">;
 
 /** A stale routing table is reloaded and the event matched again at most this often (then 503). */
 const ROUTING_ATTEMPTS = 3;
 
 /**
  * Routes the event in the request (decision 0025) and submits it with its deliveries to the group
- * commit; 2xx only once committed. When the tenant's subscriptions or endpoints changed after its
- * table was cached, the commit stores nothing: the table is reloaded and the event routed again.
+ * commit; 2xx only once committed. An event matching more than routingInlineMax endpoints is
+ * submitted with no deliveries and a routing_backlog row instead (the router routes it), so the
+ * request's cost does not grow with the fan-out. When the tenant's subscriptions or endpoints
+ * changed after its table was cached, the commit stores nothing: the table is reloaded and the
+ * event routed again.
  */
 export async function commitRouted<T extends RoutedTarget>(
   res: ServerResponse,
@@ -53,13 +58,17 @@ export async function commitRouted<T extends RoutedTarget>(
   let target = cached;
   for (let attempt = 1; ; attempt++) {
     const now = deps.clock.now();
+    const routed = routeEventInline(
+      target.routes,
+      { sourceId: unrouted.sourceId, type: unrouted.type, payload },
+      deps.routingInlineMax,
+    );
     const event: NewEvent = {
       ...unrouted,
       routingVersion: target.routes.version,
-      deliveries: routeEvent(target.routes, { sourceId: unrouted.sourceId, type: unrouted.type, payload }).map((d) => ({
-        id: newId("delivery", now),
-        ...d,
-      })),
+      deliveries:
+        routed.outcome === "inline" ? routed.deliveries.map((d) => ({ id: newId("delivery", now), ...d })) : [],
+      routeLater: routed.outcome === "routing_stage",
     };
     const submitted = await deps.committer.submit(event);
     if (submitted.outcome === "overloaded") return reject(deps, res, "E3002", { retryAfterSeconds: 1 });
@@ -71,7 +80,13 @@ export async function commitRouted<T extends RoutedTarget>(
     switch (result.outcome) {
       case "accepted":
         deps.logger.debug(
-          { eventId: result.eventId, ...logFields, type: event.type, deliveries: event.deliveries.length },
+          {
+            eventId: result.eventId,
+            ...logFields,
+            type: event.type,
+            deliveries: event.deliveries.length,
+            routeLater: event.routeLater,
+          },
           "event accepted",
         );
         deps.metrics?.ingestOutcome("accepted");

@@ -40,6 +40,8 @@ export interface IngestDeps {
   secrets: SecretOpener;
   /** Counts answers by outcome ("accepted", "duplicate", "rejected_<code>"); e.g. @kapsel/metrics. */
   metrics?: IngestOutcomeCounter;
+  /** More matching endpoints than this: the event goes to the routing stage (ROUTING_INLINE_MAX). */
+  routingInlineMax: number;
 }
 
 export interface IngestOutcomeCounter {

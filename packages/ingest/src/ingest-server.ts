@@ -4,6 +4,7 @@ import { type Clock, errorBody, GroupCommitter, systemClock } from "@kapsel/core
 import type { NewEvent, Pool } from "@kapsel/db";
 import { MemoryBudget, type MinimumUploadRate } from "@kapsel/http-body";
 import type { Logger } from "@kapsel/logger";
+import { DEFAULT_ROUTING_INLINE_MAX } from "@kapsel/routing";
 import type { SecretOpener } from "@kapsel/secrets";
 import { type AdmissionSettings, IngestAdmission } from "./admission.ts";
 import { type CommitOutcome, commitEvents } from "./commit-events.ts";
@@ -65,6 +66,12 @@ export interface IngestServerOptions {
    * internet, so it serves no /metrics: the process's private listener does (docs/security.md).
    */
   metrics?: IngestOutcomeCounter;
+  /**
+   * An event matching more endpoints than this is stored with a routing_backlog row and routed by
+   * the worker's router instead of in the request (decision 0025; ROUTING_INLINE_MAX). Default 32;
+   * 0: every event with a match goes to the routing stage.
+   */
+  routingInlineMax?: number;
   /** Flush interval, cap, timer of the observed-types recorder (docs/routing.md); all have defaults. */
   observedTypes?: Omit<ObservedTypesOptions, "pool" | "logger" | "clock">;
 }
@@ -130,6 +137,7 @@ export function createIngestServer(options: IngestServerOptions): IngestServer {
     maxBodyBytes: options.maxBodyBytes,
     secrets: options.secrets,
     metrics: tracedOutcomes(options.metrics),
+    routingInlineMax: options.routingInlineMax ?? DEFAULT_ROUTING_INLINE_MAX,
   };
   const publishDeps: PublishDeps = {
     ...deps,

@@ -1,4 +1,10 @@
-import { countNonClosedBreakers, oldestPendingLeafAt, type Pool, readQueueGauges } from "@kapsel/db";
+import {
+  countNonClosedBreakers,
+  oldestPendingLeafAt,
+  type Pool,
+  readQueueGauges,
+  readRoutingBacklogDepth,
+} from "@kapsel/db";
 import type { Logger } from "@kapsel/logger";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
@@ -112,6 +118,11 @@ export function createMetrics(options: MetricsOptions): KapselMetrics {
     help: "Age of the oldest attempt waiting for the attestation log, in seconds (0 when none waits).",
     registers: [databaseRegistry],
   });
+  const routingBacklog = new Gauge({
+    name: "kapsel_routing_backlog_depth",
+    help: `Events waiting for the routing stage (large fan-outs, ROUTING_INLINE_MAX); saturates at ${QUEUE_DEPTH_CAP}.`,
+    registers: [databaseRegistry],
+  });
   const breakers = new Gauge({
     name: "kapsel_circuit_breakers",
     help: "Circuit breakers in each non-closed state (open, half_open), across all endpoints.",
@@ -121,14 +132,20 @@ export function createMetrics(options: MetricsOptions): KapselMetrics {
 
   const refreshDatabaseGauges = async (db: Pool): Promise<boolean> => {
     try {
-      const [queue, oldestLeaf, breakerCounts] = await withTimeout(
-        Promise.all([readQueueGauges(db, QUEUE_DEPTH_CAP), oldestPendingLeafAt(db), countNonClosedBreakers(db)]),
+      const [queue, oldestLeaf, breakerCounts, backlog] = await withTimeout(
+        Promise.all([
+          readQueueGauges(db, QUEUE_DEPTH_CAP),
+          oldestPendingLeafAt(db),
+          countNonClosedBreakers(db),
+          readRoutingBacklogDepth(db, QUEUE_DEPTH_CAP),
+        ]),
         timeoutMs,
       );
       const nowMs = now();
       queueDepth.set(queue.depth);
       oldestDue.set(ageSeconds(queue.oldestDue, nowMs));
       attestationLag.set(ageSeconds(oldestLeaf, nowMs));
+      routingBacklog.set(backlog);
       breakers.set({ state: "open" }, breakerCounts.open);
       breakers.set({ state: "half_open" }, breakerCounts.halfOpen);
       return true;

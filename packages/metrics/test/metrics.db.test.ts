@@ -106,7 +106,9 @@ describe("GET /metrics", () => {
           headers: { "content-type": "application/json", "x-idempotency-key": "metrics-test-1" },
           body: JSON.stringify({ hello: "metrics" }),
         });
-      expect((await post(endpoint.id)).status).toBe(202);
+      const accepted = await post(endpoint.id);
+      expect(accepted.status).toBe(202);
+      const { event_id: eventId } = (await accepted.json()) as { event_id: string };
       expect((await post(endpoint.id)).status).toBe(200);
       expect((await post("ep_01JZZZZZZZZZZZZZZZZZZZZZZZ")).status).toBe(404);
 
@@ -114,6 +116,11 @@ describe("GET /metrics", () => {
       expect(value(before, "kapsel_queue_depth")).toBe(1);
       expect(value(before, "kapsel_queue_oldest_due_seconds")).toBeGreaterThanOrEqual(0);
       expect(value(before, "kapsel_attestation_lag_seconds")).toBe(0);
+      expect(value(before, "kapsel_routing_backlog_depth")).toBe(0);
+      // An event waiting for the routing stage (as a large fan-out is stored) is counted, not named.
+      await db.pool.query("INSERT INTO routing_backlog (event_id, tenant_id) VALUES ($1, $2)", [eventId, tenant.id]);
+      expect(value(await scrape(listener.url), "kapsel_routing_backlog_depth")).toBe(1);
+      await db.pool.query("DELETE FROM routing_backlog WHERE event_id = $1", [eventId]);
 
       const delivery = startDelivery(db.pool, { clock, metrics });
       try {

@@ -33,6 +33,8 @@ WITH candidates AS (
     FROM events e
    WHERE e.tenant_id = $1 AND e.received_at < $2 AND e.payload IS NOT NULL
      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status NOT IN ('delivered', 'failed'))
+     -- not routed yet (decision 0025): the router still needs its payload for the filters
+     AND NOT EXISTS (SELECT 1 FROM routing_backlog b WHERE b.event_id = e.id)
    ORDER BY e.received_at
    LIMIT $3
      FOR UPDATE OF e SKIP LOCKED

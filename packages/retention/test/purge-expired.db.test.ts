@@ -150,6 +150,21 @@ describe("retention purge", () => {
     expect(await admin.replayEvent(shortTenant, ids.short3[0]!)).toEqual({ outcome: "replayed" });
   });
 
+  it("keeps the payload of an event still waiting for the routing stage (its filters need it)", async () => {
+    const tenant = (await insertTenant(db.pool, "Backlog")).id;
+    await db.pool.query("UPDATE tenants SET retention_days = 1 WHERE id = $1", [tenant]);
+    const ep = await insertEndpoint(db.pool, tenant, { url: receiver.url });
+    const [id] = await insertEvents(db.pool, ep, 1, daysAgo(2));
+    // As ingest stores a large fan-out: no delivery yet, a backlog row for the router.
+    await db.pool.query("DELETE FROM deliveries WHERE event_id = $1", [id]);
+    await db.pool.query("INSERT INTO routing_backlog (event_id, tenant_id) VALUES ($1, $2)", [id, tenant]);
+    await purgeExpired({ pool: db.pool, clock: new ManualClock(now), batchSize: 10 });
+    expect(await payloadsKept([id!])).toBe(1);
+    await db.pool.query("DELETE FROM routing_backlog WHERE event_id = $1", [id]); // routed nowhere
+    await purgeExpired({ pool: db.pool, clock: new ManualClock(now), batchSize: 10 });
+    expect(await payloadsKept([id!])).toBe(0);
+  });
+
   it("runs periodically in the worker and counts what it purged", async () => {
     const tenant = (await insertTenant(db.pool, "Job")).id;
     await db.pool.query("UPDATE tenants SET retention_days = 1 WHERE id = $1", [tenant]);

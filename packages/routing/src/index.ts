@@ -59,10 +59,13 @@ export {
 } from "./payload-filter-grammar.ts";
 export {
   compileRoutingTable,
+  DEFAULT_ROUTING_INLINE_MAX,
+  type InlineRouting,
   type InvalidSubscription,
   type RoutedDelivery,
   type RoutingTable,
   routeEvent,
+  routeEventInline,
 } from "./routing-table.ts";
 export {
   type CompiledTypePatterns,

@@ -30,10 +30,13 @@ export interface RoutableEvent {
  *
  * Cheap checks run first and a filter runs only for a subscription that passed them and whose
  * endpoint has no better match yet. Allocates only the result array (plus a Map past 8 matches).
+ * With `stopAfter`, matching stops as soon as more than that many endpoints matched: the caller
+ * only needs to know the fan-out is large (the result then holds stopAfter + 1 entries).
  */
 export function matchSubscriptions(
   event: RoutableEvent,
   subscriptions: readonly CompiledSubscription[],
+  stopAfter = Number.POSITIVE_INFINITY,
 ): CompiledSubscription[] {
   const matched: CompiledSubscription[] = [];
   let byEndpoint: Map<string, number> | null = null;
@@ -58,6 +61,7 @@ export function matchSubscriptions(
       continue;
     }
     matched.push(sub);
+    if (matched.length > stopAfter) break;
     if (byEndpoint !== null) byEndpoint.set(sub.endpointId, matched.length - 1);
     else if (matched.length > 8) byEndpoint = new Map(matched.map((m, i) => [m.endpointId, i]));
   }

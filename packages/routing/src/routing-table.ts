@@ -35,6 +35,12 @@ export function compileRoutingTable(
   return { table: { version, subscriptions }, invalid };
 }
 
+/**
+ * ROUTING_INLINE_MAX's default: fan-outs up to this many endpoints are routed in the request that
+ * stores the event; larger ones by the routing stage (decision 0025).
+ */
+export const DEFAULT_ROUTING_INLINE_MAX = 32;
+
 /** One delivery to create: an endpoint and the subscription that selected it. */
 export interface RoutedDelivery {
   endpointId: string;
@@ -50,4 +56,22 @@ export function routeEvent(
     endpointId: s.endpointId,
     subscriptionId: s.id,
   }));
+}
+
+/** What ingest does with an event: route it in the request, or leave it to the routing stage. */
+export type InlineRouting = { outcome: "inline"; deliveries: RoutedDelivery[] } | { outcome: "routing_stage" };
+
+/**
+ * Routes the event inline when at most `inlineMax` endpoints match (decision 0025); past that it
+ * stops matching and answers "routing_stage", so the request's work stays bounded by `inlineMax`
+ * matches whatever the fan-out (0: every event with a match goes to the stage).
+ */
+export function routeEventInline(
+  table: RoutingTable,
+  event: { sourceId: string; type: string; payload: LazyPayload },
+  inlineMax: number,
+): InlineRouting {
+  const matched = matchSubscriptions(event, table.subscriptions, inlineMax);
+  if (matched.length > inlineMax) return { outcome: "routing_stage" };
+  return { outcome: "inline", deliveries: matched.map((s) => ({ endpointId: s.endpointId, subscriptionId: s.id })) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileRoutingTable, lazyJsonPayload, routeEvent } from "../src/index.ts";
+import { compileRoutingTable, lazyJsonPayload, routeEvent, routeEventInline } from "../src/index.ts";
 
 const payload = (value: unknown) => lazyJsonPayload(Buffer.from(JSON.stringify(value)));
 
@@ -23,5 +23,56 @@ describe("compileRoutingTable and routeEvent", () => {
     expect(
       routeEvent(table, { sourceId: "src_2", type: "invoice.paid", payload: payload({}), aboutEndpointId: "ep_a" }),
     ).toEqual([{ endpointId: "ep_c", subscriptionId: "sub_c" }]);
+  });
+});
+
+describe("routeEventInline", () => {
+  const fanOut = (n: number) =>
+    compileRoutingTable(
+      "1",
+      Array.from({ length: n }, (_, i) => ({
+        id: `sub_${String(i).padStart(4, "0")}`,
+        endpointId: `ep_${i}`,
+        sourceIds: "all" as const,
+        typePatterns: ["*"],
+        filter: null,
+      })),
+    ).table;
+  const event = { sourceId: "src_1", type: "order.created", payload: payload({}) };
+
+  it("routes inline up to the limit and hands larger fan-outs to the routing stage", () => {
+    expect(routeEventInline(fanOut(3), event, 3)).toEqual({
+      outcome: "inline",
+      deliveries: [0, 1, 2].map((i) => ({ endpointId: `ep_${i}`, subscriptionId: `sub_000${i}` })),
+    });
+    expect(routeEventInline(fanOut(4), event, 3)).toEqual({ outcome: "routing_stage" });
+    expect(routeEventInline(fanOut(1), event, 0)).toEqual({ outcome: "routing_stage" });
+    // Nothing matched: inline with no delivery, whatever the limit (the stage has nothing to do).
+    expect(routeEventInline(fanOut(5), { ...event, type: "kapsel.endpoint.disabled" }, 0)).toEqual({
+      outcome: "inline",
+      deliveries: [],
+    });
+  });
+
+  it("stops matching once the limit is passed, so the request's work does not grow with the fan-out", () => {
+    let parsed = 0;
+    const counting = {
+      value: () => {
+        parsed++;
+        return {};
+      },
+    };
+    const { table } = compileRoutingTable(
+      "1",
+      Array.from({ length: 1000 }, (_, i) => ({
+        id: `sub_${String(i).padStart(4, "0")}`,
+        endpointId: `ep_${i}`,
+        sourceIds: "all" as const,
+        typePatterns: ["*"],
+        filter: {},
+      })),
+    );
+    expect(routeEventInline(table, { ...event, payload: counting }, 32)).toEqual({ outcome: "routing_stage" });
+    expect(parsed).toBe(33);
   });
 });

@@ -34,7 +34,7 @@ SELECT t.routing_version::text AS routing_version,
  WHERE t.id = $1
  GROUP BY t.routing_version`;
 
-/** null when the tenant does not exist (any more). */
+/** null when the tenant does not exist (any more). The router reads it inside its transaction. */
 export async function findSourceRoutes(
   pool: Pool | PoolClient,
   tenantId: string,

@@ -30,6 +30,11 @@ export interface NewEvent {
   routingVersion: string;
   /** What routing matched (none: the event is stored and routed nowhere); inserted with the event. */
   deliveries: readonly NewDelivery[];
+  /**
+   * More endpoints matched than ingest routes inline (ROUTING_INLINE_MAX): the event is stored with
+   * a routing_backlog row instead, and the router inserts its deliveries (`deliveries` is empty).
+   */
+  routeLater: boolean;
 }
 
 /** How long an idempotency key keeps answering with its first event. */
@@ -37,8 +42,10 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /*
  * One statement, one implicit transaction, any number of events: the group commit's unit. Each
- * event is inserted with the deliveries routing matched for it (due at once): the event row is
- * written once and never updated, the delivery rows carry the state that changes.
+ * event is inserted with the deliveries routing matched for it (due at once), or, when it matched
+ * more endpoints than ingest routes inline, with a routing_backlog row for the router (decision
+ * 0025): the event row is written once and never updated, the delivery rows carry the state that
+ * changes.
  * Routing is exact as of this statement's snapshot (decision 0025): an event whose tenant's
  * routing_version is no longer the one its deliveries were matched under is not inserted and not
  * returned (the caller reloads the subscriptions and submits it again). Every change to
@@ -47,16 +54,16 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
  * wins the conflict, so its event is not inserted (the caller looks up the original). Concurrent
  * statements with the same key serialise on the primary key. Input is sorted by (source, key) so
  * that two batches always take key locks in the same order and cannot deadlock.
- * Served by the tenants and idempotency_keys primary keys; events and deliveries are inserted by
- * primary key (the deliveries' foreign key to events is checked at the end of the statement).
+ * Served by the tenants and idempotency_keys primary keys; events, deliveries and backlog rows are
+ * inserted by primary key (the deliveries' foreign key to events is checked at the end of the statement).
  */
 const SQL = `
 WITH input AS MATERIALIZED (
   SELECT t.*
     FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::text[], $11::text[],
-                $12::bigint[], $13::text[], $14::text[])
+                $12::bigint[], $13::text[], $14::text[], $19::boolean[])
       AS t(id, tenant_id, endpoint_id, payload, payload_sha256, content_type, headers, idempotency_key, trace_context,
-           routing_version, source_id, type)
+           routing_version, source_id, type, route_later)
     JOIN tenants tn ON tn.id = t.tenant_id AND tn.routing_version = t.routing_version
 ),
 claimed AS (
@@ -85,6 +92,12 @@ delivered AS (
   SELECT d.id, n.tenant_id, d.event_id, d.endpoint_id, d.subscription_id, 'pending', $9, $9, $9
     FROM unnest($15::text[], $16::text[], $17::text[], $18::text[]) AS d(id, event_id, endpoint_id, subscription_id)
     JOIN inserted n ON n.id = d.event_id
+),
+backlogged AS (
+  INSERT INTO routing_backlog (event_id, tenant_id, created_at)
+  SELECT i.id, i.tenant_id, $9
+    FROM input i JOIN inserted n ON n.id = i.id
+   WHERE i.route_later
 )
 SELECT i.id, n.id IS NOT NULL AS inserted
   FROM input i LEFT JOIN inserted n ON n.id = i.id`;
@@ -125,6 +138,7 @@ export async function insertEvents(pool: Pool, events: readonly NewEvent[], rece
       deliveries.map((d) => d.eventId),
       deliveries.map((d) => d.endpointId),
       deliveries.map((d) => d.subscriptionId),
+      events.map((e) => e.routeLater),
     ],
   });
   const inserted = new Set<string>();

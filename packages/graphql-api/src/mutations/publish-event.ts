@@ -13,8 +13,9 @@ import {
   CompiledSchemaCache,
   checkCatalogEntry,
   compileRoutingTable,
+  DEFAULT_ROUTING_INLINE_MAX,
   parsedPayload,
-  routeEvent,
+  routeEventInline,
 } from "@kapsel/routing";
 
 /**
@@ -56,7 +57,7 @@ const ROUTING_ATTEMPTS = 3;
  */
 export async function publishRouted(
   db: Pool,
-  unrouted: Omit<NewEvent, "routingVersion" | "deliveries">,
+  unrouted: Omit<NewEvent, "routingVersion" | "deliveries" | "routeLater">,
   payload: unknown,
   at: Date,
 ): Promise<PublishOutcome> {
@@ -68,14 +69,20 @@ export async function publishRouted(
       stored.routingVersion,
       stored.subscriptions.map((s) => ({ ...s, sourceIds: s.sourceIds ?? "all" })),
     );
+    // Like ingest: a large fan-out is left to the routing stage (the API has no ROUTING_INLINE_MAX setting).
+    const routed = routeEventInline(
+      table,
+      { sourceId: unrouted.sourceId, type: unrouted.type, payload: parsedPayload(payload) },
+      DEFAULT_ROUTING_INLINE_MAX,
+    );
     const event: NewEvent = {
       ...unrouted,
       routingVersion: table.version,
-      deliveries: routeEvent(table, {
-        sourceId: unrouted.sourceId,
-        type: unrouted.type,
-        payload: parsedPayload(payload),
-      }).map((d) => ({ id: newId("delivery", at.getTime()), ...d })),
+      deliveries:
+        routed.outcome === "inline"
+          ? routed.deliveries.map((d) => ({ id: newId("delivery", at.getTime()), ...d }))
+          : [],
+      routeLater: routed.outcome === "routing_stage",
     };
     const { inserted, stale } = await insertEvents(db, [event], at);
     if (inserted.has(event.id)) return { outcome: "published", eventId: event.id, duplicate: false };
