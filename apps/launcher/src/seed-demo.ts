@@ -76,17 +76,6 @@ export async function seedDemo(
         endpointId: demo.endpointId,
       },
     }),
-    // Its subscription to that source (every type, no filter), as createEndpoint makes it: without
-    // one the demo event would be stored and routed nowhere (docs/routing.md).
-    prisma.subscription.create({
-      data: {
-        id: `sub_${demo.endpointId.slice("ep_".length)}`,
-        tenantId: demo.tenantId,
-        endpointId: demo.endpointId,
-        sourceIds: [`src_${demo.endpointId.slice("ep_".length)}`],
-        typePatterns: ["*"],
-      },
-    }),
   ]);
   await ensureDemoSubscriptions(prisma, demo);
   await dataDir.writeJson(DEMO_FILE, demo);
