@@ -1,4 +1,5 @@
 import { tmpdir } from "node:os";
+import { DEFAULT_ROUTING_INLINE_MAX } from "@kapsel/routing";
 
 export interface FanoutBenchConfig {
   /** Endpoints one event fans out to, one case each; the first is the baseline of the ratios. */
@@ -14,6 +15,8 @@ export interface FanoutBenchConfig {
   quietWaitS: number;
   /** Parent of the run's temp folder (PostgreSQL data). */
   tmpDir: string;
+  /** The worker's ROUTING_INLINE_MAX (passed through; the product's default unless set). */
+  inlineMax: number;
 }
 
 /** Bench settings from BENCH_* environment variables (docs/benchmarks.md, "Fan-out"). */
@@ -26,6 +29,7 @@ export function readFanoutBenchConfig(env: NodeJS.ProcessEnv): FanoutBenchConfig
     bodyBytes: whole(env, "BENCH_BODY_BYTES", 1024, 256),
     quietWaitS: whole(env, "BENCH_QUIET_WAIT_S", 10, 0),
     tmpDir: env.BENCH_TMPDIR || tmpdir(),
+    inlineMax: whole(env, "ROUTING_INLINE_MAX", DEFAULT_ROUTING_INLINE_MAX, 0),
   };
 }
 

@@ -15,12 +15,11 @@ import { webhookBody } from "./payload.ts";
 // a local receiver. Prints deliveries/s and ingest latency per case, and each case's ratio to 1 -> 1.
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-const DEFAULT_INLINE_MAX = 32;
 
 async function main(cleanup: Cleanup): Promise<number> {
   const config = readFanoutBenchConfig(process.env);
   const started = performance.now();
-  const inlineMax = Number(process.env.ROUTING_INLINE_MAX ?? DEFAULT_INLINE_MAX);
+  const { inlineMax } = config;
   console.log(
     `Kapsel fan-out benchmark: ${availableParallelism()} cores, Node ${process.version}, PostgreSQL 18 (fsync and synchronous_commit on)`,
   );
