@@ -12,8 +12,8 @@ import { schemeLabel } from "../../../../view/source-schemes.ts";
 export const metadata: Metadata = { title: "Source · Kapsel" };
 
 /**
- * A source's settings. Its events are its endpoint's (a source feeds exactly one endpoint until
- * subscriptions exist, docs/routing.md), so the page links there rather than listing them again.
+ * A source's settings. It links to the endpoint it was made with, whose page lists events, rather
+ * than listing them again (its events may fan out further through subscriptions, docs/routing.md).
  */
 export default async function SourcePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
