@@ -14,10 +14,7 @@ export async function loadSourceRoutes(
 ): Promise<RoutingTable | null> {
   const stored = await findSourceRoutes(pool, tenantId, sourceId);
   if (!stored) return null;
-  const { table, invalid } = compileRoutingTable(
-    stored.routingVersion,
-    stored.subscriptions.map((s) => ({ ...s, sourceIds: s.sourceIds ?? "all" })),
-  );
+  const { table, invalid } = compileRoutingTable(stored);
   for (const bad of invalid) {
     // Saved under older rules: it routes nothing until it is fixed (the errors name fields, not payload data).
     logger.error({ subscriptionId: bad.id, errors: bad.errors }, "stored subscription does not compile; skipped");

@@ -65,10 +65,7 @@ async function publishForTenant(
     const routes = await findSourceRoutes(client, tenantId, sourceId);
     if (!routes) return { events: 0, deliveries: 0 };
     // A stored subscription that no longer compiles routes nothing (ingest logs it when it loads it).
-    const { table } = compileRoutingTable(
-      routes.routingVersion,
-      routes.subscriptions.map((s) => ({ ...s, sourceIds: s.sourceIds ?? "all" })),
-    );
+    const { table } = compileRoutingTable(routes);
     const rows: OperationalEventRow[] = stored.map((s) => ({
       id: s.id,
       type: s.event.type,

@@ -21,10 +21,7 @@ export class RoutingTables {
     if (cached && cached.version === version) return cached;
     const stored = await findSourceRoutes(client, tenantId, sourceId);
     if (!stored) return null;
-    const { table, invalid } = compileRoutingTable(
-      stored.routingVersion,
-      stored.subscriptions.map((s) => ({ ...s, sourceIds: s.sourceIds ?? "all" })),
-    );
+    const { table, invalid } = compileRoutingTable(stored);
     for (const bad of invalid) {
       // Saved under older rules: it routes nothing until it is fixed (the errors name fields, not payload data).
       this.logger.error(

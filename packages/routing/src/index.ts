@@ -66,6 +66,7 @@ export {
   type RoutingTable,
   routeEvent,
   routeEventInline,
+  type StoredSubscriptionDefinition,
 } from "./routing-table.ts";
 export {
   type CompiledTypePatterns,

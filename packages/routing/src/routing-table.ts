@@ -17,22 +17,28 @@ export interface InvalidSubscription {
   errors: SubscriptionError[];
 }
 
+/** A subscription as the database stores it: `sourceIds` null means every source of the tenant. */
+export type StoredSubscriptionDefinition = Omit<SubscriptionDefinition, "sourceIds"> & {
+  sourceIds: readonly string[] | null;
+};
+
 /**
- * Compiles stored subscriptions (every one was validated when saved). One that does not compile any
- * more is left out and reported, so the caller can log it, instead of failing every event.
+ * Compiles a source's stored subscriptions as read with the tenant's routing_version
+ * (findSourceRoutes in @kapsel/db; every one was validated when saved). One that does not compile
+ * any more is left out and reported, so the caller can log it, instead of failing every event.
  */
-export function compileRoutingTable(
-  version: string,
-  definitions: readonly SubscriptionDefinition[],
-): { table: RoutingTable; invalid: InvalidSubscription[] } {
+export function compileRoutingTable(stored: {
+  routingVersion: string;
+  subscriptions: readonly StoredSubscriptionDefinition[];
+}): { table: RoutingTable; invalid: InvalidSubscription[] } {
   const subscriptions: CompiledSubscription[] = [];
   const invalid: InvalidSubscription[] = [];
-  for (const definition of definitions) {
-    const compiled = compileSubscription(definition);
+  for (const definition of stored.subscriptions) {
+    const compiled = compileSubscription({ ...definition, sourceIds: definition.sourceIds ?? "all" });
     if (compiled.ok) subscriptions.push(compiled.subscription);
     else invalid.push({ id: definition.id, errors: compiled.errors });
   }
-  return { table: { version, subscriptions }, invalid };
+  return { table: { version: stored.routingVersion, subscriptions }, invalid };
 }
 
 /**

@@ -5,11 +5,14 @@ const payload = (value: unknown) => lazyJsonPayload(Buffer.from(JSON.stringify(v
 
 describe("compileRoutingTable and routeEvent", () => {
   it("compiles stored subscriptions, leaves out (and reports) one that no longer compiles, and routes by the rest", () => {
-    const { table, invalid } = compileRoutingTable("7", [
-      { id: "sub_a", endpointId: "ep_a", sourceIds: "all", typePatterns: ["invoice.*"], filter: null },
-      { id: "sub_b", endpointId: "ep_b", sourceIds: ["src_1"], typePatterns: ["*"], filter: { $where: "1" } },
-      { id: "sub_c", endpointId: "ep_c", sourceIds: ["src_2"], typePatterns: ["*"], filter: null },
-    ]);
+    const { table, invalid } = compileRoutingTable({
+      routingVersion: "7",
+      subscriptions: [
+        { id: "sub_a", endpointId: "ep_a", sourceIds: null, typePatterns: ["invoice.*"], filter: null },
+        { id: "sub_b", endpointId: "ep_b", sourceIds: ["src_1"], typePatterns: ["*"], filter: { $where: "1" } },
+        { id: "sub_c", endpointId: "ep_c", sourceIds: ["src_2"], typePatterns: ["*"], filter: null },
+      ],
+    });
     expect(table.version).toBe("7");
     expect(invalid.map((i) => i.id)).toEqual(["sub_b"]);
     expect(invalid[0]!.errors[0]!.field).toBe("filter");
@@ -28,16 +31,16 @@ describe("compileRoutingTable and routeEvent", () => {
 
 describe("routeEventInline", () => {
   const fanOut = (n: number) =>
-    compileRoutingTable(
-      "1",
-      Array.from({ length: n }, (_, i) => ({
+    compileRoutingTable({
+      routingVersion: "1",
+      subscriptions: Array.from({ length: n }, (_, i) => ({
         id: `sub_${String(i).padStart(4, "0")}`,
         endpointId: `ep_${i}`,
-        sourceIds: "all" as const,
+        sourceIds: null,
         typePatterns: ["*"],
         filter: null,
       })),
-    ).table;
+    }).table;
   const event = { sourceId: "src_1", type: "order.created", payload: payload({}) };
 
   it("routes inline up to the limit and hands larger fan-outs to the routing stage", () => {
@@ -62,16 +65,16 @@ describe("routeEventInline", () => {
         return {};
       },
     };
-    const { table } = compileRoutingTable(
-      "1",
-      Array.from({ length: 1000 }, (_, i) => ({
+    const { table } = compileRoutingTable({
+      routingVersion: "1",
+      subscriptions: Array.from({ length: 1000 }, (_, i) => ({
         id: `sub_${String(i).padStart(4, "0")}`,
         endpointId: `ep_${i}`,
-        sourceIds: "all" as const,
+        sourceIds: null,
         typePatterns: ["*"],
         filter: {},
       })),
-    );
+    });
     expect(routeEventInline(table, { ...event, payload: counting }, 32)).toEqual({ outcome: "routing_stage" });
     expect(parsed).toBe(33);
   });

@@ -65,10 +65,7 @@ export async function publishRouted(
     const stored = await findSourceRoutes(db, unrouted.tenantId, unrouted.sourceId);
     if (!stored) return { outcome: "unsettled" };
     // Subscriptions that no longer compile route nothing (ingest logs them; the API has no logger here).
-    const { table } = compileRoutingTable(
-      stored.routingVersion,
-      stored.subscriptions.map((s) => ({ ...s, sourceIds: s.sourceIds ?? "all" })),
-    );
+    const { table } = compileRoutingTable(stored);
     // Like ingest: a large fan-out is left to the routing stage (the API has no ROUTING_INLINE_MAX setting).
     const routed = routeEventInline(
       table,
