@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import { newId } from "@kapsel/core";
-import { findSourceRoutes, type PoolClient } from "@kapsel/db";
+import { findSourceRoutes, insertEvents, type NewEvent, type PoolClient } from "@kapsel/db";
 import { compileRoutingTable, lazyJsonPayload, routeEvent } from "@kapsel/routing";
 import type { OperationalEvent } from "./payloads.ts";
-import { insertOperationalEvents, type OperationalEventRow } from "./sql/insert-operational-events.ts";
 import { findSystemSource } from "./sql/system-source.ts";
 
 /** Routing read again this many times when the tenant's routing keeps changing under the insert. */
@@ -66,11 +65,21 @@ async function publishForTenant(
     if (!routes) return { events: 0, deliveries: 0 };
     // A stored subscription that no longer compiles routes nothing (ingest logs it when it loads it).
     const { table } = compileRoutingTable(routes);
-    const rows: OperationalEventRow[] = stored.map((s) => ({
+    // Ingest's statement, in the caller's transaction: no idempotency key, no endpoint, every
+    // delivery inline (an operational event is rare; the transaction that records it routes it).
+    const rows: NewEvent[] = stored.map((s) => ({
       id: s.id,
+      tenantId,
+      sourceId,
+      endpointId: null,
       type: s.event.type,
       payload: s.payload,
       payloadSha256: s.payloadSha256,
+      contentType: "application/json",
+      headersJson: "{}",
+      idempotencyKey: null,
+      routingVersion: routes.routingVersion,
+      routeLater: false,
       deliveries: routeEvent(table, {
         sourceId,
         type: s.event.type,
@@ -78,14 +87,9 @@ async function publishForTenant(
         aboutEndpointId: s.event.aboutEndpointId,
       }).map((d) => ({ ...d, id: newId("delivery", now.getTime()) })),
     }));
-    const current = await insertOperationalEvents(client, {
-      tenantId,
-      sourceId,
-      routingVersion: routes.routingVersion,
-      events: rows,
-      now,
-    });
-    if (current) return { events: rows.length, deliveries: rows.reduce((n, r) => n + r.deliveries.length, 0) };
+    const { stale } = await insertEvents(client, rows, now);
+    // One tenant, one version: the statement stores all of them or none.
+    if (stale.size === 0) return { events: rows.length, deliveries: rows.reduce((n, r) => n + r.deliveries.length, 0) };
   }
   // Throwing rolls back the caller's transaction, which is retried (the record batch) or reported.
   throw new Error(`operational events: the tenant's routing changed ${MAX_ROUNDS} times while publishing`);

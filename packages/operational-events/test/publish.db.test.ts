@@ -1,9 +1,8 @@
 import { newId } from "@kapsel/core";
-import { type PoolClient, withTransaction } from "@kapsel/db";
+import { insertEvents, type PoolClient, withTransaction } from "@kapsel/db";
 import { createTestDatabase, insertEndpoint, insertTenant, type TestDatabase } from "@kapsel/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { breakerOpened, publishOperationalEvents } from "../src/index.ts";
-import { insertOperationalEvents } from "../src/sql/insert-operational-events.ts";
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -64,24 +63,31 @@ describe("publishOperationalEvents", () => {
     const version = (await db.pool.query("SELECT routing_version::text AS v FROM tenants WHERE id = $1", [tenantId]))
       .rows[0].v;
 
-    const stale = await withTransaction(db.pool, (client) =>
-      insertOperationalEvents(client, {
-        tenantId,
-        sourceId: system,
-        routingVersion: String(Number(version) - 1),
-        events: [
+    const eventId = newId("event");
+    const { inserted } = await withTransaction(db.pool, (client) =>
+      insertEvents(
+        client,
+        [
           {
-            id: newId("event"),
+            id: eventId,
+            tenantId,
+            sourceId: system,
+            endpointId: null,
             type: "kapsel.x",
             payload: Buffer.from("{}"),
             payloadSha256: Buffer.alloc(32),
+            contentType: "application/json",
+            headersJson: "{}",
+            idempotencyKey: null,
+            routingVersion: String(Number(version) - 1),
+            routeLater: false,
             deliveries: [],
           },
         ],
-        now: new Date(),
-      }),
+        new Date(),
+      ),
     );
-    expect(stale).toBe(false);
+    expect(inserted.has(eventId)).toBe(false);
     expect(await stored(tenantId)).toEqual([]);
 
     // Another transaction subscribes `late` right after the routes were read: the insert finds the

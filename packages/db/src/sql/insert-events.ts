@@ -1,4 +1,4 @@
-import type { Pool } from "../pool.ts";
+import type { Pool, PoolClient } from "../pool.ts";
 
 /** One delivery of a new event: to the endpoint of the subscription that matched it. */
 export interface NewDelivery {
@@ -112,9 +112,14 @@ export interface InsertedEvents {
 /**
  * Inserts the events and their deliveries in one atomic statement. An event neither inserted nor
  * stale is a duplicate: its key already stands for another event (see findIdempotentEvents).
- * Keys must be unique per source within one call.
+ * Keys must be unique per source within one call. Given a client, it runs inside the caller's
+ * transaction (operational events commit with the transition they report).
  */
-export async function insertEvents(pool: Pool, events: readonly NewEvent[], receivedAt: Date): Promise<InsertedEvents> {
+export async function insertEvents(
+  pool: Pool | PoolClient,
+  events: readonly NewEvent[],
+  receivedAt: Date,
+): Promise<InsertedEvents> {
   const deliveries = events.flatMap((e) => e.deliveries.map((d) => ({ ...d, eventId: e.id })));
   const { rows } = await pool.query<{ id: string; inserted: boolean }>({
     name: "insert_events",
