@@ -14,7 +14,7 @@ export interface FailingEndpoint {
  * written (and locked, in id order so that concurrent batches cannot deadlock) when the value
  * changes: the first failure after a success, the first success after failures. A batch of
  * successes for healthy endpoints reads them by primary key and writes nothing. NO KEY UPDATE, like
- * the UPDATE itself: ingest's inserts hold KEY SHARE on the endpoint (foreign key) and must not wait.
+ * the UPDATE itself: recorded attempts hold KEY SHARE on the endpoint (their foreign key) and must not wait.
  * Served by the endpoints primary key.
  */
 const SQL = `

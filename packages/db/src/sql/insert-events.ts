@@ -55,7 +55,8 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
  * statements with the same key serialise on the primary key. Input is sorted by (source, key) so
  * that two batches always take key locks in the same order and cannot deadlock.
  * Served by the tenants and idempotency_keys primary keys; events, deliveries and backlog rows are
- * inserted by primary key (the deliveries' foreign key to events is checked at the end of the statement).
+ * inserted by primary key. No foreign key is checked per row (migration 20261203260000): the
+ * routing_version check is what keeps the source and endpoint ids current.
  */
 const SQL = `
 WITH input AS MATERIALIZED (
